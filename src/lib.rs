@@ -1,0 +1,1 @@
+//! The alsobought widget (being written).
