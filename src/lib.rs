@@ -1,1 +1,17 @@
-//! The alsobought widget (being written).
+//! The alsobought widget: reads a recommendation table with HTTP Range requests,
+//! scores suggestions with alsobought-core and renders an accessible carousel (or a
+//! bundle) in a Shadow DOM, compiled to WebAssembly.
+//!
+//! Everything that is not browser glue (config parsing, URL safety, carousel maths,
+//! HTTP range replies, the byte cache and the loader) is plain Rust and tested
+//! natively with `cargo test -p alsobought-widget`; the components and the JS API
+//! exist only on wasm32 and are tested in headless Chromium (`tests/wasm/`).
+
+pub mod carousel_geometry;
+pub mod config;
+pub mod load_error;
+pub mod product;
+pub mod range_reply;
+pub mod table_cache;
+pub mod table_loader;
+pub mod url_safety;

@@ -1,0 +1,720 @@
+//! Turns what a store wrote (data attributes, or the options object of the JS `mount`)
+//! into one typed, validated [`WidgetConfig`].
+//!
+//! This is plain Rust, tested natively: the browser side only looks values up. A bad
+//! value never stops the widget; it becomes a warning that names the attribute and the
+//! default used instead, the way a store developer would want to read it in the console.
+//! Only a missing table or a missing product/cart is fatal, because then there is
+//! nothing sensible to show.
+
+use alsobought_core::Fallback;
+
+/// Suggestions shown when the store does not say (`data-max-suggestions`).
+pub const DEFAULT_MAX_SUGGESTIONS: usize = 4;
+/// The cap on `data-max-suggestions`: more would over-saturate any product page.
+pub const MAX_SUGGESTIONS_LIMIT: usize = 12;
+/// How long one table request may take before the widget gives up (`data-timeout`).
+pub const DEFAULT_TIMEOUT_MS: u32 = 8_000;
+/// The heading when `data-title` is absent.
+pub const DEFAULT_TITLE: &str = "Frequently bought together";
+
+/// How the suggestions are laid out (`data-layout`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A horizontally scrolling row of cards with previous/next buttons.
+    Carousel,
+    /// The context product plus suggestions with checkboxes and one "Add all" button.
+    Bundle,
+}
+
+/// Where a setting came from; it decides how warnings spell the setting's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `data-*` attributes on the host element or the script tag.
+    Attributes,
+    /// The options object passed to the JS `mount(element, options)`.
+    Options,
+}
+
+/// One setting's raw value before validation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValue {
+    /// Attribute text, or a string given in the options object.
+    Text(String),
+    /// A number given in the options object.
+    Number(f64),
+    /// A list of ids given in the options object (`cart: ["a", "b"]`).
+    List(Vec<String>),
+}
+
+/// A setting the widget reads: its attribute name (without `data-`) and its name in
+/// the JS options object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The attribute name without the `data-` prefix, e.g. `max-suggestions`.
+    pub attribute: &'static str,
+    /// The camelCase key of the options object, e.g. `maxSuggestions`.
+    pub option: &'static str,
+}
+
+macro_rules! settings {
+    ($($constant:ident = $attribute:literal / $option:literal;)*) => {
+        $(
+            #[doc = concat!("`data-", $attribute, "` / `", $option, "`.")]
+            pub const $constant: Setting = Setting { attribute: $attribute, option: $option };
+        )*
+        /// Every setting the widget reads, in the order they are validated.
+        pub const ALL_SETTINGS: &[Setting] = &[$($constant),*];
+    };
+}
+
+settings! {
+    TABLE = "table" / "table";
+    PRODUCT = "product" / "product";
+    CART = "cart" / "cart";
+    MAX_SUGGESTIONS = "max-suggestions" / "maxSuggestions";
+    MIN_SCORE = "min-score" / "minScore";
+    EXCLUDE = "exclude" / "exclude";
+    LAYOUT = "layout" / "layout";
+    TITLE = "title" / "title";
+    LOCALE = "locale" / "locale";
+    CURRENCY = "currency" / "currency";
+    FALLBACK = "fallback" / "fallback";
+    MAX_PER_CATEGORY = "max-per-category" / "maxPerCategory";
+    TIMEOUT = "timeout" / "timeout";
+}
+
+/// Everything one widget needs to know, validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WidgetConfig {
+    /// URL of the recommendation table, as written (relative URLs resolve against the page).
+    pub table_url: String,
+    /// The product on screen (`data-product`), if any.
+    pub product: Option<String>,
+    /// The products in the cart (`data-cart`), in the order given.
+    pub cart: Vec<String>,
+    /// How many suggestions at most, 1..=[`MAX_SUGGESTIONS_LIMIT`].
+    pub max_suggestions: usize,
+    /// Suggestions scoring below this (0..=1, relative to the table's best) are dropped.
+    pub min_score: f32,
+    /// Product ids never to suggest.
+    pub exclude: Vec<String>,
+    /// Carousel or bundle.
+    pub layout: Layout,
+    /// The heading above the suggestions.
+    pub title: String,
+    /// BCP 47 locale for prices; `None` uses the browser's.
+    pub locale: Option<String>,
+    /// ISO 4217 currency for cards whose table record has none.
+    pub currency: Option<String>,
+    /// What to show when the context has no neighbours.
+    pub fallback: Fallback,
+    /// At most this many suggestions from one category.
+    pub max_per_category: Option<usize>,
+    /// Per-request timeout in milliseconds.
+    pub timeout_ms: u32,
+}
+
+impl WidgetConfig {
+    /// The context products: the product on screen first, then the cart, without repeats.
+    pub fn context_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::with_capacity(self.cart.len() + 1);
+        for id in self.product.iter().chain(self.cart.iter()) {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+}
+
+/// Why a widget cannot start at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// No `data-table`.
+    MissingTable,
+    /// Neither `data-product` nor `data-cart` names a product.
+    MissingContext,
+}
+
+impl ConfigError {
+    /// The console message: what is wrong and how to fix it.
+    pub fn message(&self, origin: Origin) -> String {
+        let (table, product, cart) = match origin {
+            Origin::Attributes => ("data-table", "data-product", "data-cart"),
+            Origin::Options => ("table", "product", "cart"),
+        };
+        match self {
+            ConfigError::MissingTable => [
+                "alsobought: no table given; set ",
+                table,
+                " to the URL of the .table file",
+            ]
+            .concat(),
+            ConfigError::MissingContext => [
+                "alsobought: no product given; set ",
+                product,
+                " to the product id on screen or ",
+                cart,
+                " to the comma-separated ids in the cart",
+            ]
+            .concat(),
+        }
+    }
+}
+
+/// A validated config plus the warnings about values that were replaced by defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    /// The config to run with.
+    pub config: WidgetConfig,
+    /// One console warning per rejected value.
+    pub warnings: Vec<String>,
+}
+
+/// Validates the settings `lookup` returns (by [`Setting`]) into a config.
+pub fn parse_config(
+    origin: Origin,
+    lookup: impl Fn(Setting) -> Option<RawValue>,
+) -> Result<Parsed, ConfigError> {
+    let mut reader = Reader {
+        origin,
+        warnings: Vec::new(),
+    };
+    let table_url = text(lookup(TABLE))
+        .filter(|url| !url.is_empty())
+        .ok_or(ConfigError::MissingTable)?;
+    let product = text(lookup(PRODUCT)).filter(|id| !id.is_empty());
+    let cart = lookup(CART).map(id_list).unwrap_or_default();
+    if product.is_none() && cart.is_empty() {
+        return Err(ConfigError::MissingContext);
+    }
+    let config = WidgetConfig {
+        table_url,
+        product,
+        cart,
+        max_suggestions: reader.max_suggestions(lookup(MAX_SUGGESTIONS)),
+        min_score: reader.min_score(lookup(MIN_SCORE)),
+        exclude: lookup(EXCLUDE).map(id_list).unwrap_or_default(),
+        layout: reader.choice(
+            LAYOUT,
+            lookup(LAYOUT),
+            &[("carousel", Layout::Carousel), ("bundle", Layout::Bundle)],
+            0,
+        ),
+        title: text(lookup(TITLE))
+            .filter(|title| !title.is_empty())
+            .unwrap_or_else(|| DEFAULT_TITLE.into()),
+        locale: reader.locale(lookup(LOCALE)),
+        currency: reader.currency(lookup(CURRENCY)),
+        fallback: reader.choice(
+            FALLBACK,
+            lookup(FALLBACK),
+            &[
+                ("bestsellers", Fallback::BestSellers),
+                ("none", Fallback::None),
+            ],
+            0,
+        ),
+        max_per_category: reader.max_per_category(lookup(MAX_PER_CATEGORY)),
+        timeout_ms: reader.timeout(lookup(TIMEOUT)),
+    };
+    Ok(Parsed {
+        config,
+        warnings: reader.warnings,
+    })
+}
+
+/// Trimmed text of a value; numbers and lists are not text.
+fn text(value: Option<RawValue>) -> Option<String> {
+    match value? {
+        RawValue::Text(text) => Some(text.trim().to_string()),
+        RawValue::Number(_) | RawValue::List(_) => None,
+    }
+}
+
+/// Comma-separated ids (attributes) or a list (options), trimmed, empties dropped.
+fn id_list(value: RawValue) -> Vec<String> {
+    let ids: Vec<String> = match value {
+        RawValue::Text(text) => text.split(',').map(|id| id.trim().to_string()).collect(),
+        RawValue::List(ids) => ids.into_iter().map(|id| id.trim().to_string()).collect(),
+        RawValue::Number(_) => Vec::new(),
+    };
+    ids.into_iter().filter(|id| !id.is_empty()).collect()
+}
+
+/// Collects warnings while validating; knows how to spell names for its origin.
+struct Reader {
+    origin: Origin,
+    warnings: Vec<String>,
+}
+
+/// Why a value was rejected, for the warning text.
+enum Problem {
+    NotANumber,
+    NotAWholeNumber,
+    TooSmall(&'static str),
+    NotOneOf(&'static str),
+    NotALocale,
+    NotACurrency,
+}
+
+impl Reader {
+    fn warn(&mut self, setting: Setting, value: &RawValue, problem: Problem, default_used: &str) {
+        let mut message = String::from("alsobought: ");
+        match self.origin {
+            Origin::Attributes => {
+                message.push_str("data-");
+                message.push_str(setting.attribute);
+            }
+            Origin::Options => message.push_str(setting.option),
+        }
+        if let RawValue::Text(text) = value {
+            message.push_str("=\"");
+            message.push_str(text);
+            message.push('"');
+        }
+        message.push_str(match problem {
+            Problem::NotANumber => " is not a number",
+            Problem::NotAWholeNumber => " is not a whole number",
+            Problem::TooSmall(minimum) => {
+                return self.finish(message, &[" is below ", minimum], default_used)
+            }
+            Problem::NotOneOf(choices) => {
+                return self.finish(message, &[" is not one of ", choices], default_used)
+            }
+            Problem::NotALocale => " is not a BCP 47 locale such as en-GB",
+            Problem::NotACurrency => " is not a 3-letter ISO 4217 currency code such as EUR",
+        });
+        self.finish(message, &[], default_used);
+    }
+
+    fn finish(&mut self, mut message: String, parts: &[&str], default_used: &str) {
+        for part in parts {
+            message.push_str(part);
+        }
+        message.push_str("; using ");
+        message.push_str(default_used);
+        self.warnings.push(message);
+    }
+
+    /// A whole number, or the problem with the value.
+    fn whole_number(value: &RawValue) -> Result<u64, Problem> {
+        match value {
+            RawValue::Text(text) => {
+                let text = text.trim();
+                if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+                    // "-1" and "2.5" are numbers, just not usable ones.
+                    return Err(if parse_decimal(text.trim_start_matches('-')).is_some() {
+                        Problem::NotAWholeNumber
+                    } else {
+                        Problem::NotANumber
+                    });
+                }
+                // Absurdly long digit strings saturate; the caller clamps anyway.
+                Ok(text.bytes().fold(0u64, |total, digit| {
+                    total
+                        .saturating_mul(10)
+                        .saturating_add(u64::from(digit - b'0'))
+                }))
+            }
+            RawValue::Number(number) => {
+                if number.is_finite() && *number >= 0.0 && number.fract() == 0.0 {
+                    Ok(*number as u64)
+                } else if number.is_finite() {
+                    Err(Problem::NotAWholeNumber)
+                } else {
+                    Err(Problem::NotANumber)
+                }
+            }
+            RawValue::List(_) => Err(Problem::NotANumber),
+        }
+    }
+
+    fn max_suggestions(&mut self, value: Option<RawValue>) -> usize {
+        let Some(value) = value else {
+            return DEFAULT_MAX_SUGGESTIONS;
+        };
+        match Self::whole_number(&value) {
+            Ok(0) => {
+                self.warn(MAX_SUGGESTIONS, &value, Problem::TooSmall("1"), "4");
+                DEFAULT_MAX_SUGGESTIONS
+            }
+            Ok(count) if count > MAX_SUGGESTIONS_LIMIT as u64 => {
+                let mut message = String::from("alsobought: ");
+                message.push_str(match self.origin {
+                    Origin::Attributes => "data-max-suggestions",
+                    Origin::Options => "maxSuggestions",
+                });
+                message.push('=');
+                message.push_str(&count.to_string());
+                message.push_str(" is above the maximum of 12; using 12");
+                self.warnings.push(message);
+                MAX_SUGGESTIONS_LIMIT
+            }
+            Ok(count) => count as usize,
+            Err(problem) => {
+                self.warn(MAX_SUGGESTIONS, &value, problem, "4");
+                DEFAULT_MAX_SUGGESTIONS
+            }
+        }
+    }
+
+    fn max_per_category(&mut self, value: Option<RawValue>) -> Option<usize> {
+        let value = value?;
+        match Self::whole_number(&value) {
+            Ok(0) => {
+                self.warn(MAX_PER_CATEGORY, &value, Problem::TooSmall("1"), "no limit");
+                None
+            }
+            Ok(count) => Some(count.min(MAX_SUGGESTIONS_LIMIT as u64) as usize),
+            Err(problem) => {
+                self.warn(MAX_PER_CATEGORY, &value, problem, "no limit");
+                None
+            }
+        }
+    }
+
+    fn timeout(&mut self, value: Option<RawValue>) -> u32 {
+        let Some(value) = value else {
+            return DEFAULT_TIMEOUT_MS;
+        };
+        match Self::whole_number(&value) {
+            Ok(0) => {
+                self.warn(TIMEOUT, &value, Problem::TooSmall("1 ms"), "8000 ms");
+                DEFAULT_TIMEOUT_MS
+            }
+            Ok(milliseconds) => milliseconds.min(u64::from(u32::MAX)) as u32,
+            Err(problem) => {
+                self.warn(TIMEOUT, &value, problem, "8000 ms");
+                DEFAULT_TIMEOUT_MS
+            }
+        }
+    }
+
+    fn min_score(&mut self, value: Option<RawValue>) -> f32 {
+        let Some(value) = value else { return 0.0 };
+        let score = match &value {
+            RawValue::Text(text) => parse_decimal(text.trim()),
+            RawValue::Number(number) if number.is_finite() && *number >= 0.0 => {
+                Some(*number as f32)
+            }
+            RawValue::Number(_) | RawValue::List(_) => None,
+        };
+        match score {
+            Some(score) if score <= 1.0 => score,
+            Some(_) => {
+                self.warn(
+                    MIN_SCORE,
+                    &value,
+                    Problem::NotOneOf("the range 0 to 1"),
+                    "0",
+                );
+                0.0
+            }
+            None => {
+                self.warn(MIN_SCORE, &value, Problem::NotANumber, "0");
+                0.0
+            }
+        }
+    }
+
+    /// One of a fixed set of lower-case words; `default` indexes `choices`.
+    fn choice<T: Copy>(
+        &mut self,
+        setting: Setting,
+        value: Option<RawValue>,
+        choices: &[(&'static str, T)],
+        default: usize,
+    ) -> T {
+        let Some(value) = value else {
+            return choices[default].1;
+        };
+        if let RawValue::Text(text) = &value {
+            let word = text.trim().to_ascii_lowercase();
+            if let Some((_, choice)) = choices.iter().find(|(name, _)| *name == word) {
+                return *choice;
+            }
+        }
+        let listed = if setting == LAYOUT {
+            "carousel, bundle"
+        } else {
+            "bestsellers, none"
+        };
+        self.warn(
+            setting,
+            &value,
+            Problem::NotOneOf(listed),
+            choices[default].0,
+        );
+        choices[default].1
+    }
+
+    fn locale(&mut self, value: Option<RawValue>) -> Option<String> {
+        let value = value?;
+        if let RawValue::Text(text) = &value {
+            let text = text.trim();
+            if is_locale_shaped(text) {
+                return Some(text.to_string());
+            }
+        }
+        self.warn(LOCALE, &value, Problem::NotALocale, "the browser's locale");
+        None
+    }
+
+    fn currency(&mut self, value: Option<RawValue>) -> Option<String> {
+        let value = value?;
+        if let RawValue::Text(text) = &value {
+            let text = text.trim();
+            if text.len() == 3 && text.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+                return Some(text.to_ascii_uppercase());
+            }
+        }
+        self.warn(
+            CURRENCY,
+            &value,
+            Problem::NotACurrency,
+            "each product's own currency",
+        );
+        None
+    }
+}
+
+/// `Intl.NumberFormat` throws on malformed tags; this catches the usual mistakes
+/// (`en_GB`, `english`, empty) before they reach it: subtags of 1..=8 letters or
+/// digits, joined by hyphens, starting with a 2..=8 letter language.
+fn is_locale_shaped(text: &str) -> bool {
+    let mut subtags = text.split('-');
+    let language_ok = subtags.next().is_some_and(|language| {
+        (2..=8).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    language_ok
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// A non-negative decimal such as `0.25`, `.5` or `1`. Hand-written because the
+/// standard float parser costs kilobytes of wasm for one attribute.
+pub fn parse_decimal(text: &str) -> Option<f32> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    if !whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|byte| byte.is_ascii_digit())
+        || whole.len() > 9
+    {
+        return None;
+    }
+    let mut value = 0f64;
+    for digit in whole.bytes() {
+        value = value * 10.0 + f64::from(digit - b'0');
+    }
+    let mut scale = 0.1f64;
+    for digit in fraction.bytes().take(9) {
+        value += f64::from(digit - b'0') * scale;
+        scale /= 10.0;
+    }
+    Some(value as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attributes(pairs: &[(&str, &str)]) -> Result<Parsed, ConfigError> {
+        parse_config(Origin::Attributes, |setting| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == setting.attribute)
+                .map(|(_, value)| RawValue::Text(value.to_string()))
+        })
+    }
+
+    fn with_product(extra: &[(&str, &str)]) -> Parsed {
+        let mut pairs = vec![("table", "/t.table"), ("product", "SKU-1")];
+        pairs.extend_from_slice(extra);
+        attributes(&pairs).expect("table and product are given")
+    }
+
+    #[test]
+    fn defaults_apply_when_only_table_and_product_are_given() {
+        let parsed = with_product(&[]);
+        assert!(parsed.warnings.is_empty());
+        let config = parsed.config;
+        assert_eq!(config.table_url, "/t.table");
+        assert_eq!(config.product.as_deref(), Some("SKU-1"));
+        assert_eq!(config.max_suggestions, 4);
+        assert_eq!(config.min_score, 0.0);
+        assert_eq!(config.layout, Layout::Carousel);
+        assert_eq!(config.title, DEFAULT_TITLE);
+        assert_eq!(config.fallback, Fallback::BestSellers);
+        assert_eq!(config.max_per_category, None);
+        assert_eq!(config.timeout_ms, 8000);
+        assert_eq!(config.locale, None);
+        assert_eq!(config.currency, None);
+    }
+
+    #[test]
+    fn every_attribute_is_read() {
+        let parsed = with_product(&[
+            ("cart", " A , B,,C "),
+            ("max-suggestions", "6"),
+            ("min-score", "0.25"),
+            ("exclude", "X,Y"),
+            ("layout", "bundle"),
+            ("title", "You may also like"),
+            ("locale", "de-DE"),
+            ("currency", "eur"),
+            ("fallback", "none"),
+            ("max-per-category", "2"),
+            ("timeout", "1500"),
+        ]);
+        assert_eq!(parsed.warnings, Vec::<String>::new());
+        let config = parsed.config;
+        assert_eq!(config.cart, ["A", "B", "C"]);
+        assert_eq!(config.max_suggestions, 6);
+        assert_eq!(config.min_score, 0.25);
+        assert_eq!(config.exclude, ["X", "Y"]);
+        assert_eq!(config.layout, Layout::Bundle);
+        assert_eq!(config.title, "You may also like");
+        assert_eq!(config.locale.as_deref(), Some("de-DE"));
+        assert_eq!(config.currency.as_deref(), Some("EUR"));
+        assert_eq!(config.fallback, Fallback::None);
+        assert_eq!(config.max_per_category, Some(2));
+        assert_eq!(config.timeout_ms, 1500);
+    }
+
+    #[test]
+    fn non_numeric_max_suggestions_warns_with_the_attribute_and_default() {
+        let parsed = with_product(&[("max-suggestions", "abc")]);
+        assert_eq!(parsed.config.max_suggestions, 4);
+        assert_eq!(
+            parsed.warnings,
+            ["alsobought: data-max-suggestions=\"abc\" is not a number; using 4"]
+        );
+    }
+
+    #[test]
+    fn max_suggestions_above_the_hard_maximum_is_clamped_with_a_warning() {
+        let parsed = with_product(&[("max-suggestions", "50")]);
+        assert_eq!(parsed.config.max_suggestions, MAX_SUGGESTIONS_LIMIT);
+        assert_eq!(
+            parsed.warnings,
+            ["alsobought: data-max-suggestions=50 is above the maximum of 12; using 12"]
+        );
+    }
+
+    #[test]
+    fn zero_fractional_and_negative_counts_fall_back_to_the_default() {
+        for (value, problem) in [
+            ("0", "is below 1"),
+            ("2.5", "is not a whole number"),
+            ("-3", "is not a whole number"),
+        ] {
+            let parsed = with_product(&[("max-suggestions", value)]);
+            assert_eq!(parsed.config.max_suggestions, 4, "{value}");
+            assert!(
+                parsed.warnings[0].contains(problem),
+                "{value}: {:?}",
+                parsed.warnings
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_layout_and_fallback_name_the_choices() {
+        let parsed = with_product(&[("layout", "grid"), ("fallback", "popular")]);
+        assert_eq!(parsed.config.layout, Layout::Carousel);
+        assert_eq!(parsed.config.fallback, Fallback::BestSellers);
+        assert_eq!(
+            parsed.warnings,
+            [
+                "alsobought: data-layout=\"grid\" is not one of carousel, bundle; using carousel",
+                "alsobought: data-fallback=\"popular\" is not one of bestsellers, none; using bestsellers",
+            ]
+        );
+    }
+
+    #[test]
+    fn min_score_outside_zero_to_one_or_not_a_number_is_zero() {
+        for value in ["1.5", "high", "", "0.3.4"] {
+            let parsed = with_product(&[("min-score", value)]);
+            assert_eq!(parsed.config.min_score, 0.0, "{value}");
+            assert_eq!(parsed.warnings.len(), 1, "{value}");
+            assert!(
+                parsed.warnings[0].starts_with("alsobought: data-min-score="),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_locale_and_currency_warn_and_are_ignored() {
+        let parsed = with_product(&[("locale", "en_GB"), ("currency", "euro")]);
+        assert_eq!(parsed.config.locale, None);
+        assert_eq!(parsed.config.currency, None);
+        assert_eq!(parsed.warnings.len(), 2);
+        assert!(parsed.warnings[0].contains("data-locale=\"en_GB\" is not a BCP 47 locale"));
+        assert!(parsed.warnings[1].ends_with("using each product's own currency"));
+    }
+
+    #[test]
+    fn missing_table_or_context_is_fatal_and_says_how_to_fix_it() {
+        assert_eq!(
+            attributes(&[("product", "A")]),
+            Err(ConfigError::MissingTable)
+        );
+        assert_eq!(
+            attributes(&[("table", "/t.table"), ("cart", " , ")]),
+            Err(ConfigError::MissingContext)
+        );
+        assert!(ConfigError::MissingContext
+            .message(Origin::Attributes)
+            .contains("set data-product"));
+        assert!(ConfigError::MissingTable
+            .message(Origin::Options)
+            .contains("set table to"));
+    }
+
+    #[test]
+    fn options_accept_numbers_and_lists_and_warnings_use_option_names() {
+        let parsed = parse_config(Origin::Options, |setting| match setting.option {
+            "table" => Some(RawValue::Text("/t.table".into())),
+            "cart" => Some(RawValue::List(vec!["A".into(), " B ".into()])),
+            "maxSuggestions" => Some(RawValue::Number(3.0)),
+            "minScore" => Some(RawValue::Number(0.5)),
+            "maxPerCategory" => Some(RawValue::Number(1.5)),
+            _ => None,
+        })
+        .expect("table and cart are given");
+        assert_eq!(parsed.config.cart, ["A", "B"]);
+        assert_eq!(parsed.config.max_suggestions, 3);
+        assert_eq!(parsed.config.min_score, 0.5);
+        assert_eq!(parsed.config.max_per_category, None);
+        assert_eq!(
+            parsed.warnings,
+            ["alsobought: maxPerCategory is not a whole number; using no limit"]
+        );
+    }
+
+    #[test]
+    fn context_ids_put_the_product_first_and_drop_repeats() {
+        let config = with_product(&[("cart", "B,SKU-1,B,C")]).config;
+        assert_eq!(config.context_ids(), ["SKU-1", "B", "C"]);
+    }
+
+    #[test]
+    fn decimals_parse_without_the_standard_float_parser() {
+        assert_eq!(parse_decimal("0.25"), Some(0.25));
+        assert_eq!(parse_decimal(".5"), Some(0.5));
+        assert_eq!(parse_decimal("1"), Some(1.0));
+        assert_eq!(parse_decimal("1."), Some(1.0));
+        assert_eq!(parse_decimal("."), None);
+        assert_eq!(parse_decimal("1e3"), None);
+        assert_eq!(parse_decimal("-1"), None);
+    }
+}

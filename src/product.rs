@@ -1,0 +1,215 @@
+//! The product data a rendered card needs, owned and already made safe.
+//!
+//! Cards from alsobought-core borrow the fetched table bytes; the view outlives that
+//! borrow, so each shown product is copied once into a [`ProductView`]. Unsafe URLs
+//! are dropped here (see `url_safety`), so no component can use one by mistake.
+//! Price, total and rating *inputs* are computed here natively; only the final
+//! `Intl.NumberFormat` call happens in the browser (`price_format`).
+
+use alsobought_core::Card;
+
+use crate::url_safety::safe_url;
+
+/// One product as the widget shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProductView {
+    /// The store's product id.
+    pub id: String,
+    /// Display title (rendered as text, never as HTML).
+    pub title: String,
+    /// Link target: `http(s):` or relative only.
+    pub url: Option<String>,
+    /// Image source: `http(s):` or relative only.
+    pub image: Option<String>,
+    /// Price in hundredths of the currency unit.
+    pub price_hundredths: Option<u32>,
+    /// The card's own ISO 4217 currency.
+    pub currency: Option<String>,
+    /// Rating in tenths of a star, 0..=50.
+    pub rating_tenths: Option<u8>,
+}
+
+impl ProductView {
+    /// Copies what the widget shows out of a card borrowed from the table bytes.
+    pub fn from_card(card: &Card<'_>) -> Self {
+        ProductView {
+            id: card.id.to_string(),
+            title: card.title.to_string(),
+            url: safe_url(card.url).map(str::to_string),
+            image: safe_url(card.image).map(str::to_string),
+            price_hundredths: card.price_hundredths,
+            currency: card.currency.map(str::to_string),
+            rating_tenths: card.rating_tenths,
+        }
+    }
+
+    /// The currency to show the price in: the card's own, else the store's `data-currency`.
+    pub fn display_currency<'a>(&'a self, store_currency: Option<&'a str>) -> Option<&'a str> {
+        self.currency.as_deref().or(store_currency)
+    }
+
+    /// The price in currency units (what `Intl.NumberFormat` takes).
+    pub fn price_amount(&self) -> Option<f64> {
+        self.price_hundredths.map(hundredths_to_amount)
+    }
+
+    /// The accessible name of the rating, e.g. `"4.5 out of 5 stars"`.
+    pub fn rating_label(&self) -> Option<String> {
+        let tenths = self.rating_tenths?;
+        let mut label = (tenths / 10).to_string();
+        if tenths % 10 != 0 {
+            label.push('.');
+            label.push(char::from(b'0' + tenths % 10));
+        }
+        label.push_str(" out of 5 stars");
+        Some(label)
+    }
+
+    /// The visual rating: five stars, filled to the nearest whole star (the exact
+    /// value is in [`rating_label`](Self::rating_label) for assistive technology).
+    pub fn rating_stars(&self) -> Option<String> {
+        let filled = usize::from((self.rating_tenths? + 5) / 10);
+        Some("★".repeat(filled) + &"☆".repeat(5 - filled.min(5)))
+    }
+}
+
+/// Hundredths of a currency unit → units; exact for every price a card can hold.
+pub fn hundredths_to_amount(hundredths: u32) -> f64 {
+    f64::from(hundredths) / 100.0
+}
+
+/// The bundle layout's live total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleTotal {
+    /// Sum of the priced, chosen products in `currency`, in hundredths.
+    pub hundredths: u64,
+    /// The currency of the sum.
+    pub currency: Option<String>,
+    /// How many products are chosen (the "Add all" label).
+    pub chosen: usize,
+}
+
+/// Sums the chosen products. Prices are only added up in one currency (the first
+/// chosen product's); a product priced in another currency, or without a price, is
+/// still counted as chosen but not summed, because adding euros to pounds is wrong.
+pub fn bundle_total<'a>(
+    chosen: impl IntoIterator<Item = &'a ProductView>,
+    store_currency: Option<&str>,
+) -> BundleTotal {
+    let mut total = BundleTotal {
+        hundredths: 0,
+        currency: None,
+        chosen: 0,
+    };
+    let mut currency_fixed = false;
+    for product in chosen {
+        total.chosen += 1;
+        let Some(price) = product.price_hundredths else {
+            continue;
+        };
+        let currency = product.display_currency(store_currency);
+        if !currency_fixed {
+            total.currency = currency.map(str::to_string);
+            currency_fixed = true;
+        } else if total.currency.as_deref() != currency {
+            continue;
+        }
+        total.hundredths += u64::from(price);
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(id: &str, price: Option<u32>, currency: Option<&str>) -> ProductView {
+        ProductView {
+            id: id.into(),
+            title: id.into(),
+            url: None,
+            image: None,
+            price_hundredths: price,
+            currency: currency.map(str::to_string),
+            rating_tenths: None,
+        }
+    }
+
+    #[test]
+    fn cards_with_hostile_urls_lose_them_but_keep_their_text() {
+        let card = Card {
+            number: 3,
+            id: "X",
+            title: "<img src=x onerror=alert(1)>",
+            url: "javascript:alert(1)",
+            image: "data:image/svg+xml,<svg onload=alert(1)>",
+            category: "",
+            price_hundredths: Some(1999),
+            currency: Some("GBP"),
+            available: true,
+            rating_tenths: Some(45),
+        };
+        let view = ProductView::from_card(&card);
+        assert_eq!(view.title, "<img src=x onerror=alert(1)>");
+        assert_eq!(view.url, None);
+        assert_eq!(view.image, None);
+        assert_eq!(view.price_amount(), Some(19.99));
+    }
+
+    #[test]
+    fn the_cards_own_currency_wins_over_the_stores() {
+        assert_eq!(
+            product("A", Some(1), Some("GBP")).display_currency(Some("EUR")),
+            Some("GBP")
+        );
+        assert_eq!(
+            product("A", Some(1), None).display_currency(Some("EUR")),
+            Some("EUR")
+        );
+        assert_eq!(product("A", Some(1), None).display_currency(None), None);
+    }
+
+    #[test]
+    fn ratings_read_as_stars_out_of_five() {
+        let mut view = product("A", None, None);
+        assert_eq!(view.rating_label(), None);
+        view.rating_tenths = Some(45);
+        assert_eq!(view.rating_label().as_deref(), Some("4.5 out of 5 stars"));
+        assert_eq!(view.rating_stars().as_deref(), Some("★★★★★"));
+        view.rating_tenths = Some(40);
+        assert_eq!(view.rating_label().as_deref(), Some("4 out of 5 stars"));
+        assert_eq!(view.rating_stars().as_deref(), Some("★★★★☆"));
+        view.rating_tenths = Some(44);
+        assert_eq!(view.rating_stars().as_deref(), Some("★★★★☆"));
+        view.rating_tenths = Some(0);
+        assert_eq!(view.rating_stars().as_deref(), Some("☆☆☆☆☆"));
+    }
+
+    #[test]
+    fn the_bundle_total_sums_one_currency_and_counts_every_chosen_product() {
+        let products = [
+            product("A", Some(1000), Some("EUR")),
+            product("B", Some(250), None),
+            product("C", Some(999), Some("GBP")),
+            product("D", None, Some("EUR")),
+        ];
+        let total = bundle_total(&products, Some("EUR"));
+        assert_eq!(
+            total,
+            BundleTotal {
+                hundredths: 1250,
+                currency: Some("EUR".into()),
+                chosen: 4
+            }
+        );
+        let none_chosen = bundle_total(&products[..0], None);
+        assert_eq!(
+            none_chosen,
+            BundleTotal {
+                hundredths: 0,
+                currency: None,
+                chosen: 0
+            }
+        );
+    }
+}

@@ -1,0 +1,354 @@
+//! One in-memory cache per page of the table bytes the widgets fetched, separate
+//! from the byte *source* that fetches them (the PMTiles reader's split).
+//!
+//! Keyed by URL + byte range, and holding requests still in flight, so several widgets
+//! on one page that ask for the same prefix share one request. Server quirks are
+//! handled here once for everyone: a server that ignores Range sends the whole file,
+//! which is then kept and sliced for every later range; a changed `ETag` between two
+//! replies means the file was replaced mid-load and is reported as
+//! [`FetchError::Changed`] so the loader can start again from scratch.
+
+use core::cell::RefCell;
+use core::ops::{Deref, Range};
+use std::rc::Rc;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+
+use crate::load_error::FetchError;
+use crate::range_reply::{interpret_reply, RangeBody, RangeReply};
+
+/// Fetches byte ranges of a URL: the browser's `fetch` in the widget, memory in tests.
+pub trait RangeSource {
+    /// Requests `range` of `url` with a `Range` header, failing after `timeout_ms`.
+    fn fetch(
+        &self,
+        url: &str,
+        range: Range<u64>,
+        timeout_ms: u32,
+    ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>>;
+}
+
+/// Bytes of the table shared without copying: a window on a fetched buffer.
+#[derive(Clone, Debug)]
+pub struct TableBytes {
+    buffer: Rc<[u8]>,
+    window: Range<usize>,
+}
+
+impl TableBytes {
+    /// Wraps a whole buffer.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        let window = 0..bytes.len();
+        TableBytes {
+            buffer: bytes.into(),
+            window,
+        }
+    }
+
+    /// The first `length` bytes (all of them when there are fewer).
+    pub fn prefix(&self, length: usize) -> Self {
+        let end = self.window.start + length.min(self.window.len());
+        TableBytes {
+            buffer: Rc::clone(&self.buffer),
+            window: self.window.start..end,
+        }
+    }
+}
+
+impl Deref for TableBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buffer[self.window.clone()]
+    }
+}
+
+/// Bytes read at a range, and what the server said about the file's length.
+#[derive(Clone, Debug)]
+pub struct ReadBytes {
+    /// The bytes; fewer than asked only when the file ends first.
+    pub bytes: TableBytes,
+    /// The file length reported by the server, if it did.
+    pub file_length: Option<u64>,
+}
+
+/// One fetch as every waiting widget sees it.
+#[derive(Debug)]
+struct Fetched {
+    bytes: TableBytes,
+    file_length: Option<u64>,
+    whole_file: bool,
+    etag: Option<String>,
+}
+
+type SharedFetch = Shared<LocalBoxFuture<'static, Result<Rc<Fetched>, FetchError>>>;
+
+/// What is known about one URL.
+#[derive(Default)]
+struct UrlState {
+    /// The whole file, once a server ignored Range.
+    whole_file: Option<TableBytes>,
+    /// The `ETag` of the first reply; later replies must match it.
+    etag: Option<Option<String>>,
+    /// Fetches by range, finished or in flight.
+    fetches: Vec<(Range<u64>, SharedFetch)>,
+}
+
+/// The per-page cache over a [`RangeSource`].
+pub struct TableCache<S> {
+    source: S,
+    urls: RefCell<Vec<(String, UrlState)>>,
+}
+
+impl<S: RangeSource> TableCache<S> {
+    /// An empty cache reading through `source`.
+    pub fn new(source: S) -> Self {
+        TableCache {
+            source,
+            urls: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Bytes `range` of `url`, fetched once per page.
+    pub async fn read(
+        &self,
+        url: &str,
+        range: Range<u64>,
+        timeout_ms: u32,
+    ) -> Result<ReadBytes, FetchError> {
+        if let Some(whole) = self.with_url(url, |state| state.whole_file.clone()) {
+            return slice_whole_file(&whole, range);
+        }
+        let fetch = self.fetch_shared(url, range.clone(), timeout_ms);
+        let fetched = fetch.await?;
+        self.with_url(url, |state| match &state.etag {
+            None => {
+                state.etag = Some(fetched.etag.clone());
+                Ok(())
+            }
+            Some(first) if *first == fetched.etag => Ok(()),
+            Some(_) => Err(FetchError::Changed),
+        })?;
+        if fetched.whole_file {
+            self.with_url(url, |state| state.whole_file = Some(fetched.bytes.clone()));
+            return slice_whole_file(&fetched.bytes, range);
+        }
+        Ok(ReadBytes {
+            bytes: fetched.bytes.clone(),
+            file_length: fetched.file_length,
+        })
+    }
+
+    /// Drops everything known about `url`, so the next read starts from scratch.
+    pub fn forget(&self, url: &str) {
+        self.urls.borrow_mut().retain(|(known, _)| known != url);
+    }
+
+    fn fetch_shared(&self, url: &str, range: Range<u64>, timeout_ms: u32) -> SharedFetch {
+        self.with_url(url, |state| {
+            if let Some((_, fetch)) = state.fetches.iter().find(|(known, _)| *known == range) {
+                return fetch.clone();
+            }
+            let reply = self.source.fetch(url, range.clone(), timeout_ms);
+            let asked = range.clone();
+            let fetch = async move {
+                let reply = reply.await?;
+                let etag = reply.etag.clone();
+                let fetched = match interpret_reply(asked, reply)? {
+                    RangeBody::Part { bytes, file_length } => Fetched {
+                        bytes: TableBytes::new(bytes),
+                        file_length,
+                        whole_file: false,
+                        etag,
+                    },
+                    RangeBody::WholeFile(bytes) => {
+                        let file_length = Some(bytes.len() as u64);
+                        Fetched {
+                            bytes: TableBytes::new(bytes),
+                            file_length,
+                            whole_file: true,
+                            etag,
+                        }
+                    }
+                };
+                Ok(Rc::new(fetched))
+            }
+            .boxed_local()
+            .shared();
+            state.fetches.push((range, fetch.clone()));
+            fetch
+        })
+    }
+
+    fn with_url<T>(&self, url: &str, action: impl FnOnce(&mut UrlState) -> T) -> T {
+        let mut urls = self.urls.borrow_mut();
+        let index = match urls.iter().position(|(known, _)| known == url) {
+            Some(index) => index,
+            None => {
+                urls.push((url.to_string(), UrlState::default()));
+                urls.len() - 1
+            }
+        };
+        action(&mut urls[index].1)
+    }
+}
+
+fn slice_whole_file(whole: &TableBytes, range: Range<u64>) -> Result<ReadBytes, FetchError> {
+    let length = whole.len() as u64;
+    let asked = range.end - range.start;
+    // Past the end is only fine for the first read, which asks for more than most
+    // files have; for anything else the file is shorter than its header says.
+    if range.start > length || (range.end > length && range.start != 0) {
+        return Err(FetchError::ShortBody {
+            start: range.start,
+            asked,
+            got: length.saturating_sub(range.start),
+        });
+    }
+    let end = range.end.min(length) as usize;
+    let bytes = TableBytes {
+        buffer: Rc::clone(&whole.buffer),
+        window: whole.window.start + range.start as usize..whole.window.start + end,
+    };
+    Ok(ReadBytes {
+        bytes,
+        file_length: Some(length),
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use core::cell::Cell;
+    use futures::executor::block_on;
+
+    /// How a simulated server behaves.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Behaviour {
+        /// Answers Range with 206.
+        HonoursRange,
+        /// Answers every request with 200 and the whole file.
+        IgnoresRange,
+    }
+
+    /// An in-memory server: real bytes, real reply shapes, counted requests.
+    pub(crate) struct MemoryServer {
+        pub(crate) file: RefCell<Vec<u8>>,
+        pub(crate) behaviour: Behaviour,
+        pub(crate) requests: Rc<Cell<usize>>,
+        pub(crate) etag: RefCell<String>,
+    }
+
+    impl MemoryServer {
+        pub(crate) fn new(file: Vec<u8>, behaviour: Behaviour) -> Self {
+            MemoryServer {
+                file: RefCell::new(file),
+                behaviour,
+                requests: Rc::new(Cell::new(0)),
+                etag: RefCell::new("\"v1\"".into()),
+            }
+        }
+    }
+
+    impl RangeSource for MemoryServer {
+        fn fetch(
+            &self,
+            _url: &str,
+            range: Range<u64>,
+            _timeout_ms: u32,
+        ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>> {
+            self.requests.set(self.requests.get() + 1);
+            let file = self.file.borrow().clone();
+            let etag = Some(self.etag.borrow().clone());
+            let reply = match self.behaviour {
+                Behaviour::IgnoresRange => RangeReply {
+                    status: 200,
+                    content_range: None,
+                    etag,
+                    body: file,
+                },
+                Behaviour::HonoursRange if range.start >= file.len() as u64 => RangeReply {
+                    status: 416,
+                    content_range: None,
+                    etag,
+                    body: Vec::new(),
+                },
+                Behaviour::HonoursRange => {
+                    let end = range.end.min(file.len() as u64);
+                    let content_range = [
+                        "bytes ",
+                        &range.start.to_string(),
+                        "-",
+                        &(end - 1).to_string(),
+                        "/",
+                        &file.len().to_string(),
+                    ]
+                    .concat();
+                    RangeReply {
+                        status: 206,
+                        content_range: Some(content_range),
+                        etag,
+                        body: file[range.start as usize..end as usize].to_vec(),
+                    }
+                }
+            };
+            async move { Ok(reply) }.boxed_local()
+        }
+    }
+
+    fn file_of(length: usize) -> Vec<u8> {
+        (0..length).map(|index| index as u8).collect()
+    }
+
+    #[test]
+    fn two_reads_of_the_same_range_share_one_request() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::HonoursRange));
+        let (first, second) = block_on(futures::future::join(
+            cache.read("/t", 0..10, 1000),
+            cache.read("/t", 0..10, 1000),
+        ));
+        assert_eq!(&*first.unwrap().bytes, &file_of(10)[..]);
+        assert_eq!(&*second.unwrap().bytes, &file_of(10)[..]);
+        assert_eq!(cache.source.requests.get(), 1);
+    }
+
+    #[test]
+    fn a_server_ignoring_range_is_fetched_once_and_sliced() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::IgnoresRange));
+        let head = block_on(cache.read("/t", 0..4096, 1000)).unwrap();
+        assert_eq!(head.bytes.len(), 100);
+        assert_eq!(head.file_length, Some(100));
+        let middle = block_on(cache.read("/t", 20..30, 1000)).unwrap();
+        assert_eq!(&*middle.bytes, &file_of(100)[20..30]);
+        assert_eq!(cache.source.requests.get(), 1);
+        assert!(matches!(
+            block_on(cache.read("/t", 90..120, 1000)),
+            Err(FetchError::ShortBody { got: 10, .. })
+        ));
+    }
+
+    #[test]
+    fn a_changed_etag_is_reported_and_forgetting_starts_afresh() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::HonoursRange));
+        block_on(cache.read("/t", 0..10, 1000)).unwrap();
+        *cache.source.etag.borrow_mut() = "\"v2\"".into();
+        assert_eq!(
+            block_on(cache.read("/t", 10..20, 1000)).unwrap_err(),
+            FetchError::Changed
+        );
+        cache.forget("/t");
+        assert!(block_on(cache.read("/t", 10..20, 1000)).is_ok());
+    }
+
+    #[test]
+    fn errors_are_shared_like_bytes() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::HonoursRange));
+        let error = block_on(cache.read("/t", 200..300, 1000)).unwrap_err();
+        assert_eq!(
+            error,
+            FetchError::RangeNotSatisfiable {
+                start: 200,
+                end: 300
+            }
+        );
+    }
+}
