@@ -1,1 +1,308 @@
-//! (being written)
+//! Scoring: turns the neighbour lists of the products in context (one product page, or
+//! a whole cart) into the few suggestions to show.
+//!
+//! The same function runs in the widget (wasm), in `alsobought recommend` and in the
+//! offline evaluation, so all three show the same suggestions for the same input. It
+//! runs on every page view in the shopper's browser: it allocates two small vectors
+//! sized by the number of neighbours in context and nothing per candidate beyond them.
+
+use crate::format::{Bundle, Card, Quantization};
+
+/// What the caller wants from [`recommend`]. `Default` is what the widget does without
+/// data attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendOptions {
+    /// The cap: never more suggestions than this (default 4).
+    pub max_suggestions: usize,
+    /// Neighbours whose score (relative to the table's largest score, 0..=1) is below
+    /// this are not suggested (default 0: no threshold). Best-seller fill-ins ignore it.
+    pub min_score: f32,
+    /// Product ids never to suggest (besides the context, which never is).
+    pub exclude: Vec<String>,
+    /// At most this many suggestions per category; products without a category are
+    /// not limited (default: no limit).
+    pub max_per_category: Option<usize>,
+    /// What fills the remaining slots when the neighbours run out (default best-sellers).
+    pub fallback: Fallback,
+}
+
+impl Default for RecommendOptions {
+    fn default() -> Self {
+        RecommendOptions {
+            max_suggestions: 4,
+            min_score: 0.0,
+            exclude: Vec::new(),
+            max_per_category: None,
+            fallback: Fallback::BestSellers,
+        }
+    }
+}
+
+/// What fills the slots the neighbours leave empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fallback {
+    /// The table's best-seller list, after the neighbours.
+    #[default]
+    BestSellers,
+    /// Nothing: show fewer suggestions (or none).
+    None,
+}
+
+/// Where a suggestion came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionSource {
+    /// Bought together with the product(s) in context.
+    Neighbours,
+    /// A best-seller filling a slot the neighbours left empty.
+    BestSellers,
+}
+
+/// One product to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion<'a> {
+    /// Everything needed to render it.
+    pub card: Card<'a>,
+    /// For neighbours: the summed scores of the context products naming it, relative to
+    /// the table's largest score, capped at 1 (0..=1]. For best-sellers: 0.
+    pub score: f32,
+    /// Why it is suggested.
+    pub source: SuggestionSource,
+}
+
+/// How the neighbour lists of several context products (a cart) become one ranking.
+/// With one product in context they all rank alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CartCombination {
+    /// Sum of the scores: products several cart items point to rise.
+    Sum,
+    /// Sum of each score divided by its list's best score, so a cart item with strong
+    /// associations does not drown the others.
+    NormalizedSum,
+    /// The best single score: the strongest association wins.
+    Max,
+    /// Reciprocal-rank fusion: Σ 1 / (offset + rank), ranks from 1; ignores scores.
+    ReciprocalRank {
+        /// Damping of the top ranks (60 in the original paper).
+        offset: f32,
+    },
+}
+
+impl CartCombination {
+    /// What [`recommend`] uses (chosen by evaluation on cart queries; see
+    /// `docs/scoring.md`).
+    pub const DEFAULT: CartCombination = CartCombination::NormalizedSum;
+
+    /// A short stable name for reports.
+    pub fn name(&self) -> String {
+        match *self {
+            CartCombination::Sum => "sum".into(),
+            CartCombination::NormalizedSum => "normalized-sum".into(),
+            CartCombination::Max => "max".into(),
+            CartCombination::ReciprocalRank { offset } => format!("reciprocal-rank:{offset}"),
+        }
+    }
+}
+
+impl Default for CartCombination {
+    fn default() -> Self {
+        CartCombination::DEFAULT
+    }
+}
+
+/// Suggestions for the products `context_ids`, best first.
+///
+/// `context` holds the bundles of the context products found in the table (a product
+/// without a bundle simply contributes nothing); `best_sellers` the table's best-seller
+/// bundle when the fallback may be used. Never suggests a context id, an excluded id or
+/// an unavailable product; never more than `options.max_suggestions`. Equal scores go
+/// by product number, so the output is deterministic.
+pub fn recommend<'a>(
+    context_ids: &[&str],
+    context: &[Bundle<'a>],
+    best_sellers: Option<&Bundle<'a>>,
+    quantization: &Quantization,
+    options: &RecommendOptions,
+) -> Vec<Suggestion<'a>> {
+    recommend_with(
+        context_ids,
+        context,
+        best_sellers,
+        quantization,
+        options,
+        CartCombination::DEFAULT,
+    )
+}
+
+/// [`recommend`] with an explicit way of combining a cart's neighbour lists (for the
+/// offline evaluation that chose the default).
+pub fn recommend_with<'a>(
+    context_ids: &[&str],
+    context: &[Bundle<'a>],
+    best_sellers: Option<&Bundle<'a>>,
+    quantization: &Quantization,
+    options: &RecommendOptions,
+    combination: CartCombination,
+) -> Vec<Suggestion<'a>> {
+    let mut suggestions = Vec::with_capacity(options.max_suggestions.min(64));
+    if options.max_suggestions == 0 {
+        return suggestions;
+    }
+    let candidates = rank_neighbours(context, quantization, combination);
+    let mut picker = Picker {
+        context_ids,
+        options,
+        suggestions: &mut suggestions,
+    };
+    for candidate in candidates.ranked {
+        if picker.is_full() {
+            break;
+        }
+        let score = candidate.relative_score;
+        if score < options.min_score {
+            continue;
+        }
+        picker.offer(
+            candidates.cards[candidate.card_slot],
+            score,
+            SuggestionSource::Neighbours,
+        );
+    }
+    if options.fallback == Fallback::BestSellers {
+        if let Some(best_sellers) = best_sellers {
+            for (card, _) in best_sellers.neighbours() {
+                if picker.is_full() {
+                    break;
+                }
+                picker.offer(card, 0.0, SuggestionSource::BestSellers);
+            }
+        }
+    }
+    suggestions
+}
+
+/// One distinct neighbour of the context with its combined scores.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    number: u32,
+    /// What the ranking sorts by (depends on the combination).
+    rank_score: f32,
+    /// Σ dequantized scores / score_max, capped at 1: what callers see and
+    /// `min_score` compares against.
+    relative_score: f32,
+    card_slot: usize,
+}
+
+/// The context's neighbours merged by product and sorted best first.
+struct RankedNeighbours<'a> {
+    cards: Vec<Card<'a>>,
+    ranked: Vec<Candidate>,
+}
+
+fn rank_neighbours<'a>(
+    context: &[Bundle<'a>],
+    quantization: &Quantization,
+    combination: CartCombination,
+) -> RankedNeighbours<'a> {
+    let capacity: usize = context.iter().map(|bundle| bundle.len()).sum();
+    let mut cards = Vec::with_capacity(capacity);
+    let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
+    let score_max = quantization.dequantize(255);
+    for bundle in context {
+        let mut list_best = None;
+        for (rank, (card, quantized)) in bundle.neighbours().enumerate() {
+            let score = quantization.dequantize(quantized);
+            let best = *list_best.get_or_insert(score);
+            let rank_score = match combination {
+                CartCombination::Sum | CartCombination::Max => score,
+                CartCombination::NormalizedSum => {
+                    if best > 0.0 {
+                        score / best
+                    } else {
+                        0.0
+                    }
+                }
+                CartCombination::ReciprocalRank { offset } => 1.0 / (offset + rank as f32 + 1.0),
+            };
+            entries.push(Candidate {
+                number: card.number,
+                rank_score,
+                relative_score: if score_max > 0.0 {
+                    score / score_max
+                } else {
+                    0.0
+                },
+                card_slot: cards.len(),
+            });
+            cards.push(card);
+        }
+    }
+    // Merge the entries of one product (it may be a neighbour of several cart items).
+    entries.sort_unstable_by_key(|entry| entry.number);
+    let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match ranked.last_mut() {
+            Some(last) if last.number == entry.number => {
+                last.rank_score = match combination {
+                    CartCombination::Max => last.rank_score.max(entry.rank_score),
+                    _ => last.rank_score + entry.rank_score,
+                };
+                last.relative_score += entry.relative_score;
+            }
+            _ => ranked.push(entry),
+        }
+    }
+    for candidate in &mut ranked {
+        candidate.relative_score = candidate.relative_score.min(1.0);
+    }
+    ranked.sort_unstable_by(|a, b| {
+        b.rank_score
+            .total_cmp(&a.rank_score)
+            .then(a.number.cmp(&b.number))
+    });
+    RankedNeighbours { cards, ranked }
+}
+
+/// Applies the rules every suggestion must pass, in ranking order.
+struct Picker<'o, 's, 'a> {
+    context_ids: &'o [&'o str],
+    options: &'o RecommendOptions,
+    suggestions: &'s mut Vec<Suggestion<'a>>,
+}
+
+impl<'a> Picker<'_, '_, 'a> {
+    fn is_full(&self) -> bool {
+        self.suggestions.len() >= self.options.max_suggestions
+    }
+
+    fn offer(&mut self, card: Card<'a>, score: f32, source: SuggestionSource) {
+        let id = card.id;
+        let refused = !card.available
+            || self.context_ids.contains(&id)
+            || self.options.exclude.iter().any(|excluded| excluded == id)
+            || self
+                .suggestions
+                .iter()
+                .any(|chosen| chosen.card.number == card.number)
+            || self.category_is_full(card.category);
+        if !refused {
+            self.suggestions.push(Suggestion {
+                card,
+                score,
+                source,
+            });
+        }
+    }
+
+    fn category_is_full(&self, category: &str) -> bool {
+        match self.options.max_per_category {
+            Some(limit) if !category.is_empty() => {
+                self.suggestions
+                    .iter()
+                    .filter(|chosen| chosen.card.category == category)
+                    .count()
+                    >= limit
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! How strongly two products go together, from how often they were bought together
+//! and apart.
+//!
+//! Several classic measures are implemented so the default can be chosen by offline
+//! evaluation on real orders rather than by taste; `docs/scoring.md` holds the
+//! comparison and the reasons for the default.
+
+/// The counts a measure sees for one (context product, neighbour) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairCounts {
+    /// Orders containing both products.
+    pub together: u32,
+    /// Orders containing the context product (the one whose page shows the neighbour).
+    pub context: u32,
+    /// Orders containing the neighbour.
+    pub neighbour: u32,
+    /// Orders mined.
+    pub orders: u64,
+}
+
+/// How a pair's counts become a neighbour score (higher is a stronger suggestion).
+///
+/// Scores are always finite and positive, as the table's log-scale quantization needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScoreMeasure {
+    /// Orders containing both: the naive co-occurrence baseline; favours best-sellers.
+    Count,
+    /// `together / context`, the share of the context product's orders that contain
+    /// the neighbour: ranks a product's neighbours like `Count`, but is comparable
+    /// across context products (matters when a cart sums several).
+    Confidence,
+    /// `together · orders / (context · neighbour)`: observed over expected; favours
+    /// rare products, one shared order can make a huge lift.
+    Lift,
+    /// `together / sqrt(context · neighbour)`.
+    Cosine,
+    /// `together / (context + neighbour − together)`.
+    Jaccard,
+    /// `together / (together + shrinkage) · cosine`: cosine damped while the evidence
+    /// is a handful of orders.
+    ShrunkCosine {
+        /// Pseudo-count; at `together = shrinkage` the cosine is halved.
+        shrinkage: f32,
+    },
+    /// `together / (context^alpha · neighbour^(1 − alpha))`: `alpha = 0.5` is cosine,
+    /// `alpha = 1` is confidence; in between penalises popular neighbours less than
+    /// cosine does.
+    AsymmetricCosine {
+        /// Weight of the context product's popularity, 0..=1.
+        alpha: f32,
+    },
+    /// Dunning's log-likelihood ratio G² of the 2×2 contingency table, kept only when
+    /// the pair is bought together more often than independence predicts.
+    LogLikelihood,
+}
+
+impl ScoreMeasure {
+    /// The measure `alsobought build` uses unless told otherwise (chosen by evaluation
+    /// on the Online Retail II orders; see `docs/scoring.md`).
+    pub const DEFAULT: ScoreMeasure = ScoreMeasure::ShrunkCosine { shrinkage: 2.0 };
+
+    /// The pair's score, or `None` when the measure sees no positive association.
+    pub fn score(&self, counts: PairCounts) -> Option<f32> {
+        if counts.together == 0 || counts.context == 0 || counts.neighbour == 0 {
+            return None;
+        }
+        let together = f64::from(counts.together);
+        let context = f64::from(counts.context);
+        let neighbour = f64::from(counts.neighbour);
+        let orders = counts.orders as f64;
+        let score = match *self {
+            ScoreMeasure::Count => together,
+            ScoreMeasure::Confidence => together / context,
+            ScoreMeasure::Lift => together * orders / (context * neighbour),
+            ScoreMeasure::Cosine => together / (context * neighbour).sqrt(),
+            ScoreMeasure::Jaccard => together / (context + neighbour - together),
+            ScoreMeasure::ShrunkCosine { shrinkage } => {
+                together / (together + f64::from(shrinkage)) * together
+                    / (context * neighbour).sqrt()
+            }
+            ScoreMeasure::AsymmetricCosine { alpha } => {
+                let alpha = f64::from(alpha);
+                together / (context.powf(alpha) * neighbour.powf(1.0 - alpha))
+            }
+            ScoreMeasure::LogLikelihood => {
+                if together * orders <= context * neighbour {
+                    return None;
+                }
+                log_likelihood_ratio(counts)
+            }
+        };
+        // f32 keeps the quantizer's input small; the cast cannot make a finite positive
+        // f64 of these magnitudes non-finite, but the check keeps the promise explicit.
+        let score = score as f32;
+        (score.is_finite() && score > 0.0).then_some(score)
+    }
+
+    /// A short stable name for reports and command-line flags (`shrunk-cosine:2`).
+    pub fn name(&self) -> String {
+        match *self {
+            ScoreMeasure::Count => "count".into(),
+            ScoreMeasure::Confidence => "confidence".into(),
+            ScoreMeasure::Lift => "lift".into(),
+            ScoreMeasure::Cosine => "cosine".into(),
+            ScoreMeasure::Jaccard => "jaccard".into(),
+            ScoreMeasure::ShrunkCosine { shrinkage } => format!("shrunk-cosine:{shrinkage}"),
+            ScoreMeasure::AsymmetricCosine { alpha } => format!("asymmetric-cosine:{alpha}"),
+            ScoreMeasure::LogLikelihood => "log-likelihood".into(),
+        }
+    }
+
+    /// Parses a name as written by [`ScoreMeasure::name`]; the parameter after `:` is
+    /// optional and defaults to the value evaluation found best.
+    pub fn parse(name: &str) -> Result<ScoreMeasure, UnknownMeasure> {
+        let (kind, parameter) = match name.split_once(':') {
+            Some((kind, parameter)) => (kind, Some(parameter)),
+            None => (name, None),
+        };
+        let unknown = || UnknownMeasure {
+            name: name.to_owned(),
+        };
+        let number = |default: f32| -> Result<f32, UnknownMeasure> {
+            match parameter {
+                None => Ok(default),
+                Some(text) => text
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|value| value.is_finite() && *value >= 0.0)
+                    .ok_or_else(unknown),
+            }
+        };
+        let plain =
+            |measure: ScoreMeasure| parameter.is_none().then_some(measure).ok_or_else(unknown);
+        match kind {
+            "count" => plain(ScoreMeasure::Count),
+            "confidence" => plain(ScoreMeasure::Confidence),
+            "lift" => plain(ScoreMeasure::Lift),
+            "cosine" => plain(ScoreMeasure::Cosine),
+            "jaccard" => plain(ScoreMeasure::Jaccard),
+            "log-likelihood" => plain(ScoreMeasure::LogLikelihood),
+            "shrunk-cosine" => Ok(ScoreMeasure::ShrunkCosine {
+                shrinkage: number(2.0)?,
+            }),
+            "asymmetric-cosine" => {
+                let alpha = number(0.5)?;
+                if alpha > 1.0 {
+                    return Err(unknown());
+                }
+                Ok(ScoreMeasure::AsymmetricCosine { alpha })
+            }
+            _ => Err(unknown()),
+        }
+    }
+}
+
+impl Default for ScoreMeasure {
+    fn default() -> Self {
+        ScoreMeasure::DEFAULT
+    }
+}
+
+/// A measure name [`ScoreMeasure::parse`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown score measure `{name}`: use one of count, confidence, lift, cosine, jaccard, \
+     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 1)"
+)]
+pub struct UnknownMeasure {
+    /// The name as given.
+    pub name: String,
+}
+
+/// Dunning's G² = 2 · N · mutual information of the pair's 2×2 table, computed from
+/// unnormalised entropies the way Mahout does (stable for large counts).
+fn log_likelihood_ratio(counts: PairCounts) -> f64 {
+    let both = u64::from(counts.together);
+    let context_only = u64::from(counts.context) - both;
+    let neighbour_only = u64::from(counts.neighbour) - both;
+    let neither = counts
+        .orders
+        .saturating_sub(both + context_only + neighbour_only);
+    let row_entropy = entropy(&[both + context_only, neighbour_only + neither]);
+    let column_entropy = entropy(&[both + neighbour_only, context_only + neither]);
+    let matrix_entropy = entropy(&[both, context_only, neighbour_only, neither]);
+    (2.0 * (row_entropy + column_entropy - matrix_entropy)).max(0.0)
+}
+
+/// `N · H` for the counts `k` with total `N` (Shannon entropy in nats, unnormalised).
+fn entropy(counts: &[u64]) -> f64 {
+    let x_log_x = |x: u64| {
+        if x == 0 {
+            0.0
+        } else {
+            x as f64 * (x as f64).ln()
+        }
+    };
+    let total: u64 = counts.iter().sum();
+    x_log_x(total) - counts.iter().map(|&count| x_log_x(count)).sum::<f64>()
+}
