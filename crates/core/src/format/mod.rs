@@ -33,7 +33,7 @@ pub use hash::product_hash;
 pub use header::Header;
 pub use quantization::Quantization;
 pub use table::{Bundles, Table, TableStats};
-pub use writer::{write_table, ProductRecord, TableInput};
+pub use writer::{bucket_bits_for, write_table, ProductRecord, TableInput};
 
 /// The first eight bytes of every table file: ASCII `ALSOBGHT`.
 pub const MAGIC: [u8; 8] = *b"ALSOBGHT";

@@ -140,6 +140,14 @@ impl<B: AsRef<[u8]>> Table<B> {
                 {
                     return fail(format!("edge to product number {neighbour}, but there are {product_count} products"));
                 }
+                if bundle.len() > usize::from(self.header.max_neighbours) {
+                    return fail(format!(
+                        "product `{}` has {} neighbours but max_neighbours is {}",
+                        card.id.escape_debug(),
+                        bundle.len(),
+                        self.header.max_neighbours
+                    ));
+                }
                 previous = Some((hash, card.id));
                 edge_count += bundle.len() as u64;
                 own_cards.push(bundle.product_card_bytes());

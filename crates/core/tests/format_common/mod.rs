@@ -2,7 +2,10 @@
 //! so each test file states only what it checks.
 #![allow(dead_code)]
 
-use alsobought_core::{write_table, ProductRecord, TableInput};
+use alsobought_core::{
+    write_table, Bundle, BundleKind, Card, LeafDirectory, Prefix, ProductRecord, Table, TableInput,
+    FORMAT_VERSION,
+};
 
 /// A product with every field set, derived from `id`.
 pub fn product(id: &str) -> ProductRecord {
@@ -52,4 +55,125 @@ pub fn small_input() -> TableInput {
 /// The bytes of [`small_input`].
 pub fn small_table() -> Vec<u8> {
     write_table(&small_input()).expect("the small input is valid")
+}
+
+/// Asserts that a card read back carries exactly the record written.
+pub fn assert_card_matches(card: &Card<'_>, record: &ProductRecord) {
+    assert_eq!(card.id, record.id);
+    assert_eq!(card.title, record.title);
+    assert_eq!(card.url, record.url);
+    assert_eq!(card.image, record.image);
+    assert_eq!(card.category, record.category);
+    assert_eq!(card.price_hundredths, record.price_hundredths);
+    assert_eq!(card.currency, record.currency.as_deref());
+    assert_eq!(card.available, record.available);
+    assert_eq!(card.rating_tenths, record.rating_tenths);
+}
+
+/// Checks that `bytes` hold exactly `input`, through `Table` and through the
+/// range path.
+pub fn assert_table_holds(bytes: &[u8], input: &TableInput) {
+    let table = Table::open(bytes).expect("open");
+    table.verify().expect("verify");
+    let header = table.header();
+    assert_eq!(header.version, FORMAT_VERSION);
+    assert_eq!(header.product_count as usize, input.products.len());
+    assert_eq!(header.order_count, input.order_count);
+    assert_eq!(header.max_neighbours, input.max_neighbours);
+    let edges: usize = input.neighbours.iter().map(Vec::len).sum();
+    assert_eq!(header.edge_count, edges as u64);
+    let quantization = header.quantization();
+
+    for (index, record) in input.products.iter().enumerate() {
+        let bundle = table
+            .bundle(&record.id)
+            .expect("lookup")
+            .expect("every product is found");
+        assert_eq!(bundle.kind(), BundleKind::Product);
+        let own = bundle.product().expect("product bundles have a card");
+        assert_card_matches(&own, record);
+
+        let mut expected = input.neighbours[index].clone();
+        expected.sort_by(|left, right| right.1.total_cmp(&left.1));
+        let found: Vec<_> = bundle.neighbours().collect();
+        assert_eq!(found.len(), expected.len());
+        for ((card, quantized), (neighbour, score)) in found.iter().zip(&expected) {
+            assert_card_matches(card, &input.products[*neighbour as usize]);
+            let back = quantization.dequantize(*quantized);
+            assert!(
+                (back - score).abs() <= score * 0.03,
+                "score {score} came back as {back}"
+            );
+        }
+
+        // The range path, step by step, gives the same bundle.
+        let prefix = Prefix::parse(&bytes[..header.leaf_offset as usize]).expect("prefix");
+        let leaf_range = prefix.leaf_range(&record.id);
+        let leaf_bytes = &bytes[leaf_range.start as usize..leaf_range.end as usize];
+        let leaf =
+            LeafDirectory::parse(leaf_bytes, prefix.bucket_of(&record.id), &prefix).expect("leaf");
+        let span = leaf.lookup(&record.id).expect("span");
+        let span_bytes = &bytes[span.range.start as usize..span.range.end as usize];
+        let found = Bundle::find(span_bytes, span.count, &record.id)
+            .expect("find")
+            .expect("found in span");
+        assert_eq!(found, bundle);
+        assert!(span.first_number <= own.number);
+        assert!(own.number < span.first_number + span.count as u32);
+    }
+
+    let numbered: Vec<_> = table.bundles().collect::<Result<_, _>>().expect("bundles");
+    assert_eq!(numbered.len(), input.products.len());
+    for (number, bundle) in numbered.iter().enumerate() {
+        assert_eq!(
+            bundle.product().map(|card| card.number),
+            Some(number as u32)
+        );
+    }
+
+    let prefix = table.prefix().expect("prefix");
+    let best: Vec<_> = prefix.best_sellers().neighbours().collect();
+    let mut expected = input.best_sellers.clone();
+    expected.sort_by(|left, right| right.1.total_cmp(&left.1));
+    assert_eq!(best.len(), expected.len());
+    for ((card, _), (index, _)) in best.iter().zip(&expected) {
+        assert_card_matches(card, &input.products[*index as usize]);
+    }
+    assert!(best.windows(2).all(|pair| pair[0].1 >= pair[1].1));
+}
+
+/// Every checksummed region of a valid table: `(first byte, offset of its CRC)`.
+/// Lets tests change bytes and then fix the checksums, so the structural
+/// checks (not the CRCs) are what must catch the change.
+pub fn checksummed_regions(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let prefix = Prefix::parse(bytes).expect("a valid table");
+    let header = prefix.header();
+    let mut regions = vec![
+        (0, 92),
+        (96, header.best_sellers_offset as usize - 4),
+        (
+            header.best_sellers_offset as usize,
+            header.leaf_offset as usize - 4,
+        ),
+    ];
+    for bucket in 0..header.bucket_count() {
+        let range = prefix.leaf_range_of_bucket(bucket).expect("bucket exists");
+        let (start, end) = (range.start as usize, range.end as usize);
+        regions.push((start, end - 4));
+        let leaf = LeafDirectory::parse(&bytes[start..end], bucket, &prefix).expect("valid leaf");
+        let mut offset = leaf.bundles_start() as usize;
+        for (_, length) in leaf.entries() {
+            regions.push((offset, offset + length as usize - 4));
+            offset += length as usize;
+        }
+    }
+    regions
+}
+
+/// Rewrites the CRC of every region (see [`checksummed_regions`]).
+pub fn reseal(bytes: &mut [u8], regions: &[(usize, usize)]) {
+    for &(start, crc_at) in regions {
+        let checksum = alsobought_core::crc32(&bytes[start..crc_at]);
+        bytes[crc_at..crc_at + 4].copy_from_slice(&checksum.to_le_bytes());
+    }
 }
