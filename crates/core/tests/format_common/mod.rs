@@ -100,9 +100,16 @@ pub fn assert_table_holds(bytes: &[u8], input: &TableInput) {
         for ((card, quantized), (neighbour, score)) in found.iter().zip(&expected) {
             assert_card_matches(card, &input.products[*neighbour as usize]);
             let back = quantization.dequantize(*quantized);
+            // Half a quantization step, relative: (max / min)^(1 / 508).
+            let half_step = if quantization.min > 0.0 {
+                (f64::from(quantization.max) / f64::from(quantization.min)).powf(1.0 / 508.0)
+            } else {
+                1.0
+            };
+            let (back, score) = (f64::from(back), f64::from(*score));
             assert!(
-                (back - score).abs() <= score * 0.03,
-                "score {score} came back as {back}"
+                back <= score * half_step * 1.000_01 && back >= score / half_step / 1.000_01,
+                "score {score} came back as {back} ({quantization:?})"
             );
         }
 
