@@ -62,8 +62,8 @@ pub enum SuggestionSource {
 pub struct Suggestion<'a> {
     /// Everything needed to render it.
     pub card: Card<'a>,
-    /// For neighbours: the summed scores of the context products naming it, relative to
-    /// the table's largest score, capped at 1 (0..=1]. For best-sellers: 0.
+    /// For neighbours: its best score from any context product, relative to the table's
+    /// largest score (0..=1]; what `min_score` is compared with. For best-sellers: 0.
     pub score: f32,
     /// Why it is suggested.
     pub source: SuggestionSource,
@@ -80,6 +80,12 @@ pub enum CartCombination {
     NormalizedSum,
     /// The best single score: the strongest association wins.
     Max,
+    /// The best single score, plus `sum_weight` times the scores of the other context
+    /// products naming it: max, with agreement between cart items as a tie-breaker.
+    MaxThenSum {
+        /// Weight of the other context products' scores (0 is `Max`, 1 is `Sum`).
+        sum_weight: f32,
+    },
     /// Reciprocal-rank fusion: Σ 1 / (offset + rank), ranks from 1; ignores scores.
     ReciprocalRank {
         /// Damping of the top ranks (60 in the original paper).
@@ -90,7 +96,7 @@ pub enum CartCombination {
 impl CartCombination {
     /// What [`recommend`] uses (chosen by evaluation on cart queries; see
     /// `docs/scoring.md`).
-    pub const DEFAULT: CartCombination = CartCombination::NormalizedSum;
+    pub const DEFAULT: CartCombination = CartCombination::Max;
 
     /// A short stable name for reports.
     pub fn name(&self) -> String {
@@ -98,6 +104,7 @@ impl CartCombination {
             CartCombination::Sum => "sum".into(),
             CartCombination::NormalizedSum => "normalized-sum".into(),
             CartCombination::Max => "max".into(),
+            CartCombination::MaxThenSum { sum_weight } => format!("max-then-sum:{sum_weight}"),
             CartCombination::ReciprocalRank { offset } => format!("reciprocal-rank:{offset}"),
         }
     }
@@ -157,7 +164,11 @@ pub fn recommend_with<'a>(
         if picker.is_full() {
             break;
         }
-        let score = candidate.relative_score;
+        let score = if quantization.max > 0.0 {
+            candidate.best_score / quantization.max
+        } else {
+            0.0
+        };
         if score < options.min_score {
             continue;
         }
@@ -184,12 +195,28 @@ pub fn recommend_with<'a>(
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     number: u32,
-    /// What the ranking sorts by (depends on the combination).
-    rank_score: f32,
-    /// Σ dequantized scores / score_max, capped at 1: what callers see and
-    /// `min_score` compares against.
-    relative_score: f32,
+    /// The largest contribution of one context product.
+    best: f32,
+    /// The sum of the contributions of every context product naming it.
+    total: f32,
+    /// The largest dequantized score (what callers see, relative to score_max).
+    best_score: f32,
     card_slot: usize,
+}
+
+impl Candidate {
+    /// What the ranking sorts by.
+    fn rank_score(&self, combination: CartCombination) -> f32 {
+        match combination {
+            CartCombination::Max => self.best,
+            CartCombination::MaxThenSum { sum_weight } => {
+                self.best + sum_weight * (self.total - self.best)
+            }
+            CartCombination::Sum
+            | CartCombination::NormalizedSum
+            | CartCombination::ReciprocalRank { .. } => self.total,
+        }
+    }
 }
 
 /// The context's neighbours merged by product and sorted best first.
@@ -206,14 +233,15 @@ fn rank_neighbours<'a>(
     let capacity: usize = context.iter().map(|bundle| bundle.len()).sum();
     let mut cards = Vec::with_capacity(capacity);
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
-    let score_max = quantization.dequantize(255);
     for bundle in context {
         let mut list_best = None;
         for (rank, (card, quantized)) in bundle.neighbours().enumerate() {
             let score = quantization.dequantize(quantized);
             let best = *list_best.get_or_insert(score);
-            let rank_score = match combination {
-                CartCombination::Sum | CartCombination::Max => score,
+            let contribution = match combination {
+                CartCombination::Sum
+                | CartCombination::Max
+                | CartCombination::MaxThenSum { .. } => score,
                 CartCombination::NormalizedSum => {
                     if best > 0.0 {
                         score / best
@@ -225,12 +253,9 @@ fn rank_neighbours<'a>(
             };
             entries.push(Candidate {
                 number: card.number,
-                rank_score,
-                relative_score: if score_max > 0.0 {
-                    score / score_max
-                } else {
-                    0.0
-                },
+                best: contribution,
+                total: contribution,
+                best_score: score,
                 card_slot: cards.len(),
             });
             cards.push(card);
@@ -242,21 +267,16 @@ fn rank_neighbours<'a>(
     for entry in entries {
         match ranked.last_mut() {
             Some(last) if last.number == entry.number => {
-                last.rank_score = match combination {
-                    CartCombination::Max => last.rank_score.max(entry.rank_score),
-                    _ => last.rank_score + entry.rank_score,
-                };
-                last.relative_score += entry.relative_score;
+                last.best = last.best.max(entry.best);
+                last.total += entry.total;
+                last.best_score = last.best_score.max(entry.best_score);
             }
             _ => ranked.push(entry),
         }
     }
-    for candidate in &mut ranked {
-        candidate.relative_score = candidate.relative_score.min(1.0);
-    }
     ranked.sort_unstable_by(|a, b| {
-        b.rank_score
-            .total_cmp(&a.rank_score)
+        b.rank_score(combination)
+            .total_cmp(&a.rank_score(combination))
             .then(a.number.cmp(&b.number))
     });
     RankedNeighbours { cards, ranked }

@@ -57,7 +57,7 @@ pub enum ScoreMeasure {
 impl ScoreMeasure {
     /// The measure `alsobought build` uses unless told otherwise (chosen by evaluation
     /// on the Online Retail II orders; see `docs/scoring.md`).
-    pub const DEFAULT: ScoreMeasure = ScoreMeasure::ShrunkCosine { shrinkage: 2.0 };
+    pub const DEFAULT: ScoreMeasure = ScoreMeasure::AsymmetricCosine { alpha: 0.9 };
 
     /// The pair's score, or `None` when the measure sees no positive association.
     pub fn score(&self, counts: PairCounts) -> Option<f32> {
@@ -110,7 +110,7 @@ impl ScoreMeasure {
     }
 
     /// Parses a name as written by [`ScoreMeasure::name`]; the parameter after `:` is
-    /// optional and defaults to the value evaluation found best.
+    /// optional: shrinkage defaults to 2, alpha to 0.9 (the default measure's).
     pub fn parse(name: &str) -> Result<ScoreMeasure, UnknownMeasure> {
         let (kind, parameter) = match name.split_once(':') {
             Some((kind, parameter)) => (kind, Some(parameter)),
@@ -142,7 +142,7 @@ impl ScoreMeasure {
                 shrinkage: number(2.0)?,
             }),
             "asymmetric-cosine" => {
-                let alpha = number(0.5)?;
+                let alpha = number(0.9)?;
                 if alpha > 1.0 {
                     return Err(unknown());
                 }

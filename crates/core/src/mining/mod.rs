@@ -36,7 +36,7 @@ impl Default for MiningOptions {
         MiningOptions {
             measure: ScoreMeasure::DEFAULT,
             max_neighbours: 20,
-            min_together: 2,
+            min_together: 1,
             best_seller_count: 20,
         }
     }

@@ -1,0 +1,44 @@
+//! Build time on the real Online Retail II orders: mining (counting, scoring, top-K,
+//! best-sellers) plus encoding the table, i.e. `alsobought build` minus CSV parsing.
+//! Target: well under 1 s on 2 cores.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use alsobought_core::mining::{build_table_input, MiningOptions};
+use alsobought_core::write_table;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn build(criterion: &mut Criterion) {
+    let started = Instant::now();
+    let orders = support::load_online_retail();
+    let options = MiningOptions::default();
+    let mined = build_table_input(&orders, None, &options);
+    let bytes = write_table(&mined.input).expect("the real orders make a valid table");
+    eprintln!(
+        "online retail II: {} orders, {} products, {} co-occurring pairs, {} edges, table {} bytes (setup {:.2?}, {} rayon threads)",
+        mined.stats.orders,
+        mined.stats.products_in_orders,
+        mined.stats.co_occurring_pairs,
+        mined.stats.edges,
+        bytes.len(),
+        started.elapsed(),
+        rayon::current_num_threads(),
+    );
+
+    let mut group = criterion.benchmark_group("build");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
+    group.bench_function("mine_online_retail", |bencher| {
+        bencher.iter(|| build_table_input(&orders, None, &options))
+    });
+    group.bench_function("mine_and_write_online_retail", |bencher| {
+        bencher.iter(|| write_table(&build_table_input(&orders, None, &options).input))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, build);
+criterion_main!(benches);
