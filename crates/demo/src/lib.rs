@@ -9,4 +9,5 @@
 
 #![deny(missing_docs)]
 
+pub mod generator;
 pub mod server;

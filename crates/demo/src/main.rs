@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use alsobought_demo::generator::{self, GeneratorOptions};
 use alsobought_demo::server;
 
 /// The demo store of alsobought: generate a plausible shop, then serve it.
@@ -20,11 +21,33 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Generate the demo shop: catalog.csv, orders.csv, catalog.json, product pages
+    /// and product images.
+    ///
+    /// Deterministic: the same seed and sizes give byte-identical files.
+    Generate(GenerateArgs),
     /// Serve a directory with HTTP Range support and the demo's test routes.
     ///
     /// Prints exactly one line on stdout, `serving http://ADDR:PORT/`, once listening.
     /// Stops cleanly on Ctrl-C or SIGTERM.
     Serve(ServeArgs),
+}
+
+/// Arguments of `alsobought-demo generate`.
+#[derive(clap::Args, Debug)]
+struct GenerateArgs {
+    /// Directory to write into (created if missing); the demo uses www/generated.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Seed of the generator; the same seed gives the same shop.
+    #[arg(long, value_name = "N", default_value_t = GeneratorOptions::default().seed)]
+    seed: u64,
+    /// Number of products in the catalog.
+    #[arg(long, value_name = "COUNT", default_value_t = GeneratorOptions::default().products)]
+    products: usize,
+    /// Number of orders in the history.
+    #[arg(long, value_name = "COUNT", default_value_t = GeneratorOptions::default().orders)]
+    orders: usize,
 }
 
 /// Arguments of `alsobought-demo serve`.
@@ -53,7 +76,41 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Generate(args) => generate(args),
         Command::Serve(args) => serve(args),
+    }
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let options = GeneratorOptions {
+        seed: args.seed,
+        products: args.products,
+        orders: args.orders,
+    };
+    let summary = generator::generate(&args.out, &options)?;
+    let mut report = format!(
+        "generated {} products ({} sold out), {} orders with {} line items into {} (seed {})\n",
+        summary.products,
+        summary.sold_out,
+        summary.orders,
+        summary.line_items,
+        args.out.display(),
+        options.seed
+    );
+    for (file, bytes) in &summary.files {
+        report.push_str(&format!("  {file:<18} {bytes:>10} bytes\n"));
+    }
+    print_report(&report)
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error worth reporting.
+fn print_report(report: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(report.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("cannot write to stdout")
+        }
+        _ => Ok(()),
     }
 }
 

@@ -1,0 +1,160 @@
+//! The generator's own pseudo-random numbers: SplitMix64 (Steele, Lea and Flood, 2014).
+//!
+//! Why not the `rand` crate: the demo data must be byte-identical for a seed on every
+//! machine and every future build, and a 10-line generator with a fixed algorithm
+//! guarantees that where a dependency's algorithm may change between versions.
+
+/// A SplitMix64 generator: 64 bits of state, full period, passes BigCrush.
+#[derive(Clone, Debug)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// A generator that starts from `seed`; every seed, 0 included, is fine.
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(self.state)
+    }
+
+    /// A uniform float in `[0, 1)` built from the top 53 bits.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A uniform integer in `0..bound` (`bound` > 0), without modulo bias worth
+    /// mentioning for the small bounds used here (Lemire's multiply-shift).
+    pub fn below(&mut self, bound: usize) -> usize {
+        debug_assert!(bound > 0, "below(0) has no possible value");
+        ((u128::from(self.next_u64()) * bound as u128) >> 64) as usize
+    }
+
+    /// A uniform integer in `low..=high`.
+    pub fn between(&mut self, low: u32, high: u32) -> u32 {
+        low + self.below((high - low + 1) as usize) as u32
+    }
+
+    /// True with probability `probability`.
+    pub fn chance(&mut self, probability: f64) -> bool {
+        self.next_f64() < probability
+    }
+
+    /// Shuffles `items` in place (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for last in (1..items.len()).rev() {
+            let other = self.below(last + 1);
+            items.swap(last, other);
+        }
+    }
+
+    /// A generator for a sub-task, so adding draws to one part of the generator does
+    /// not shift the numbers every later part sees.
+    pub fn fork(&mut self, purpose: &str) -> SplitMix64 {
+        let salt = purpose
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+            });
+        SplitMix64::new(self.next_u64() ^ salt)
+    }
+}
+
+/// SplitMix64's output function; also a good stateless hash of a 64-bit value.
+pub fn mix(value: u64) -> u64 {
+    let mut z = value;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Draws indices in proportion to fixed non-negative weights, by binary search over
+/// the cumulative sums: O(log n) per draw.
+#[derive(Clone, Debug)]
+pub struct WeightedIndex {
+    cumulative: Vec<f64>,
+}
+
+impl WeightedIndex {
+    /// A sampler over `weights`; `None` when there is nothing positive to draw.
+    pub fn new(weights: impl IntoIterator<Item = f64>) -> Option<Self> {
+        let mut total = 0.0;
+        let cumulative: Vec<f64> = weights
+            .into_iter()
+            .map(|weight| {
+                total += weight.max(0.0);
+                total
+            })
+            .collect();
+        (total > 0.0).then_some(Self { cumulative })
+    }
+
+    /// Draws one index.
+    pub fn sample(&self, random: &mut SplitMix64) -> usize {
+        let total = *self.cumulative.last().expect("new() refuses empty weights");
+        let target = random.next_f64() * total;
+        self.cumulative
+            .partition_point(|&sum| sum <= target)
+            .min(self.cumulative.len() - 1)
+    }
+}
+
+/// Zipf-like weights `1 / (rank + 1)^exponent` for `count` ranks: a few items get most
+/// of the draws and a long tail gets a few each, as sales do in real shops.
+pub fn zipf_weights(count: usize, exponent: f64) -> Vec<f64> {
+    (0..count)
+        .map(|rank| 1.0 / ((rank + 1) as f64).powf(exponent))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix64_matches_the_reference_sequence() {
+        // First outputs for seed 1234567 from the reference C implementation
+        // (Vigna, https://prng.di.unimi.it/splitmix64.c).
+        let mut random = SplitMix64::new(1_234_567);
+        assert_eq!(random.next_u64(), 6_457_827_717_110_365_317);
+        assert_eq!(random.next_u64(), 3_203_168_211_198_807_973);
+        assert_eq!(random.next_u64(), 9_817_491_932_198_370_423);
+    }
+
+    #[test]
+    fn below_stays_in_bounds_and_reaches_every_value() {
+        let mut random = SplitMix64::new(7);
+        let mut seen = [0u32; 5];
+        for _ in 0..1000 {
+            seen[random.below(5)] += 1;
+        }
+        assert!(seen.iter().all(|&count| count > 150), "{seen:?}");
+    }
+
+    #[test]
+    fn weighted_index_follows_the_weights_and_skips_zero_weights() {
+        let sampler = WeightedIndex::new([1.0, 0.0, 3.0]).unwrap();
+        let mut random = SplitMix64::new(99);
+        let mut seen = [0u32; 3];
+        for _ in 0..4000 {
+            seen[sampler.sample(&mut random)] += 1;
+        }
+        assert_eq!(seen[1], 0);
+        assert!((2700..3300).contains(&seen[2]), "{seen:?}");
+        assert!(WeightedIndex::new([0.0, 0.0]).is_none());
+    }
+
+    #[test]
+    fn forks_for_different_purposes_differ() {
+        let mut first = SplitMix64::new(5);
+        let mut second = SplitMix64::new(5);
+        assert_ne!(
+            first.fork("orders").next_u64(),
+            second.fork("catalog").next_u64()
+        );
+    }
+}

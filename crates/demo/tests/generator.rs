@@ -1,0 +1,338 @@
+//! The demo data generator: same seed → byte-identical files; the order history has the
+//! planted co-purchase structure and popularity skew; every file is well-formed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use alsobought_demo::generator::vocabulary::COMPLEMENT_GROUPS;
+use alsobought_demo::generator::{self, build_shop, GeneratorOptions, Shop};
+
+/// Every file under `root`, relative path → bytes.
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(directory) = pending.pop() {
+        for entry in fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(relative, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn default_shop() -> Shop {
+    build_shop(&GeneratorOptions::default()).unwrap()
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let options = GeneratorOptions {
+        seed: 7,
+        products: 120,
+        orders: 900,
+    };
+    generator::generate(first.path(), &options).unwrap();
+    generator::generate(second.path(), &options).unwrap();
+    let first = read_tree(first.path());
+    let second = read_tree(second.path());
+    assert_eq!(
+        first.len(),
+        3 + 2 * 120,
+        "{:?}",
+        first.keys().take(5).collect::<Vec<_>>()
+    );
+    assert!(first == second, "two runs with seed 7 differ");
+}
+
+#[test]
+fn different_seeds_give_different_histories() {
+    let shop = |seed| {
+        build_shop(&GeneratorOptions {
+            seed,
+            products: 120,
+            orders: 900,
+        })
+        .unwrap()
+    };
+    assert_ne!(
+        generator::orders_csv(&shop(1)),
+        generator::orders_csv(&shop(2))
+    );
+}
+
+#[test]
+fn regenerating_smaller_removes_pages_and_images_of_products_that_no_longer_exist() {
+    let out = tempfile::tempdir().unwrap();
+    generator::generate(
+        out.path(),
+        &GeneratorOptions {
+            seed: 1,
+            products: 60,
+            orders: 50,
+        },
+    )
+    .unwrap();
+    generator::generate(
+        out.path(),
+        &GeneratorOptions {
+            seed: 1,
+            products: 20,
+            orders: 50,
+        },
+    )
+    .unwrap();
+    let pages = fs::read_dir(out.path().join("products")).unwrap().count();
+    let images = fs::read_dir(out.path().join("images")).unwrap().count();
+    assert_eq!((pages, images), (20, 20));
+}
+
+#[test]
+fn product_count_out_of_range_is_an_error_that_names_the_limit() {
+    let error = build_shop(&GeneratorOptions {
+        seed: 1,
+        products: 0,
+        orders: 10,
+    })
+    .unwrap_err();
+    assert!(error.to_string().contains("--products 0"), "{error}");
+    let error = build_shop(&GeneratorOptions {
+        seed: 1,
+        products: 10_000_000,
+        orders: 10,
+    })
+    .unwrap_err();
+    assert!(error.to_string().contains("from 1 to"), "{error}");
+}
+
+/// Lift of every pair of product types: orders holding both, against what independence
+/// predicts (1.0). Types are numbered in catalog order; each order is a bit set of them.
+fn type_lifts(shop: &Shop) -> (Vec<&'static str>, Vec<Vec<f64>>) {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for product in &shop.products {
+        if !keys.contains(&product.kind().key) {
+            keys.push(product.kind().key);
+        }
+    }
+    assert!(keys.len() <= 128, "bit set holds 128 types");
+    let baskets: Vec<u128> = shop
+        .orders
+        .iter()
+        .map(|order| {
+            order.lines.iter().fold(0u128, |set, &(p, _)| {
+                let index = keys
+                    .iter()
+                    .position(|k| *k == shop.products[p].kind().key)
+                    .unwrap();
+                set | 1 << index
+            })
+        })
+        .collect();
+    let orders = baskets.len() as f64;
+    let count = |mask: u128| baskets.iter().filter(|&&set| set & mask == mask).count() as f64;
+    let singles: Vec<f64> = (0..keys.len()).map(|i| count(1 << i)).collect();
+    let lifts = (0..keys.len())
+        .map(|i| {
+            (0..keys.len())
+                .map(|j| count(1 << i | 1 << j) * orders / (singles[i] * singles[j]).max(1.0))
+                .collect()
+        })
+        .collect();
+    (keys, lifts)
+}
+
+#[test]
+fn planted_complementary_groups_are_bought_together_far_above_chance() {
+    let shop = default_shop();
+    let (keys, lifts) = type_lifts(&shop);
+    let lift = |a: &str, b: &str| {
+        let (i, j) = (
+            keys.iter().position(|k| *k == a).unwrap(),
+            keys.iter().position(|k| *k == b).unwrap(),
+        );
+        lifts[i][j]
+    };
+    for (a, b) in [
+        ("dripper", "filters"),
+        ("chef-knife", "sharpener"),
+        ("fountain-pen", "ink"),
+        ("pot", "soil"),
+    ] {
+        assert!(lift(a, b) > 4.0, "{a} + {b}: lift {:.2}", lift(a, b));
+    }
+    // Types that share no group meet only through noise: on average about as often as
+    // chance predicts (one pair alone can stray on small counts).
+    let related = |a: &str, b: &str| {
+        COMPLEMENT_GROUPS
+            .iter()
+            .any(|group| group.members.contains(&a) && group.members.contains(&b))
+    };
+    let unrelated: Vec<f64> = (0..keys.len())
+        .flat_map(|i| (i + 1..keys.len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| !related(keys[i], keys[j]))
+        .map(|(i, j)| lifts[i][j])
+        .collect();
+    let mean = unrelated.iter().sum::<f64>() / unrelated.len() as f64;
+    assert!(
+        mean < 1.3,
+        "unrelated types: mean lift {mean:.2} over {} pairs",
+        unrelated.len()
+    );
+}
+
+#[test]
+fn specific_product_pairs_recur_not_just_types() {
+    let shop = default_shop();
+    let mut pairs: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for order in &shop.orders {
+        for (i, &(a, _)) in order.lines.iter().enumerate() {
+            for &(b, _) in &order.lines[i + 1..] {
+                *pairs.entry((a.min(b), a.max(b))).or_default() += 1;
+            }
+        }
+    }
+    let strongest = pairs.values().copied().max().unwrap();
+    assert!(
+        strongest >= 25,
+        "the most frequent pair appears only {strongest} times"
+    );
+}
+
+#[test]
+fn popularity_is_skewed_like_real_sales() {
+    let shop = default_shop();
+    let mut sales = vec![0u32; shop.products.len()];
+    for order in &shop.orders {
+        for &(product, _) in &order.lines {
+            sales[product] += 1;
+        }
+    }
+    sales.sort_unstable_by(|a, b| b.cmp(a));
+    let total: u32 = sales.iter().sum();
+    let top_tenth: u32 = sales[..shop.products.len() / 10].iter().sum();
+    assert!(
+        f64::from(top_tenth) / f64::from(total) > 0.25,
+        "top 10% sell {top_tenth} of {total}"
+    );
+    assert!(
+        sales.iter().filter(|&&count| count > 0).count() > shop.products.len() * 9 / 10,
+        "long tail still sells"
+    );
+}
+
+#[test]
+fn baskets_hold_1_to_8_distinct_products() {
+    let shop = default_shop();
+    let mut sizes = BTreeSet::new();
+    for order in &shop.orders {
+        let distinct: BTreeSet<usize> = order.lines.iter().map(|&(p, _)| p).collect();
+        assert_eq!(
+            distinct.len(),
+            order.lines.len(),
+            "{} repeats a product",
+            order.id
+        );
+        assert!(
+            (1..=8).contains(&order.lines.len()),
+            "{} has {} lines",
+            order.id,
+            order.lines.len()
+        );
+        sizes.insert(order.lines.len());
+        assert!(order
+            .lines
+            .iter()
+            .all(|&(_, quantity)| (1..=3).contains(&quantity)));
+    }
+    assert_eq!(sizes.len(), 8, "every basket size occurs: {sizes:?}");
+}
+
+#[test]
+fn catalog_csv_has_the_documented_columns_and_quotes_commas() {
+    let shop = default_shop();
+    let csv = generator::catalog_csv(&shop);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,title,price,currency,url,image,category,available,rating")
+    );
+    let filters = lines
+        .find(|line| line.contains("Paper Coffee Filters, 100 Pack"))
+        .unwrap();
+    assert!(
+        filters.contains(",\"Unbleached Paper Coffee Filters, 100 Pack\",")
+            || filters.contains("\"White Paper"),
+        "{filters}"
+    );
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.starts_with("COF-1001,"), "{first}");
+    assert!(first.contains(
+        ",EUR,/www/generated/products/COF-1001.html,/www/generated/images/COF-1001.svg,coffee,"
+    ));
+    assert!(csv.contains(",false,"), "some products are sold out");
+    let orders = generator::orders_csv(&shop);
+    assert!(orders.starts_with("order_id,product_id,quantity,customer_id,created_at\nNW-100001,"));
+}
+
+#[test]
+fn catalog_json_matches_the_catalog() {
+    let shop = default_shop();
+    let json: serde_json::Value = serde_json::from_str(&generator::catalog_json(&shop)).unwrap();
+    let entries = json.as_array().unwrap();
+    assert_eq!(entries.len(), shop.products.len());
+    assert_eq!(entries[0]["id"], "COF-1001");
+    assert_eq!(entries[0]["currency"], "EUR");
+    assert_eq!(entries[0]["price_cents"], shop.products[0].price_cents);
+}
+
+#[test]
+fn product_pages_escape_catalog_text_and_carry_the_widget_container() {
+    let out = tempfile::tempdir().unwrap();
+    let shop = default_shop();
+    generator::write_shop(&shop, out.path()).unwrap();
+    let mills = shop
+        .products
+        .iter()
+        .find(|p| p.title.contains("Salt & Pepper"))
+        .expect("a title with &");
+    let page = fs::read_to_string(out.path().join(format!("products/{}.html", mills.id))).unwrap();
+    assert!(page.contains("Salt &amp; Pepper Mill Set"));
+    assert!(!page.contains("Salt & Pepper"));
+    assert!(page.contains(&format!(
+        r#"<div class="suggestions" data-alsobought data-table="/alsobought/store.table" data-product="{}" data-max-suggestions="4" data-currency="EUR" data-locale="en-IE"></div>"#,
+        mills.id
+    )));
+    assert!(page.contains(r#"<link rel="icon" href="data:,">"#));
+    let kids = shop
+        .products
+        .iter()
+        .find(|p| p.title.contains("Kids'"))
+        .expect("a title with '");
+    let svg = fs::read_to_string(out.path().join(format!("images/{}.svg", kids.id))).unwrap();
+    assert!(svg.contains("Kids&#39;"), "{svg}");
+    assert!(svg.starts_with(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400""#
+    ));
+}
+
+#[test]
+fn images_differ_between_products() {
+    let shop = default_shop();
+    let images: BTreeSet<String> = shop
+        .products
+        .iter()
+        .map(generator::image::product_image)
+        .collect();
+    assert_eq!(images.len(), shop.products.len());
+}

@@ -1,0 +1,387 @@
+// Northwind Goods' own script: a small cart in localStorage, the home page grid, the
+// checkout page, and the handling of the widget's events.
+//
+// Why it exists: it shows how a real store wires alsobought in. The store listens for
+// the widget's cancelable `alsobought:add-to-cart` event, calls preventDefault() (so the
+// widget does not navigate to the product page) and adds the products to its own cart;
+// on checkout it keeps the widget's cart in step with `updateCart`.
+//
+// Load it with <script type="module"> BEFORE the widget's script: module scripts run in
+// document order, so the checkout's data-cart is filled in before the widget mounts.
+
+const CART_KEY = "northwind-cart";
+const CATALOG_URL = "/www/generated/catalog.json";
+const WIDGET_URL = "/alsobought/alsobought.js";
+const FREE_DELIVERY_FROM_CENTS = 5000;
+const DELIVERY_CENTS = 495;
+
+const euros = new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" });
+
+// ---- Cart ------------------------------------------------------------------------
+
+/** The cart as [{ id, quantity }], tolerating anything malformed in storage. */
+function readCart() {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(CART_KEY) ?? "[]");
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((line) => line && typeof line.id === "string" && Number.isInteger(line.quantity))
+      .filter((line) => line.quantity > 0);
+  } catch {
+    return [];
+  }
+}
+
+function writeCart(cart) {
+  localStorage.setItem(CART_KEY, JSON.stringify(cart));
+  cartChanged();
+}
+
+/** Adds one unit of each id; returns the new cart. */
+function addToCart(ids) {
+  const cart = readCart();
+  for (const id of ids) {
+    const line = cart.find((entry) => entry.id === id);
+    if (line) line.quantity += 1;
+    else cart.push({ id, quantity: 1 });
+  }
+  writeCart(cart);
+  return cart;
+}
+
+function setQuantity(id, quantity) {
+  const cart = readCart()
+    .map((line) => (line.id === id ? { id, quantity } : line))
+    .filter((line) => line.quantity > 0);
+  writeCart(cart);
+}
+
+function cartIds(cart = readCart()) {
+  return cart.map((line) => line.id);
+}
+
+function cartChanged() {
+  showCartCount();
+  if (checkout) renderCheckout();
+}
+
+function showCartCount() {
+  const count = readCart().reduce((sum, line) => sum + line.quantity, 0);
+  for (const badge of document.querySelectorAll("[data-cart-count]")) {
+    badge.textContent = String(count);
+  }
+}
+
+// ---- Catalog ---------------------------------------------------------------------
+
+let catalogRequest = null;
+
+/** The catalog as a Map id → product, fetched once. */
+function loadCatalog() {
+  catalogRequest ??= fetch(CATALOG_URL)
+    .then((response) => {
+      if (!response.ok) {
+        throw new Error(`${CATALOG_URL} answered ${response.status}: run \`make demo-data\` to generate the shop`);
+      }
+      return response.json();
+    })
+    .then((products) => new Map(products.map((product) => [product.id, product])));
+  return catalogRequest;
+}
+
+function formatCents(cents) {
+  return euros.format(cents / 100);
+}
+
+/** Builds an element: el("a", { href: "/", class: "x" }, "text", child). */
+function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    element.setAttribute(name, value === true ? "" : String(value));
+  }
+  element.append(...children);
+  return element;
+}
+
+function showCatalogProblem(container, error) {
+  console.warn(`Northwind Goods: ${error.message}`);
+  container.replaceChildren(
+    el("p", { class: "notice notice--warn" }, "The shop's catalog is not generated yet. Run ", el("code", {}, "make demo"), " and reload."),
+  );
+}
+
+// ---- Toast -----------------------------------------------------------------------
+
+const toast = el("div", { class: "toast", role: "status", "aria-live": "polite" });
+let toastTimer = 0;
+
+function announce(message) {
+  toast.textContent = message;
+  toast.classList.add("toast--visible");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toast.classList.remove("toast--visible"), 3200);
+}
+
+function announceAdded(titles) {
+  announce(titles.length === 1 ? `Added “${titles[0]}” to your cart` : `Added ${titles.length} items to your cart`);
+}
+
+// ---- Add to cart: the store's own buttons and the widget's event -----------------
+
+document.addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-add-to-cart]") : null;
+  if (!button) return;
+  const id = button.getAttribute("data-add-to-cart");
+  addToCart([id]);
+  const catalog = await loadCatalog().catch(() => new Map());
+  announceAdded([catalog.get(id)?.title ?? id]);
+});
+
+// The widget dispatches a bubbling, composed, cancelable event on its host element.
+// Cancelling it tells the widget the store handled the add (no navigation).
+document.addEventListener("alsobought:add-to-cart", (event) => {
+  const products = event.detail?.products ?? [];
+  if (products.length === 0) return;
+  event.preventDefault();
+  addToCart(products.map((product) => product.id));
+  announceAdded(products.map((product) => product.title));
+});
+
+// Another tab changed the cart.
+window.addEventListener("storage", (event) => {
+  if (event.key === CART_KEY) cartChanged();
+});
+
+// ---- Home page -------------------------------------------------------------------
+
+async function renderHome(container) {
+  let catalog;
+  try {
+    catalog = await loadCatalog();
+  } catch (error) {
+    showCatalogProblem(container, error);
+    return;
+  }
+  const sections = new Map();
+  for (const product of catalog.values()) {
+    if (!sections.has(product.category)) sections.set(product.category, []);
+    sections.get(product.category).push(product);
+  }
+  const fragment = document.createDocumentFragment();
+  for (const [category, products] of sections) {
+    const headingId = `${category}-heading`;
+    const grid = el("ul", { class: "product-grid" }, ...products.map(productCard));
+    fragment.append(
+      el(
+        "section",
+        { class: "category-section", id: category, "aria-labelledby": headingId },
+        el(
+          "div",
+          { class: "category-section__head" },
+          el("h2", { id: headingId }, products[0].category_name),
+          el("p", {}, `${products.length} products`),
+        ),
+        grid,
+      ),
+    );
+  }
+  container.replaceChildren(fragment);
+  // The grid arrived after the browser tried to scroll to #category: scroll now.
+  if (location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+}
+
+function productCard(product) {
+  const rating =
+    product.rating === null
+      ? ""
+      : el(
+          "span",
+          {},
+          el("span", { class: "stars", "aria-hidden": "true" }, "★"),
+          ` ${product.rating.toFixed(1)}`,
+          el("span", { class: "visually-hidden" }, " out of 5 stars"),
+        );
+  return el(
+    "li",
+    { class: "product-card" },
+    el("img", { src: product.image, alt: "", width: 400, height: 400, loading: "lazy", decoding: "async" }),
+    el("a", { href: product.url }, product.title),
+    el(
+      "div",
+      { class: "product-card__meta" },
+      el("span", { class: "product-card__price" }, formatCents(product.price_cents)),
+      rating,
+    ),
+    product.available ? "" : el("span", { class: "badge" }, "Sold out"),
+  );
+}
+
+// ---- Product shell filled from the catalog (the strict-CSP copy) ----------------
+
+async function renderProductFromCatalog(article) {
+  const id = article.getAttribute("data-product-id");
+  let product;
+  try {
+    product = (await loadCatalog()).get(id);
+  } catch (error) {
+    showCatalogProblem(article, error);
+    return;
+  }
+  if (!product) {
+    article.replaceChildren(el("p", { class: "notice notice--warn" }, `Product ${id} is not in the catalog.`));
+    return;
+  }
+  const fill = (name, apply) => {
+    for (const target of article.querySelectorAll(`[data-fill="${name}"]`)) apply(target);
+  };
+  fill("title", (target) => (target.textContent = product.title));
+  fill("category", (target) => (target.textContent = product.category_name));
+  fill("price", (target) => (target.textContent = formatCents(product.price_cents)));
+  fill("rating", (target) => (target.textContent = product.rating === null ? "Not yet rated" : `★ ${product.rating.toFixed(1)} out of 5 stars`));
+  fill("stock", (target) => (target.textContent = product.available ? "In stock, ships in 1–2 days" : "Sold out"));
+  fill("image", (target) => {
+    target.setAttribute("src", product.image);
+    target.setAttribute("alt", product.title);
+  });
+  fill("add", (target) => {
+    if (product.available) target.setAttribute("data-add-to-cart", product.id);
+    else {
+      target.disabled = true;
+      target.textContent = "Sold out";
+    }
+  });
+  document.title = `${product.title} · Northwind Goods`;
+}
+
+// ---- Checkout --------------------------------------------------------------------
+
+const checkout = document.querySelector("[data-checkout]");
+const suggestions = document.querySelector("[data-checkout-suggestions]");
+// True once the widget owns the suggestions element (auto-mounted or mount()ed).
+let suggestionsMounted = false;
+
+if (suggestions) {
+  // Runs before the widget's module (document order): give it the cart to start from,
+  // or keep it from mounting an empty cart.
+  const ids = cartIds();
+  if (ids.length > 0) {
+    suggestions.setAttribute("data-cart", ids.join(","));
+    suggestionsMounted = true;
+  } else {
+    suggestions.removeAttribute("data-alsobought");
+  }
+}
+
+/** Keeps the widget's cart in step with the store's: updateCart, mount or unmount. */
+async function syncSuggestions(ids) {
+  if (!suggestions) return;
+  const key = ids.join(",");
+  if (suggestions.getAttribute("data-cart") === key && suggestionsMounted === ids.length > 0) return;
+  suggestions.setAttribute("data-cart", key);
+  let widget;
+  try {
+    widget = await import(WIDGET_URL);
+  } catch (error) {
+    console.warn(`Northwind Goods: cannot load the widget from ${WIDGET_URL} (run \`make widget\`): ${error}`);
+    return;
+  }
+  if (ids.length === 0) {
+    if (suggestionsMounted) widget.unmount(suggestions);
+    suggestionsMounted = false;
+  } else if (suggestionsMounted) {
+    widget.updateCart(suggestions, ids);
+  } else {
+    suggestions.setAttribute("data-alsobought", "");
+    widget.mount(suggestions);
+    suggestionsMounted = true;
+  }
+}
+
+async function renderCheckout() {
+  const cart = readCart();
+  const lines = checkout.querySelector("[data-cart-lines]");
+  const empty = checkout.querySelector("[data-cart-empty]");
+  const placeOrder = checkout.querySelector("[data-place-order]");
+  syncSuggestions(cartIds(cart));
+  empty.hidden = cart.length > 0;
+  placeOrder.disabled = cart.length === 0;
+  let catalog;
+  try {
+    catalog = await loadCatalog();
+  } catch (error) {
+    showCatalogProblem(lines, error);
+    return;
+  }
+  let subtotal = 0;
+  const rows = cart.map((line) => {
+    const product = catalog.get(line.id);
+    if (!product) {
+      return el(
+        "li",
+        { class: "cart-line" },
+        el("span", {}, `Product ${line.id} is no longer sold.`),
+        el("button", { class: "link-button", type: "button", "data-remove": line.id }, "Remove"),
+      );
+    }
+    const lineTotal = product.price_cents * line.quantity;
+    subtotal += lineTotal;
+    return el(
+      "li",
+      { class: "cart-line" },
+      el("img", { src: product.image, alt: "", width: 72, height: 72 }),
+      el(
+        "div",
+        {},
+        el("a", { class: "cart-line__title", href: product.url }, product.title),
+        el("div", { class: "cart-line__unit" }, `${formatCents(product.price_cents)} each`),
+      ),
+      el(
+        "div",
+        { class: "cart-line__controls" },
+        el(
+          "div",
+          { class: "quantity" },
+          el("button", { type: "button", "data-step": "-1", "data-id": product.id, "aria-label": `One fewer ${product.title}` }, "−"),
+          el("output", { "aria-label": `Quantity of ${product.title}` }, String(line.quantity)),
+          el("button", { type: "button", "data-step": "1", "data-id": product.id, "aria-label": `One more ${product.title}` }, "+"),
+        ),
+        el("button", { class: "link-button", type: "button", "data-remove": product.id, "aria-label": `Remove ${product.title}` }, "Remove"),
+        el("span", { class: "cart-line__total" }, formatCents(lineTotal)),
+      ),
+    );
+  });
+  lines.replaceChildren(...rows);
+  const delivery = subtotal === 0 || subtotal >= FREE_DELIVERY_FROM_CENTS ? 0 : DELIVERY_CENTS;
+  checkout.querySelector("[data-subtotal]").textContent = formatCents(subtotal);
+  checkout.querySelector("[data-delivery]").textContent = delivery === 0 ? "Free" : formatCents(delivery);
+  checkout.querySelector("[data-total]").textContent = formatCents(subtotal + delivery);
+}
+
+if (checkout) {
+  checkout.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target.closest("button") : null;
+    if (!target) return;
+    const id = target.getAttribute("data-id") ?? target.getAttribute("data-remove");
+    const line = readCart().find((entry) => entry.id === id);
+    if (target.hasAttribute("data-step") && line) {
+      setQuantity(id, line.quantity + Number(target.getAttribute("data-step")));
+    } else if (target.hasAttribute("data-remove")) {
+      setQuantity(id, 0);
+      announce("Removed from your cart");
+    } else if (target.hasAttribute("data-place-order")) {
+      writeCart([]);
+      announce("Thank you! This is a demo store, so nothing was charged or shipped.");
+    }
+  });
+}
+
+// ---- Start -----------------------------------------------------------------------
+
+document.body.append(toast);
+showCartCount();
+const homeGrid = document.querySelector("[data-home-grid]");
+if (homeGrid) renderHome(homeGrid);
+const productShell = document.querySelector("[data-render-from-catalog]");
+if (productShell) renderProductFromCatalog(productShell);
+if (checkout) renderCheckout();
