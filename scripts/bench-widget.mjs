@@ -1,0 +1,467 @@
+#!/usr/bin/env node
+// The widget's benchmark (`make bench`): what a shopper pays for the widget, measured,
+// and written into BENCHMARKS.md between `<!-- widget-bench:start -->` and
+// `<!-- widget-bench:end -->` (other sections of the file are kept).
+//
+// Why it exists: the product promises a small, fast, shift-free widget; these numbers
+// are how we know, and how a regression shows up. It reports
+//   (a) bytes of pkg/alsobought.js and pkg/alsobought_bg.wasm: raw, gzip -9, brotli -q 11;
+//   (b) in headless Chromium on 127.0.0.1, navigation start -> first card in the shadow
+//       DOM on a table mined from real orders (Online Retail II), cold (a new browser
+//       context per run) and warm (reload in the same context), median and p90, split
+//       into module fetch, wasm instantiate, table ranges and render;
+//   (c) cumulative layout shift;
+//   (d) table requests and bytes per product page (the demo server's /__log).
+// Budgets (from the product brief): 48 KB brotli total, cold median 150 ms, warm median
+// 60 ms, CLS 0. Over-budget figures are marked in the report; `--check` also makes the
+// script exit 1 on them.
+//
+// Needs: `make widget` (pkg/), the demo server and CLI binaries (target/release or
+// target/debug), ../shared/data/online-retail-ii/ (or $ALSOBOUGHT_RETAIL_CSV).
+// Usage: node scripts/bench-widget.mjs [--runs N] [--check]
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
+import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
+import { productBundles, readHeader } from '../tests/e2e/lib/table.mjs';
+
+const KB = 1024;
+const BUDGET = { brotliBytes: 48 * KB, coldMedianMs: 150, warmMedianMs: 60, cls: 0 };
+const WIDGET_FILES = ['pkg/alsobought.js', 'pkg/alsobought_bg.wasm'];
+const RETAIL_CSV =
+  process.env.ALSOBOUGHT_RETAIL_CSV ?? path.resolve(repoPath(), '../shared/data/online-retail-ii/online_retail_II_2009-2010.csv.gz');
+const RETAIL_TABLE = path.join(RESULTS_DIR, 'retail.table');
+const RETAIL_TABLE_URL = '/test-results/retail.table';
+const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
+const MAX_SUGGESTIONS = 4;
+/** Online Retail II stock codes that are fees, postage or adjustments, not products. */
+const NON_PRODUCTS = ['POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'CRUK', 'PADS', 'ADJUST', 'ADJUST2', 'BANK CHARGES', 'AMAZONFEE'];
+
+const options = parseArguments(process.argv.slice(2));
+
+function parseArguments(args) {
+  const parsed = { runs: 20, check: false };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runs' && /^\d+$/.test(args[i + 1] ?? '')) parsed.runs = Number(args[++i]);
+    else if (args[i] === '--check') parsed.check = true;
+    else {
+      console.error(`bench-widget: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/bench-widget.mjs [--runs N] [--check]`);
+      process.exit(2);
+    }
+  }
+  if (parsed.runs < 15) console.error(`bench-widget: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
+  return parsed;
+}
+
+function fail(message) {
+  console.error(`bench-widget: error: ${message}`);
+  process.exit(1);
+}
+
+// (a) Download size.
+function measureSizes() {
+  return WIDGET_FILES.map((file) => {
+    const full = repoPath(file);
+    if (!existsSync(full)) fail(`${file} is missing: build the widget first (make widget)`);
+    const bytes = readFileSync(full);
+    return {
+      file,
+      raw: bytes.length,
+      gzip: zlib.gzipSync(bytes, { level: 9 }).length,
+      brotli: zlib.brotliCompressSync(bytes, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      }).length,
+    };
+  });
+}
+
+/** The alsobought build command for the real-data table, as run and as reported. */
+function retailBuildArguments() {
+  return [
+    'build',
+    '--orders', RETAIL_CSV,
+    '--order-col', 'Invoice',
+    '--product-col', 'StockCode',
+    '--quantity-col', 'Quantity',
+    '--customer-col', 'Customer ID',
+    '--date-col', 'InvoiceDate',
+    '--title-col', 'Description',
+    '--price-col', 'Price',
+    '--currency', 'GBP',
+    '--skip-orders-prefix', 'C',
+    '--skip-negative-quantity',
+    '--skip-zero-price',
+    '--exclude-products', NON_PRODUCTS.join(','),
+    '--exclude-products-matching', 'TEST*,gift_*',
+    '--out', RETAIL_TABLE,
+  ];
+}
+
+/** Builds test-results/retail.table unless it is newer than the CLI binary and the data. */
+function ensureRetailTable() {
+  if (!existsSync(RETAIL_CSV)) fail(`${RETAIL_CSV} is missing (set ALSOBOUGHT_RETAIL_CSV to the Online Retail II CSV)`);
+  const cli = cliBinary();
+  const fresh =
+    existsSync(RETAIL_TABLE) &&
+    statSync(RETAIL_TABLE).mtimeMs > Math.max(statSync(cli).mtimeMs, statSync(RETAIL_CSV).mtimeMs);
+  if (!fresh) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    console.log(`bench-widget: building ${path.relative(repoPath(), RETAIL_TABLE)} from real orders...`);
+    try {
+      execFileSync(cli, ['--quiet', ...retailBuildArguments()], { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (error) {
+      fail(`alsobought build failed (${error.message}); command: ${cli} ${retailBuildArguments().join(' ')}`);
+    }
+  }
+  return readFileSync(RETAIL_TABLE);
+}
+
+/**
+ * Products to open: the one with the most neighbours first (the warm runs use it), then
+ * others spread evenly over the table, so cold runs see many different bundles.
+ */
+function sampleProducts(table, count) {
+  const withNeighbours = [...productBundles(table)]
+    .filter((bundle) => bundle.neighbours.filter((card) => card.available).length >= MAX_SUGGESTIONS)
+    .map((bundle) => ({ id: bundle.product.id, neighbours: bundle.neighbours.length }));
+  if (withNeighbours.length === 0) fail(`no product of ${RETAIL_TABLE} has ${MAX_SUGGESTIONS} available neighbours`);
+  const richest = withNeighbours.reduce((best, bundle) => (bundle.neighbours > best.neighbours ? bundle : best));
+  const others = withNeighbours.filter((bundle) => bundle.id !== richest.id);
+  const step = Math.max(1, Math.floor(others.length / count));
+  return [richest.id, ...others.filter((_, index) => index % step === 0).map((bundle) => bundle.id)].slice(0, count);
+}
+
+function escapeAttribute(text) {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** Writes a product page the way a store embeds the widget; returns its URL path. */
+function writeBenchPage(productId, index) {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const name = `product-${index}.html`;
+  writeFileSync(
+    path.join(BENCH_DIR, name),
+    `<!doctype html>
+<!-- Generated by scripts/bench-widget.mjs: a product page embedding the widget as the README says. -->
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>Benchmark product ${escapeAttribute(productId)}</title>
+<script type="module" src="/alsobought/alsobought.js"></script></head>
+<body><main><h1>Product ${escapeAttribute(productId)}</h1><p>Product description.</p>
+<div data-alsobought data-table="${RETAIL_TABLE_URL}" data-product="${escapeAttribute(productId)}" data-max-suggestions="${MAX_SUGGESTIONS}"></div>
+<p>Content below the widget.</p></main></body></html>
+`,
+  );
+  return `/test-results/bench/${name}`;
+}
+
+// Runs in the page before its scripts: notes when the first card enters a shadow root
+// (a MutationObserver callback runs in the same task as the mutation) and layout shifts.
+function installProbe() {
+  const probe = { cardsAt: null, cardCount: 0, readyAt: null, errorAt: null, layoutShift: 0 };
+  Object.defineProperty(window, '__alsoboughtBench', { value: probe });
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function attachShadowObserved(init) {
+    const root = attachShadow.call(this, init);
+    const observer = new MutationObserver(() => {
+      const cards = root.querySelectorAll('.ab-card, .ab-item').length;
+      if (cards > 0 && probe.cardsAt === null) {
+        probe.cardsAt = performance.now();
+        probe.cardCount = cards;
+        observer.disconnect();
+      }
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    return root;
+  };
+  document.addEventListener('alsobought:ready', () => (probe.readyAt ??= performance.now()), true);
+  document.addEventListener('alsobought:error', () => (probe.errorAt ??= performance.now()), true);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) probe.layoutShift += entry.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+// Runs in the page once the cards are there: the timeline of the load.
+function readTimeline(tablePath) {
+  const probe = window.__alsoboughtBench;
+  const resources = performance.getEntriesByType('resource');
+  const find = (suffix) => resources.find((entry) => new URL(entry.name).pathname.endsWith(suffix));
+  const script = find('/alsobought/alsobought.js');
+  const wasm = find('.wasm');
+  const table = resources.filter((entry) => new URL(entry.name).pathname === tablePath);
+  const marks = [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('measure')]
+    .filter((entry) => entry.name.startsWith('alsobought'))
+    .map((entry) => ({ name: entry.name, type: entry.entryType, start: entry.startTime, duration: entry.duration }));
+  return {
+    cardsAt: probe.cardsAt,
+    cardCount: probe.cardCount,
+    readyAt: probe.readyAt,
+    layoutShift: probe.layoutShift,
+    htmlEnd: performance.getEntriesByType('navigation')[0]?.responseEnd ?? null,
+    script: script && { start: script.startTime, end: script.responseEnd, transfer: script.transferSize },
+    wasm: wasm && { start: wasm.startTime, end: wasm.responseEnd, transfer: wasm.transferSize },
+    table: table.map((entry) => ({ start: entry.startTime, end: entry.responseEnd, transfer: entry.transferSize })),
+    marks,
+  };
+}
+
+/** Splits one run's timeline into the phases the report shows (ms). */
+function phases(timeline) {
+  const firstTable = timeline.table.length ? Math.min(...timeline.table.map((entry) => entry.start)) : null;
+  const lastTable = timeline.table.length ? Math.max(...timeline.table.map((entry) => entry.end)) : null;
+  const moduleStart = timeline.script?.start ?? null;
+  const moduleEnd = timeline.wasm?.end ?? timeline.script?.end ?? null;
+  return {
+    total: timeline.cardsAt,
+    html: timeline.htmlEnd,
+    moduleFetch: moduleStart !== null && moduleEnd !== null ? moduleEnd - moduleStart : null,
+    instantiate: moduleEnd !== null && firstTable !== null ? firstTable - moduleEnd : null,
+    tableRanges: firstTable !== null ? lastTable - firstTable : null,
+    render: lastTable !== null ? timeline.cardsAt - lastTable : null,
+  };
+}
+
+async function serverLog(baseUrl, clear) {
+  const response = await fetch(`${baseUrl}/__log${clear ? '?clear=1' : ''}`);
+  return response.json();
+}
+
+/** Loads `urlPath` (navigating or reloading) and returns the timeline and server records. */
+async function measureLoad(page, baseUrl, urlPath, reload) {
+  await serverLog(baseUrl, true);
+  if (reload) await page.reload({ waitUntil: 'load' });
+  else await page.goto(urlPath, { waitUntil: 'load' });
+  await page
+    .waitForFunction(() => window.__alsoboughtBench.cardsAt !== null || window.__alsoboughtBench.errorAt !== null, null, {
+      timeout: 15_000,
+      polling: 25,
+    })
+    .catch(() => {});
+  const settled = await page.evaluate(() => window.__alsoboughtBench);
+  if (settled.cardsAt === null) {
+    fail(`no card appeared on ${urlPath} (widget state: ${await page.evaluate(() => document.querySelector('[data-alsobought]')?.dataset.alsoboughtState)})`);
+  }
+  // Images arrive after the cards; a shift would be recorded in this time.
+  await page.waitForTimeout(400);
+  const timeline = await page.evaluate(readTimeline, RETAIL_TABLE_URL);
+  const records = (await serverLog(baseUrl, false)).filter((record) => record.path.startsWith(RETAIL_TABLE_URL));
+  return {
+    timeline,
+    phases: phases(timeline),
+    tableRequests: records.length,
+    tableBytes: records.reduce((sum, record) => sum + record.bytes, 0),
+    statuses: [...new Set(records.map((record) => record.status))],
+  };
+}
+
+function percentile(values, fraction) {
+  const sorted = values.filter((value) => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+function summarize(runs) {
+  const keys = ['total', 'html', 'moduleFetch', 'instantiate', 'tableRanges', 'render'];
+  const summary = {};
+  for (const key of keys) {
+    const values = runs.map((run) => run.phases[key]);
+    summary[key] = { median: percentile(values, 0.5), p90: percentile(values, 0.9) };
+  }
+  for (const key of ['tableRequests', 'tableBytes']) {
+    const values = runs.map((run) => run[key]);
+    summary[key] = { median: percentile(values, 0.5), max: Math.max(...values) };
+  }
+  summary.cls = Math.max(...runs.map((run) => run.timeline.layoutShift));
+  const markNames = [...new Set(runs.flatMap((run) => run.timeline.marks.map((mark) => `${mark.type}:${mark.name}`)))];
+  summary.marks = markNames.map((key) => {
+    const [type, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const values = runs.map((run) => {
+      const mark = run.timeline.marks.find((entry) => entry.name === name && entry.type === type);
+      return mark ? (type === 'measure' ? mark.duration : mark.start) : null;
+    });
+    return { name, type, median: percentile(values, 0.5), p90: percentile(values, 0.9) };
+  });
+  return summary;
+}
+
+function machine(chromiumVersion) {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  return {
+    nproc: os.availableParallelism(),
+    cpu: cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    loadAverage: os.loadavg().map((value) => value.toFixed(2)).join(' '),
+    chromium: chromiumVersion,
+    node: process.version,
+  };
+}
+
+const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
+const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
+const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
+
+function renderReport({ sizes, cold, warm, products, table, host, runs, date }) {
+  const total = sizes.reduce((sum, size) => ({ raw: sum.raw + size.raw, gzip: sum.gzip + size.gzip, brotli: sum.brotli + size.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
+  const phaseRows = [
+    ['navigation start → first card (total)', 'total'],
+    ['  HTML response end', 'html'],
+    ['  module fetch (alsobought.js start → .wasm response end)', 'moduleFetch'],
+    ['  wasm instantiate + mount (.wasm end → first table request)', 'instantiate'],
+    ['  table ranges (first request start → last response end)', 'tableRanges'],
+    ['  render (last table response → first card in shadow DOM)', 'render'],
+  ];
+  const lines = [
+    '## Widget (browser)',
+    '',
+    `Measured ${date} by \`node scripts/bench-widget.mjs --runs ${runs}\` (\`make bench\`).`,
+    `Machine: ${host.nproc} CPUs (${host.cpu}), ${host.memoryGiB} GiB, load average ${host.loadAverage} at the start ` +
+      `(the machine is shared: other builds may run); headless Chromium ${host.chromium}, Node ${host.node}; ` +
+      'server: `alsobought-demo serve` on 127.0.0.1.',
+    '',
+    '### Download size',
+    '',
+    '| file | raw | gzip -9 | brotli -q 11 |',
+    '|---|---:|---:|---:|',
+    ...sizes.map((size) => `| \`${size.file}\` | ${size.raw} B | ${size.gzip} B | ${size.brotli} B |`),
+    `| **total** | ${total.raw} B | ${total.gzip} B | **${total.brotli} B (${kb(total.brotli)})** |`,
+    '',
+    `Budget ≤ ${kb(BUDGET.brotliBytes)} brotli: ${verdict(total.brotli <= BUDGET.brotliBytes)}.`,
+    '',
+    '### Time to cards',
+    '',
+    `Table: \`${path.relative(repoPath(), RETAIL_TABLE)}\`, mined from Online Retail II 2009-2010 ` +
+      `(${table.bytes} bytes, ${table.header.productCount} products, ${table.header.edgeCount} edges, prefix ${table.header.leafOffset} bytes) with:`,
+    '',
+    '```sh',
+    `${path.relative(repoPath(), cliBinary())} ${retailBuildArguments()
+      .map((arg) => (/[\s*]/.test(arg) ? `'${arg}'` : arg))
+      .join(' ')
+      .replace(RETAIL_CSV, path.relative(repoPath(), RETAIL_CSV))
+      .replace(RETAIL_TABLE, path.relative(repoPath(), RETAIL_TABLE))}`,
+    '```',
+    '',
+    `Page: a product page with \`<script type="module" src="/alsobought/alsobought.js">\` and one host, ` +
+      `data-max-suggestions=${MAX_SUGGESTIONS}. Cold: ${runs} runs, a new browser context (empty cache) each, ` +
+      `over ${products.length} different products. Warm: ${runs} reloads of product \`${products[0]}\` in one context ` +
+      '(after one unmeasured load). "First card" is the moment a card enters the shadow root (MutationObserver).',
+    '',
+    '| phase | cold median | cold p90 | warm median | warm p90 |',
+    '|---|---:|---:|---:|---:|',
+    ...phaseRows.map(
+      ([label, key]) => `| ${label} | ${ms(cold[key].median)} | ${ms(cold[key].p90)} | ${ms(warm[key].median)} | ${ms(warm[key].p90)} |`,
+    ),
+    '',
+    `Budgets: cold median ≤ ${BUDGET.coldMedianMs} ms: ${verdict(cold.total.median <= BUDGET.coldMedianMs)}; ` +
+      `warm median ≤ ${BUDGET.warmMedianMs} ms: ${verdict(warm.total.median <= BUDGET.warmMedianMs)}.`,
+  ];
+  if (cold.marks.length) {
+    lines.push('', 'The widget\'s own performance marks (`alsobought*`; marks: time since navigation start, measures: duration):', '');
+    lines.push('| entry | cold median | cold p90 | warm median | warm p90 |', '|---|---:|---:|---:|---:|');
+    for (const mark of cold.marks) {
+      const warmMark = warm.marks.find((entry) => entry.name === mark.name && entry.type === mark.type);
+      lines.push(`| ${mark.type} \`${mark.name}\` | ${ms(mark.median)} | ${ms(mark.p90)} | ${ms(warmMark?.median)} | ${ms(warmMark?.p90)} |`);
+    }
+  } else {
+    lines.push('', 'The widget emits no `performance.mark(\'alsobought…\')` entries yet, so "wasm instantiate" is read from resource timing as described.');
+  }
+  lines.push(
+    '',
+    '### Layout shift and table traffic',
+    '',
+    `Cumulative layout shift (largest over all runs, 400 ms after the first card): cold ${cold.cls.toFixed(4)}, ` +
+      `warm ${warm.cls.toFixed(4)} — budget 0: ${verdict(cold.cls <= BUDGET.cls && warm.cls <= BUDGET.cls)}.`,
+    '',
+    '| per product page | median | max |',
+    '|---|---:|---:|',
+    `| table requests, cold | ${cold.tableRequests.median} | ${cold.tableRequests.max} |`,
+    `| table bytes, cold | ${cold.tableBytes.median} B | ${cold.tableBytes.max} B |`,
+    `| table requests, warm reload | ${warm.tableRequests.median} | ${warm.tableRequests.max} |`,
+    `| table bytes, warm reload | ${warm.tableBytes.median} B | ${warm.tableBytes.max} B |`,
+    '',
+    `(From the demo server's request log: body bytes sent for \`${RETAIL_TABLE_URL}\`; a warm reload may be served from the browser cache.)`,
+  );
+  return { markdown: lines.join('\n'), totalBrotli: total.brotli };
+}
+
+function writeBenchmarks(markdown) {
+  const file = repoPath('BENCHMARKS.md');
+  const start = '<!-- widget-bench:start -->';
+  const end = '<!-- widget-bench:end -->';
+  const section = `${start}\n${markdown}\n${end}`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured figures, written by the benchmark scripts (`make bench`).\n';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from !== -1 && to > from) text = `${text.slice(0, from)}${section}${text.slice(to + end.length)}`;
+  else text = `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, text);
+}
+
+async function main() {
+  const sizes = measureSizes();
+  const tableBytes = ensureRetailTable();
+  const table = { bytes: tableBytes.length, header: readHeader(tableBytes) };
+  const products = sampleProducts(tableBytes, options.runs);
+  const pages = products.map((id, index) => writeBenchPage(id, index));
+
+  const server = await startDemoServer();
+  const browser = await launchBrowser();
+  try {
+    const host = machine(browser.version());
+    const cold = [];
+    for (let run = 0; run < options.runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.addInitScript(installProbe);
+      cold.push(await measureLoad(page, server.baseUrl, `${server.baseUrl}${pages[run % pages.length]}`, false));
+      await context.close();
+    }
+    const warm = [];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.addInitScript(installProbe);
+    await measureLoad(page, server.baseUrl, `${server.baseUrl}${pages[0]}`, false);
+    for (let run = 0; run < options.runs; run++) warm.push(await measureLoad(page, server.baseUrl, null, true));
+    await context.close();
+
+    const coldSummary = summarize(cold);
+    const warmSummary = summarize(warm);
+    const { markdown, totalBrotli } = renderReport({
+      sizes,
+      cold: coldSummary,
+      warm: warmSummary,
+      products,
+      table,
+      host,
+      runs: options.runs,
+      date: new Date().toISOString().slice(0, 10),
+    });
+    writeBenchmarks(markdown);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(path.join(RESULTS_DIR, 'bench-widget.json'), `${JSON.stringify({ sizes, cold, warm, coldSummary, warmSummary, host }, null, 2)}\n`);
+    console.log(markdown);
+    console.log('\nbench-widget: wrote BENCHMARKS.md (widget section) and test-results/bench-widget.json');
+
+    const over = [
+      totalBrotli > BUDGET.brotliBytes && `brotli total ${totalBrotli} B > ${BUDGET.brotliBytes} B`,
+      coldSummary.total.median > BUDGET.coldMedianMs && `cold median ${coldSummary.total.median.toFixed(1)} ms > ${BUDGET.coldMedianMs} ms`,
+      warmSummary.total.median > BUDGET.warmMedianMs && `warm median ${warmSummary.total.median.toFixed(1)} ms > ${BUDGET.warmMedianMs} ms`,
+      Math.max(coldSummary.cls, warmSummary.cls) > BUDGET.cls && `layout shift ${Math.max(coldSummary.cls, warmSummary.cls)} > 0`,
+    ].filter(Boolean);
+    if (over.length) {
+      console.error(`bench-widget: over budget: ${over.join('; ')}`);
+      if (options.check) process.exitCode = 1;
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+await main();
