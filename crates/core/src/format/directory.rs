@@ -282,7 +282,11 @@ impl<'a> LeafDirectory<'a> {
             ));
         }
         let mut cursor = Cursor::new(bytes, section, leaf_range.start);
-        let entries = cursor.take((expected_len.saturating_sub(CRC_LEN)) as usize)?;
+        // A leaf longer than the address space cannot be held: ask for more
+        // bytes than any slice has, so the error says "truncated".
+        let entries_len =
+            usize::try_from(expected_len.saturating_sub(CRC_LEN)).unwrap_or(usize::MAX);
+        let entries = cursor.take(entries_len)?;
         cursor.checksum()?;
 
         let leaf = LeafDirectory {
