@@ -112,3 +112,28 @@ export function demoTableFacts() {
   const bytes = demoTableBytes();
   return { bytes: bytes.length, header: readHeader(bytes) };
 }
+
+/** Where the demo store (www/store.js) keeps its cart: localStorage, as `[{ id, quantity }]`. */
+export const DEMO_CART_KEY = 'northwind-cart';
+
+/**
+ * A cart for the demo checkout: the tested product and its strongest available
+ * neighbour, so the widget must skip a product it would otherwise rank first.
+ */
+export function demoCart() {
+  const picked = pickDemoProductPage();
+  const catalog = demoCatalog();
+  const neighbour = picked.neighbours.find((id) => catalog.get(id)?.available);
+  return neighbour ? [picked.product, neighbour] : [picked.product];
+}
+
+/**
+ * Puts `ids` into the demo store's cart before any page of the session loads (the
+ * checkout only mounts its widget over a non-empty cart).
+ */
+export async function seedDemoCart(session, ids) {
+  await session.context.addInitScript(
+    ({ key, cart }) => localStorage.setItem(key, JSON.stringify(cart)),
+    { key: DEMO_CART_KEY, cart: ids.map((id) => ({ id, quantity: 1 })) },
+  );
+}

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoCatalog } from '../lib/demo-data.mjs';
+import { demoCart, demoCatalog, seedDemoCart } from '../lib/demo-data.mjs';
 import { HUB_ID, LANDING_URL, OUT_OF_STOCK_ID, SHOP_CATALOG, shopTableBytes, SOLD_OUT_ID } from '../lib/fixtures.mjs';
 import { bundleRange, parseBundle } from '../lib/table.mjs';
 import { useEnvironment, withPage } from '../lib/suite.mjs';
@@ -29,12 +29,15 @@ function sumCents(values) {
 describe('demo checkout page', () => {
   const environment = useEnvironment();
   let catalog;
+  let seededCart;
   before(() => {
     catalog = demoCatalog();
+    seededCart = demoCart();
   });
 
   test('suggests nothing already in the cart, within the cap', async () => {
     await withPage(environment, 'checkout', {}, async (session) => {
+      await seedDemoCart(session, seededCart);
       await session.goto(CHECKOUT_PAGE);
       await session.waitForWidgets();
       const host = await session.page.evaluate(() => {
@@ -42,7 +45,7 @@ describe('demo checkout page', () => {
         return { ...element.dataset };
       });
       const cart = (host.cart ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-      assert.ok(cart.length >= 1, `the checkout host has a data-cart: ${JSON.stringify(host)}`);
+      assert.deepEqual(cart, seededCart, `the store put its cart into data-cart: ${JSON.stringify(host)}`);
       const cap = Number(host.maxSuggestions ?? 4);
       const widget = await readWidget(session.page, '[data-alsobought]');
       assert.equal(widget.state, 'ready', `widget state; console: ${session.describeConsole()}`);

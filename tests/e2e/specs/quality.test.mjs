@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { pickDemoProductPage } from '../lib/demo-data.mjs';
+import { demoCart, pickDemoProductPage, seedDemoCart } from '../lib/demo-data.mjs';
 import { repoPath, RESULTS_DIR } from '../lib/environment.mjs';
 import { useEnvironment, withPage } from '../lib/suite.mjs';
 
@@ -35,15 +35,23 @@ async function showWidgetImages(page) {
 describe('page quality', () => {
   const environment = useEnvironment();
   const pages = {};
+  let cart;
   before(() => {
     pages.product = pickDemoProductPage().urlPath;
     pages.checkout = '/www/checkout.html';
+    cart = demoCart();
   });
+
+  /** Opens a demo page with a filled cart (the checkout shows no widget over an empty one). */
+  async function openDemoPage(session, kind) {
+    await seedDemoCart(session, cart);
+    await session.goto(pages[kind]);
+  }
 
   for (const kind of ['product', 'checkout']) {
     test(`${kind} page: axe-core finds no violation`, async () => {
       await withPage(environment, `axe-${kind}`, {}, async (session) => {
-        await session.goto(pages[kind]);
+        await openDemoPage(session, kind);
         const states = await session.waitForWidgets();
         assert.deepEqual(states, ['ready'], `the widget rendered; console: ${session.describeConsole()}`);
         await showWidgetImages(session.page);
@@ -70,7 +78,7 @@ describe('page quality', () => {
 
     test(`${kind} page: the widget causes no layout shift`, async () => {
       await withPage(environment, `layout-shift-${kind}`, {}, async (session) => {
-        await session.goto(pages[kind]);
+        await openDemoPage(session, kind);
         await session.waitForWidgets();
         // Images and fonts settle after the cards appear; shifts would show up by then.
         await session.page.waitForTimeout(800);
@@ -85,7 +93,7 @@ describe('page quality', () => {
       test(`${kind} page at ${width} px: screenshot, no horizontal overflow`, async () => {
         const viewport = { width, height: device === 'phone' ? 740 : 900 };
         await withPage(environment, `screenshot-${kind}-${width}`, { viewport }, async (session) => {
-          await session.goto(pages[kind]);
+          await openDemoPage(session, kind);
           await session.waitForWidgets();
           await showWidgetImages(session.page);
           await session.page.screenshot({

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { demoCart, seedDemoCart } from '../lib/demo-data.mjs';
 import { repoPath, RESULTS_DIR } from '../lib/environment.mjs';
 import { FIXTURE_TABLES, HOSTILE_CATALOG, HOSTILE_IDS, hostileTableProblem, SAFE_ID } from '../lib/fixtures.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
@@ -85,6 +86,7 @@ describe('security', () => {
     assert.ok(pages.length >= 1, 'www/csp/ has at least one page (demo store)');
     for (const page of pages) {
       await withPage(environment, 'security-csp', {}, async (session) => {
+        await seedDemoCart(session, demoCart());
         const response = await session.goto(page);
         const policy = response.headers()['content-security-policy'] ?? '';
         assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/, `${page} is served with the strict CSP`);
