@@ -6,6 +6,7 @@
 //! requests) and say which ranges they need next. See `docs/format.md` for the
 //! byte layout and `docs/architecture.md` for how the parts fit.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod format;
 pub mod scoring;
