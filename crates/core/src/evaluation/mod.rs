@@ -257,7 +257,7 @@ impl<'a> Evaluation<'a> {
                 let bundles = self
                     .universe
                     .iter()
-                    .map(|id| table.bundle(id))
+                    .map(|id| prefix.find_in_file(table.bytes(), id))
                     .collect::<Result<Vec<Option<Bundle<'_>>>, TableError>>()?;
                 let number_of: HashMap<&str, u32> = self
                     .universe
