@@ -1,0 +1,477 @@
+//! Reads a store catalog (CSV or JSON lines) into the miner's [`Catalog`]: the cards
+//! the widget shows, and the list of products that may be suggested at all.
+//!
+//! Unlike order rows, a catalog value that cannot be read is an error, not a skip: a
+//! product silently missing from the catalog would silently never be suggested.
+
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use alsobought_core::mining::Catalog;
+use alsobought_core::ProductRecord;
+use anyhow::{bail, Context};
+use serde_json::{Map, Value};
+
+use super::csv_lines::LinedCsv;
+use super::source::open_input;
+use super::values::{card_price, parse_available, parse_currency, parse_rating_tenths};
+
+/// How a catalog file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CatalogFormat {
+    /// CSV with a header naming the fields.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl CatalogFormat {
+    /// The format a file name implies (`.csv`, `.jsonl`, `.ndjson`, `.json`, each
+    /// possibly followed by `.gz`).
+    pub fn from_path(path: &Path) -> Option<CatalogFormat> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let extension = name.rsplit_once('.')?.1;
+        match extension {
+            "csv" => Some(CatalogFormat::Csv),
+            "jsonl" | "ndjson" | "json" => Some(CatalogFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// The catalog fields, as named in a CSV header or a JSON object.
+const FIELDS: [&str; 9] = [
+    "id",
+    "title",
+    "price",
+    "currency",
+    "url",
+    "image",
+    "category",
+    "available",
+    "rating",
+];
+
+/// A catalog, read.
+#[derive(Debug)]
+pub struct CatalogFile {
+    /// The products, in file order.
+    pub catalog: Catalog,
+    /// Fields the file does not have at all (every product gets the default).
+    pub absent_fields: Vec<&'static str>,
+}
+
+/// Reads the catalog at `path` (`-` for standard input); `format` overrides the
+/// format the file name implies.
+pub fn read_catalog(path: &Path, format: Option<CatalogFormat>) -> anyhow::Result<CatalogFile> {
+    let format = format.or_else(|| CatalogFormat::from_path(path)).with_context(|| {
+        format!(
+            "cannot tell the format of catalog {} from its name; pass --catalog-format csv or --catalog-format jsonl",
+            path.display()
+        )
+    })?;
+    let input = open_input(path)?;
+    match format {
+        CatalogFormat::Csv => read_csv_catalog(input.reader, &input.name),
+        CatalogFormat::Jsonl => read_jsonl_catalog(input.reader, &input.name),
+    }
+}
+
+/// The text of one product's fields as found in the file, by [`FIELDS`] position.
+type RawFields<'a> = [Option<Cow<'a, str>>; FIELDS.len()];
+
+/// Reads a CSV catalog whose header names the fields (any case, any order; other
+/// columns are ignored).
+pub fn read_csv_catalog(reader: impl Read, source: &str) -> anyhow::Result<CatalogFile> {
+    let mut lined = LinedCsv::new(reader, csv::ReaderBuilder::new().flexible(true))
+        .with_context(|| format!("cannot read catalog {source}"))?;
+    let headers: Vec<String> = lined
+        .csv
+        .headers()
+        .with_context(|| format!("cannot read the header row of {source}"))?
+        .iter()
+        .map(|header| header.trim().to_owned())
+        .collect();
+    let positions: Vec<Option<usize>> = FIELDS
+        .iter()
+        .map(|field| {
+            headers
+                .iter()
+                .position(|header| header.eq_ignore_ascii_case(field))
+        })
+        .collect();
+    for required in ["id", "title"] {
+        if positions[field_index(required)].is_none() {
+            bail!(
+                "catalog {source} has no {required:?} column; the header has: {}; a catalog needs at least id and title (and usually price, currency, url, image, category, available)",
+                headers.iter().map(|header| format!("{header:?}")).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let mut builder = CatalogBuilder::new(source);
+    let mut record = csv::StringRecord::new();
+    let mut records_read = 0;
+    loop {
+        let more = lined.csv.read_record(&mut record).with_context(|| {
+            format!(
+                "cannot read catalog {source} after line {}",
+                builder.last_line
+            )
+        })?;
+        if !more {
+            break;
+        }
+        records_read += 1;
+        let line = lined.start_line(record.as_byte_record(), records_read);
+        if record.len() != headers.len() {
+            bail!(
+                "{source}:{line}: the row has {} fields but the header has {} (an unquoted comma or quote?)",
+                record.len(),
+                headers.len()
+            );
+        }
+        let fields: RawFields = std::array::from_fn(|field| {
+            positions[field].map(|column| Cow::Borrowed(record[column].trim()))
+        });
+        builder.add(line, fields, |field| {
+            headers[positions[field].unwrap_or(0)].clone()
+        })?;
+    }
+    let absent_fields = FIELDS
+        .iter()
+        .zip(&positions)
+        .filter(|(_, position)| position.is_none())
+        .map(|(field, _)| *field)
+        .collect();
+    Ok(CatalogFile {
+        catalog: builder.catalog,
+        absent_fields,
+    })
+}
+
+/// Reads a JSON lines catalog: one object per line with the fields as keys (other keys
+/// are ignored, blank lines skipped). Numbers are accepted for ids and prices,
+/// booleans for `available`.
+pub fn read_jsonl_catalog(reader: impl Read, source: &str) -> anyhow::Result<CatalogFile> {
+    let mut builder = CatalogBuilder::new(source);
+    let mut seen = [false; FIELDS.len()];
+    let mut lines = BufReader::new(reader);
+    let mut text = String::new();
+    let mut line = 0u64;
+    loop {
+        text.clear();
+        line += 1;
+        let read = lines
+            .read_line(&mut text)
+            .with_context(|| format!("cannot read catalog {source} at line {line}"))?;
+        if read == 0 {
+            break;
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let object: Map<String, Value> = serde_json::from_str(text.trim_end()).with_context(|| {
+            format!("{source}:{line}: not a JSON object (expected {{\"id\": \"...\", \"title\": \"...\", ...}})")
+        })?;
+        let mut fields: RawFields = Default::default();
+        for (index, field) in FIELDS.iter().enumerate() {
+            fields[index] = match object.get(*field) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(text)) => Some(Cow::Owned(text.trim().to_owned())),
+                Some(Value::Number(number)) => Some(Cow::Owned(number.to_string())),
+                Some(Value::Bool(flag)) => {
+                    Some(Cow::Borrowed(if *flag { "true" } else { "false" }))
+                }
+                Some(other) => bail!(
+                    "{source}:{line}: field {field:?}: expected a string or number, found {}",
+                    json_kind(other)
+                ),
+            };
+            seen[index] |= fields[index].is_some();
+        }
+        builder.add(line, fields, |field| FIELDS[field].to_owned())?;
+    }
+    let absent_fields = FIELDS
+        .iter()
+        .zip(seen)
+        .filter(|(_, seen)| !seen)
+        .map(|(field, _)| *field)
+        .collect();
+    Ok(CatalogFile {
+        catalog: builder.catalog,
+        absent_fields,
+    })
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn field_index(name: &str) -> usize {
+    FIELDS
+        .iter()
+        .position(|field| *field == name)
+        .expect("a known field")
+}
+
+/// Collects records, remembering each product's line to report duplicates.
+struct CatalogBuilder<'s> {
+    source: &'s str,
+    catalog: Catalog,
+    lines: Vec<u64>,
+    last_line: u64,
+}
+
+impl<'s> CatalogBuilder<'s> {
+    fn new(source: &'s str) -> Self {
+        CatalogBuilder {
+            source,
+            catalog: Catalog::new(),
+            lines: Vec::new(),
+            last_line: 1,
+        }
+    }
+
+    /// Validates one product and adds it; `field_name` gives a field's name as the
+    /// file spells it, for messages.
+    fn add(
+        &mut self,
+        line: u64,
+        fields: RawFields,
+        field_name: impl Fn(usize) -> String,
+    ) -> anyhow::Result<()> {
+        self.last_line = line;
+        let record = product_record(&fields).map_err(|(field, detail)| {
+            anyhow::anyhow!(
+                "{}:{line}: field {:?}: {detail}",
+                self.source,
+                field_name(field)
+            )
+        })?;
+        let id = record.id.clone();
+        if let Err(duplicate) = self.catalog.insert(record) {
+            let first_line = self
+                .catalog
+                .records()
+                .iter()
+                .position(|known| known.id == id)
+                .map_or(0, |position| self.lines[position]);
+            bail!(
+                "{}:{line}: field {:?}: product {:?} is already listed on line {first_line} ({duplicate})",
+                self.source,
+                field_name(field_index("id")),
+                id
+            );
+        }
+        self.lines.push(line);
+        Ok(())
+    }
+}
+
+/// Turns a product's raw fields into a record; on failure, the field's index and what
+/// is wrong with it.
+fn product_record(fields: &RawFields) -> Result<ProductRecord, (usize, String)> {
+    let text = |name: &str| {
+        fields[field_index(name)]
+            .as_deref()
+            .filter(|text| !text.is_empty())
+    };
+    let id = check(
+        "id",
+        text("id").ok_or_else(|| "empty value: every product needs an id".to_owned()),
+    )?;
+    let title = check(
+        "title",
+        text("title")
+            .ok_or_else(|| "empty value: every product needs a title for its card".to_owned()),
+    )?;
+    let mut record = ProductRecord::with_id(id);
+    record.title = title.to_owned();
+    if let Some(price) = text("price") {
+        record.price_hundredths = Some(check("price", card_price(price))?);
+    }
+    if let Some(currency) = text("currency") {
+        record.currency = Some(check("currency", parse_currency(currency))?);
+    }
+    if let Some(url) = text("url") {
+        record.url = check("url", link(url))?;
+    }
+    if let Some(image) = text("image") {
+        record.image = check("image", link(image))?;
+    }
+    if let Some(category) = text("category") {
+        record.category = category.to_owned();
+    }
+    if let Some(available) = text("available") {
+        record.available = check("available", parse_available(available))?;
+    }
+    if let Some(rating) = text("rating") {
+        record.rating_tenths = Some(check("rating", parse_rating_tenths(rating))?);
+    }
+    Ok(record)
+}
+
+/// Attaches the field's index to a value parser's complaint.
+fn check<T>(name: &str, outcome: Result<T, String>) -> Result<T, (usize, String)> {
+    outcome.map_err(|detail| (field_index(name), detail))
+}
+
+/// Accepts an http(s) or relative link; refuses other schemes (`javascript:`, `data:`),
+/// which the widget would otherwise put in an `href` on the store's pages.
+fn link(text: &str) -> Result<String, String> {
+    let scheme = text
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || "+-.".contains(character))
+        });
+    match scheme {
+        Some(scheme)
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
+        {
+            Err(format!(
+                "{text:?} is not an http(s) or relative link (scheme {scheme:?} is refused)"
+            ))
+        }
+        _ => Ok(text.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &str) -> anyhow::Result<CatalogFile> {
+        read_csv_catalog(text.as_bytes(), "catalog.csv")
+    }
+
+    fn error(outcome: anyhow::Result<CatalogFile>) -> String {
+        format!("{:#}", outcome.unwrap_err())
+    }
+
+    #[test]
+    fn csv_fields_in_any_order_and_case() {
+        let file = csv("\u{feff}Title,ID,Price,currency,available,rating,extra\r\n\"Mug, blue\",M1,12.5,eur,no,4.5,x\r\nTea,T1,,,,,\r\n").unwrap();
+        let records = file.catalog.records();
+        assert_eq!(records[0].id, "M1");
+        assert_eq!(records[0].title, "Mug, blue");
+        assert_eq!(records[0].price_hundredths, Some(1250));
+        assert_eq!(records[0].currency.as_deref(), Some("EUR"));
+        assert!(!records[0].available);
+        assert_eq!(records[0].rating_tenths, Some(45));
+        assert_eq!(records[1].price_hundredths, None);
+        assert!(records[1].available);
+        assert_eq!(file.absent_fields, ["url", "image", "category"]);
+    }
+
+    #[test]
+    fn malformed_values_name_file_line_and_field() {
+        let message = error(csv("id,title,price\nA,Mug,1\n\nB,Tea,cheap\n"));
+        assert!(
+            message.starts_with("catalog.csv:4: field \"price\": \"cheap\" is not a price"),
+            "{message}"
+        );
+        let message = error(csv("id,title\nA,\n"));
+        assert!(
+            message.starts_with("catalog.csv:2: field \"title\": empty value"),
+            "{message}"
+        );
+        let message = error(csv("id,title,url\nA,Mug,javascript:alert(1)\n"));
+        assert!(
+            message.starts_with(
+                "catalog.csv:2: field \"url\": \"javascript:alert(1)\" is not an http(s)"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn duplicates_name_both_lines() {
+        let message = error(csv("id,title\nA,Mug\nB,Tea\nA,Cup\n"));
+        assert!(
+            message.starts_with(
+                "catalog.csv:4: field \"id\": product \"A\" is already listed on line 2"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn missing_columns_list_the_header() {
+        let message = error(csv("sku,name\nA,Mug\n"));
+        assert!(
+            message.contains("has no \"id\" column; the header has: \"sku\", \"name\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn json_lines_accept_numbers_and_booleans() {
+        let text = "{\"id\": 7, \"title\": \"Mug\", \"price\": 12.5, \"available\": false, \"url\": \"/p/7\", \"x\": [1]}\n\n{\"id\": \"T\", \"title\": \"Tea\", \"price\": \"3\"}\n";
+        let file = read_jsonl_catalog(text.as_bytes(), "catalog.jsonl").unwrap();
+        let records = file.catalog.records();
+        assert_eq!(
+            (records[0].id.as_str(), records[0].price_hundredths),
+            ("7", Some(1250))
+        );
+        assert!(!records[0].available);
+        assert_eq!(records[0].url, "/p/7");
+        assert_eq!(records[1].price_hundredths, Some(300));
+        assert_eq!(
+            file.absent_fields,
+            ["currency", "image", "category", "rating"]
+        );
+    }
+
+    #[test]
+    fn json_lines_errors_name_the_line() {
+        let message = format!(
+            "{:#}",
+            read_jsonl_catalog(
+                "{\"id\": \"A\", \"title\": \"Mug\"}\n{\"id\": \"B\", \"title\": [\"Tea\"]}\n"
+                    .as_bytes(),
+                "c.jsonl"
+            )
+            .unwrap_err()
+        );
+        assert!(
+            message.starts_with(
+                "c.jsonl:2: field \"title\": expected a string or number, found an array"
+            ),
+            "{message}"
+        );
+        let message = format!(
+            "{:#}",
+            read_jsonl_catalog("[1]\n".as_bytes(), "c.jsonl").unwrap_err()
+        );
+        assert!(
+            message.starts_with("c.jsonl:1: not a JSON object"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(
+            CatalogFormat::from_path(Path::new("c.CSV.gz")),
+            Some(CatalogFormat::Csv)
+        );
+        assert_eq!(
+            CatalogFormat::from_path(Path::new("c.ndjson")),
+            Some(CatalogFormat::Jsonl)
+        );
+        assert_eq!(CatalogFormat::from_path(Path::new("catalog")), None);
+        assert_eq!(CatalogFormat::from_path(Path::new("-")), None);
+    }
+}
