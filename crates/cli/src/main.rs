@@ -1,1 +1,64 @@
-fn main() {}
+//! `alsobought`, the command-line half of alsobought: glue between files and
+//! alsobought-core, which does the real work (mining, the table format, scoring,
+//! evaluation).
+//!
+//! `main` parses the command line, runs the subcommand and turns the outcome into an
+//! exit code: 0 success, 1 error (one `alsobought: error:` line with the cause chain),
+//! 2 usage error (clap's own, or a [`report::UsageError`]).
+
+mod cli;
+mod commands;
+mod input;
+mod progress;
+mod report;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use report::UsageError;
+
+/// Exit code of a run that failed (bad input, unreadable file, corrupt table).
+const EXIT_ERROR: u8 = 1;
+
+/// Exit code of a command line that makes no sense; clap uses it for its own errors.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    // Prints help, version or a usage error and exits (0 or 2) by itself.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`alsobought recommend ... | head`):
+        // nothing is wrong and nobody is left to tell.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("alsobought: error: {error:#}");
+            if error.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            }
+        }
+    }
+}
+
+/// Runs the subcommand the user asked for.
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Build(args) => commands::build::run(&args, cli.quiet),
+        Command::Recommend(args) => commands::recommend::run(&args, cli.quiet),
+        Command::Evaluate(args) => commands::evaluate::run(&args, cli.quiet),
+        Command::Inspect(args) => commands::inspect::run(&args, cli.quiet),
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

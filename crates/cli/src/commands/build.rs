@@ -1,0 +1,321 @@
+//! `alsobought build`: orders (and a catalog) → a recommendation table file.
+//!
+//! Glue only: the readers in `input/` turn files into alsobought-core's `Orders` and
+//! `Catalog`, the core mines and encodes, and this file writes the bytes and tells the
+//! user what went in and what came out.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use alsobought_core::mining::{build_table_input, Catalog, MinedTable};
+use alsobought_core::{write_table, ProductRecord};
+use anyhow::Context;
+use clap::Args;
+
+use super::catalog_args::{unlisted_products, CatalogArgs};
+use super::mining_args::MiningArgs;
+use super::orders_args::{count_of, rows_summary, OrdersArgs};
+use crate::input::catalog::CatalogFile;
+use crate::input::orders::OrderHistory;
+use crate::input::values::parse_currency;
+use crate::progress::Progress;
+use crate::report::{bytes, plural, thousands, warn};
+
+/// How many missing or unusual ids a warning quotes before only counting.
+const IDS_QUOTED: usize = 5;
+
+/// `alsobought build`'s flags.
+#[derive(Debug, Args)]
+#[command(
+    about = "Mine an order history (and optionally a catalog) into a recommendation table",
+    after_help = BUILD_AFTER_HELP
+)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    orders: OrdersArgs,
+
+    #[command(flatten)]
+    catalog: CatalogArgs,
+
+    /// Currency CODE (ISO 4217) of prices taken from --price-col when there is no
+    /// catalog [default: none; the widget's data-currency applies].
+    #[arg(long, value_name = "CODE", value_parser = parse_currency, help_heading = "Catalog")]
+    currency: Option<String>,
+
+    #[command(flatten)]
+    mining: MiningArgs,
+
+    /// Write the table to FILE (replaced atomically: readers never see half a table).
+    #[arg(long, value_name = "FILE.table", help_heading = "Output")]
+    out: PathBuf,
+}
+
+const BUILD_AFTER_HELP: &str = "\
+Examples:
+  alsobought build --orders orders.csv --catalog catalog.csv --out store.table
+  alsobought build --orders orders_export.csv --out store.table      (Shopify export, as-is)
+
+Online Retail II (UCI, online_retail_II_*.csv[.gz]) needs its columns named, its
+cancellations (invoices C...), returns, adjustments and non-product stock codes dropped:
+  alsobought build --orders online_retail_II_2009-2010.csv.gz \\
+    --order-col Invoice --product-col StockCode --quantity-col Quantity \\
+    --customer-col 'Customer ID' --date-col InvoiceDate \\
+    --title-col Description --price-col Price --currency GBP \\
+    --skip-orders-prefix C,A --skip-negative-quantity --skip-zero-price \\
+    --exclude-products 'POST,DOT,M,m,D,S,B,C2,PADS,ADJUST,ADJUST2,BANK CHARGES,AMAZONFEE,GIFT,SP1002' \\
+    --exclude-products-matching 'TEST*,gift_*,DCGS*' \\
+    --out retail.table";
+
+/// Runs `alsobought build`.
+pub fn run(args: &BuildArgs, quiet: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let history = args.orders.read(quiet)?;
+    let catalog = match args.catalog.read()? {
+        Some(file) => Some(catalog_from_file(file, args)),
+        None => catalog_from_orders(&history, args.currency.as_deref()),
+    };
+    if let Some(catalog) = &catalog {
+        warn_about_unlisted_products(&history, catalog);
+    }
+    let read_time = started.elapsed();
+
+    let mining_started = Instant::now();
+    let mined = {
+        let _progress = Progress::step(quiet, "counting pairs and scoring neighbours");
+        build_table_input(&history.orders, catalog.as_ref(), &args.mining.options())
+    };
+    let table = write_table(&mined.input).context("cannot encode the table")?;
+    let mining_time = mining_started.elapsed();
+
+    let writing_started = Instant::now();
+    write_atomically(&args.out, &table)?;
+    let times = Timings {
+        reading: read_time,
+        mining: mining_time,
+        writing: writing_started.elapsed(),
+        total: started.elapsed(),
+    };
+    if !quiet {
+        print_summary(args, &history, &mined, table.len() as u64, &times);
+    }
+    Ok(())
+}
+
+/// The catalog read from its file, saying which flags and fields go unused.
+fn catalog_from_file(file: CatalogFile, args: &BuildArgs) -> Catalog {
+    let source = args
+        .catalog
+        .catalog
+        .as_deref()
+        .unwrap_or(Path::new("-"))
+        .display();
+    for (flag, given) in [
+        ("--title-col", args.orders.title_col.is_some()),
+        ("--price-col", args.orders.price_col.is_some()),
+        ("--currency", args.currency.is_some()),
+    ] {
+        if given {
+            warn(format_args!(
+                "{flag} is ignored: cards come from the catalog {source}"
+            ));
+        }
+    }
+    let plain: Vec<&str> = file
+        .absent_fields
+        .iter()
+        .copied()
+        .filter(|field| ["price", "url", "image"].contains(field))
+        .collect();
+    if !plain.is_empty() {
+        warn(format_args!(
+            "catalog {source} has no {} field: cards go without",
+            plain.join(", ")
+        ));
+    }
+    file.catalog
+}
+
+/// Without a catalog: when the orders carry titles or prices, a catalog of every
+/// ordered product made from them (its most frequent title and price); otherwise
+/// `None`, and each product is known by its id alone.
+fn catalog_from_orders(history: &OrderHistory, currency: Option<&str>) -> Option<Catalog> {
+    let hints = history.hints.as_ref()?;
+    let mut untitled = Vec::new();
+    let mut catalog = Catalog::new();
+    for (id, hint) in history.orders.product_ids().iter().zip(hints) {
+        let mut record = ProductRecord::with_id(id.as_str());
+        match &hint.title {
+            Some(title) => record.title = title.clone(),
+            None => untitled.push(id.as_str()),
+        }
+        record.price_hundredths = hint.price_hundredths;
+        record.currency = hint.price_hundredths.and(currency.map(str::to_owned));
+        catalog
+            .insert(record)
+            .expect("order product ids are distinct");
+    }
+    if history.columns.title.is_some() && !untitled.is_empty() {
+        warn(format_args!(
+            "{}: {} {} no title on any line and {} titled with {} id: {}",
+            history.source,
+            thousands(untitled.len() as u64),
+            plural(untitled.len() as u64, "product has", "products have"),
+            plural(untitled.len() as u64, "is", "are"),
+            plural(untitled.len() as u64, "its", "their"),
+            quoted_ids(&untitled)
+        ));
+    }
+    Some(catalog)
+}
+
+/// Products that were ordered but are not in the catalog are never suggested: say so.
+fn warn_about_unlisted_products(history: &OrderHistory, catalog: &Catalog) {
+    let unlisted = unlisted_products(history.orders.product_ids(), catalog);
+    if !unlisted.is_empty() {
+        warn(format_args!(
+            "{} ordered {} not in the catalog and never suggested: {}",
+            thousands(unlisted.len() as u64),
+            plural(unlisted.len() as u64, "product is", "products are"),
+            quoted_ids(&unlisted)
+        ));
+    }
+}
+
+/// The first few ids, quoted, and how many more.
+pub fn quoted_ids(ids: &[&str]) -> String {
+    let mut quoted: Vec<String> = ids
+        .iter()
+        .take(IDS_QUOTED)
+        .map(|id| format!("{id:?}"))
+        .collect();
+    if ids.len() > IDS_QUOTED {
+        quoted.push(format!(
+            "and {} more",
+            thousands((ids.len() - IDS_QUOTED) as u64)
+        ));
+    }
+    quoted.join(", ")
+}
+
+/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
+/// a widget being served the old table never reads a half-written one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("--out {} does not name a file", path.display()))?;
+    let mut temporary_name = file_name.to_os_string();
+    temporary_name.push(format!(".partial-{}", std::process::id()));
+    let temporary = path.with_file_name(temporary_name);
+    let written = fs::File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&temporary, path));
+    if let Err(error) = written {
+        // Best effort: the error that matters is the one reported below.
+        let _ = fs::remove_file(&temporary);
+        return Err(error).with_context(|| format!("cannot write the table to {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Where the time went.
+struct Timings {
+    reading: Duration,
+    mining: Duration,
+    writing: Duration,
+    total: Duration,
+}
+
+fn print_summary(
+    args: &BuildArgs,
+    history: &OrderHistory,
+    mined: &MinedTable,
+    table_bytes: u64,
+    times: &Timings,
+) {
+    let stats = &mined.stats;
+    let mut orders = format!(
+        "{} from {} ({})",
+        thousands(history.orders.order_count() as u64),
+        history.source,
+        history.layout
+    );
+    if let Some(customers) = history.customers {
+        orders.push_str(&format!(
+            ", {}",
+            count_of(customers, "customer", "customers")
+        ));
+    }
+    if let Some((earliest, latest)) = &history.date_range {
+        orders.push_str(&format!(
+            ", {} to {}",
+            date_part(earliest),
+            date_part(latest)
+        ));
+    }
+    let (rows, dropped) = rows_summary(history);
+    let mut products = format!("{} in the table", thousands(stats.products_written));
+    if args.catalog.catalog.is_some() {
+        products.push_str(&format!(
+            " (the catalog's); {} ordered, {} of them not in the catalog",
+            thousands(stats.products_in_orders),
+            thousands(stats.products_not_in_catalog)
+        ));
+    }
+    let per_product = table_bytes / stats.products_written.max(1);
+    let mut lines = vec![("orders", orders), ("rows", rows)];
+    if let Some(dropped) = dropped {
+        lines.push(("", format!("({dropped})")));
+    }
+    lines.extend([
+        ("products", products),
+        (
+            "pairs",
+            format!(
+                "{} bought together at least once",
+                thousands(stats.co_occurring_pairs)
+            ),
+        ),
+        (
+            "neighbours",
+            format!(
+                "{} (up to {} per product; measure {}; pairs in at least {})",
+                count_of(stats.edges, "edge", "edges"),
+                mined.input.max_neighbours,
+                args.mining.measure,
+                count_of(u64::from(args.mining.min_pair_count), "order", "orders")
+            ),
+        ),
+        (
+            "table",
+            format!(
+                "{} ({} per product) written to {}",
+                bytes(table_bytes),
+                bytes(per_product),
+                args.out.display()
+            ),
+        ),
+        (
+            "time",
+            format!(
+                "{:.2} s (reading {:.2} s, mining and encoding {:.2} s, writing {:.2} s)",
+                times.total.as_secs_f64(),
+                times.reading.as_secs_f64(),
+                times.mining.as_secs_f64(),
+                times.writing.as_secs_f64()
+            ),
+        ),
+    ]);
+    for (label, value) in lines {
+        println!("{label:<11} {value}");
+    }
+}
+
+/// The date of an ISO 8601 timestamp (`2009-12-01 07:45:00` → `2009-12-01`).
+fn date_part(timestamp: &str) -> &str {
+    timestamp.get(..10).unwrap_or(timestamp)
+}

@@ -1,0 +1,232 @@
+//! `alsobought evaluate`: how well would a table built from past orders have predicted
+//! the orders held out? Reads orders like `build`, hands them to
+//! `alsobought_core::evaluation`, and prints its report as an aligned table or JSON.
+
+use std::io::{self, Write};
+
+use alsobought_core::evaluation::{
+    evaluate, EvaluationOptions, EvaluationReport, QueryMetrics, CUTOFFS,
+};
+use anyhow::Context;
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+use super::catalog_args::CatalogArgs;
+use super::mining_args::MiningArgs;
+use super::orders_args::{rows_summary, OrdersArgs};
+use crate::progress::Progress;
+use crate::report::{bytes, thousands, write_columns};
+
+/// `alsobought evaluate`'s flags.
+#[derive(Debug, Args)]
+#[command(
+    about = "Measure suggestion quality on held-out orders against simple baselines",
+    long_about = "Measure suggestion quality on held-out orders against simple baselines.\n\n\
+        Orders are split by a hash of their id (the same file always splits the same way); \
+        a table is mined from the rest and queried with every held-out basket of two or more \
+        products: product-page queries (one product in context, the rest of its basket to \
+        find) and cart queries (all but one product in context, that one to find). Reports \
+        HitRate@K and Recall@K for K = 1, 3, 5, 10 and catalog coverage, for the default \
+        scoring and for popularity and raw co-occurrence baselines.",
+    after_help = "Example:\n  alsobought evaluate --orders orders.csv --test-fraction 0.2 --json"
+)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    orders: OrdersArgs,
+
+    #[command(flatten)]
+    catalog: CatalogArgs,
+
+    #[command(flatten)]
+    mining: MiningArgs,
+
+    /// Hold out this FRACTION of the orders (0 to 1, exclusive) for testing.
+    #[arg(long, value_name = "FRACTION", default_value_t = EvaluationOptions::default().test_fraction,
+          value_parser = parse_test_fraction, help_heading = "Evaluation")]
+    test_fraction: f64,
+
+    /// Query at most N products of each held-out basket (chosen by hash, the same every
+    /// run), which bounds the cost of very large baskets.
+    #[arg(long, value_name = "N", default_value_t = EvaluationOptions::default().max_queries_per_basket,
+          value_parser = parse_positive, help_heading = "Evaluation")]
+    max_queries_per_basket: usize,
+
+    /// Print the report as one JSON object instead of a table [default: off].
+    #[arg(long, help_heading = "Output")]
+    json: bool,
+}
+
+fn parse_test_fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value > 0.0 && value < 1.0 => Ok(value),
+        _ => Err(format!(
+            "{text:?} is not a fraction strictly between 0 and 1 (such as 0.2)"
+        )),
+    }
+}
+
+fn parse_positive(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if value > 0 => Ok(value),
+        _ => Err(format!("{text:?} is not a whole number of at least 1")),
+    }
+}
+
+/// Runs `alsobought evaluate`.
+pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
+    let history = args.orders.read(quiet)?;
+    if !quiet {
+        // Standard output is the report (possibly JSON): the input summary goes aside.
+        let (rows, dropped) = rows_summary(&history);
+        eprintln!(
+            "{}: {} orders; rows {rows}{}",
+            history.source,
+            thousands(history.orders.order_count() as u64),
+            dropped.map_or(String::new(), |dropped| format!(" ({dropped})"))
+        );
+    }
+    let catalog = args.catalog.read()?.map(|file| file.catalog);
+    let options = EvaluationOptions {
+        test_fraction: args.test_fraction,
+        mining: args.mining.options(),
+        max_queries_per_basket: args.max_queries_per_basket,
+    };
+    let report = {
+        let _progress = Progress::step(quiet, "mining and querying three recommenders");
+        evaluate(&history.orders, catalog.as_ref(), &options).context("the evaluation failed")?
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        let value = report_json(&report, args.test_fraction);
+        serde_json::to_writer_pretty(&mut out, &value)?;
+        writeln!(out)?;
+    } else {
+        write_report(&mut out, &report, args.test_fraction)?;
+    }
+    Ok(())
+}
+
+/// The two kinds of queries, with how each is described.
+const QUERY_KINDS: [(&str, &str); 2] = [
+    (
+        "product page",
+        "one product in context, the rest of its basket to find",
+    ),
+    ("cart", "all but one product in context, that one to find"),
+];
+
+fn metrics_of(
+    kind: usize,
+    recommender: &alsobought_core::evaluation::RecommenderReport,
+) -> &QueryMetrics {
+    if kind == 0 {
+        &recommender.product_page
+    } else {
+        &recommender.cart
+    }
+}
+
+fn write_report(
+    out: &mut impl Write,
+    report: &EvaluationReport,
+    test_fraction: f64,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} orders mined, {} held out ({:.0} % by order-id hash); {} held-out baskets of 2+ products queried; coverage over {} products",
+        thousands(report.training_orders),
+        thousands(report.test_orders),
+        test_fraction * 100.0,
+        thousands(report.test_baskets),
+        thousands(report.products),
+    )?;
+    for (kind, (title, description)) in QUERY_KINDS.iter().enumerate() {
+        let queries = report
+            .recommenders
+            .first()
+            .map_or(0, |recommender| metrics_of(kind, recommender).queries);
+        writeln!(
+            out,
+            "\n{title}: {description} ({} queries)",
+            thousands(queries)
+        )?;
+        let mut header = vec!["  recommender".to_owned()];
+        header.extend(CUTOFFS.iter().map(|cutoff| format!("HR@{cutoff}")));
+        header.extend(CUTOFFS.iter().map(|cutoff| format!("R@{cutoff}")));
+        header.push("coverage".to_owned());
+        let mut rows = vec![header];
+        for (position, recommender) in report.recommenders.iter().enumerate() {
+            let metrics = metrics_of(kind, recommender);
+            // The core lists the default scoring first, then the baselines.
+            let role = if position == 0 { "default" } else { "baseline" };
+            let mut row = vec![format!("  {} ({role})", recommender.name)];
+            row.extend(metrics.hit_rate.iter().map(|value| percent(*value)));
+            row.extend(metrics.recall.iter().map(|value| percent(*value)));
+            row.push(percent(metrics.coverage));
+            rows.push(row);
+        }
+        write_columns(out, &rows)?;
+    }
+    let tables: Vec<String> = report
+        .recommenders
+        .iter()
+        .filter(|recommender| recommender.table_bytes > 0)
+        .map(|recommender| format!("{} {}", recommender.name, bytes(recommender.table_bytes)))
+        .collect();
+    writeln!(out, "\ntable sizes: {}", tables.join(", "))?;
+    writeln!(
+        out,
+        "HR@K: share of queries with a held-out product among the first K suggestions; \
+         R@K: share of the held-out products found; coverage: share of products ever suggested."
+    )
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.1}%", value * 100.0)
+}
+
+fn report_json(report: &EvaluationReport, test_fraction: f64) -> Value {
+    let by_cutoff = |values: &[f64]| -> Value {
+        let map: Map<String, Value> = CUTOFFS
+            .iter()
+            .zip(values)
+            .map(|(cutoff, value)| (cutoff.to_string(), json!(value)))
+            .collect();
+        Value::Object(map)
+    };
+    let metrics = |metrics: &QueryMetrics| {
+        json!({
+            "queries": metrics.queries,
+            "hit_rate": by_cutoff(&metrics.hit_rate),
+            "recall": by_cutoff(&metrics.recall),
+            "coverage": metrics.coverage,
+        })
+    };
+    json!({
+        "test_fraction": test_fraction,
+        "training_orders": report.training_orders,
+        "test_orders": report.test_orders,
+        "test_baskets": report.test_baskets,
+        "products": report.products,
+        "recommenders": report.recommenders.iter().map(|recommender| json!({
+            "name": recommender.name,
+            "table_bytes": recommender.table_bytes,
+            "product_page": metrics(&recommender.product_page),
+            "cart": metrics(&recommender.cart),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_fraction_is_strictly_between_zero_and_one() {
+        assert_eq!(parse_test_fraction("0.2"), Ok(0.2));
+        assert!(parse_test_fraction("0").is_err());
+        assert!(parse_test_fraction("1").is_err());
+        assert!(parse_test_fraction("twenty").is_err());
+    }
+}
