@@ -12,6 +12,24 @@ pub mod config;
 pub mod load_error;
 pub mod product;
 pub mod range_reply;
+pub mod styles;
 pub mod table_cache;
 pub mod table_loader;
 pub mod url_safety;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+mod console;
+#[cfg(target_arch = "wasm32")]
+pub mod events;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch_source;
+#[cfg(target_arch = "wasm32")]
+pub mod mount;
+#[cfg(target_arch = "wasm32")]
+mod options;
+#[cfg(target_arch = "wasm32")]
+pub mod price_format;

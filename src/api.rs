@@ -1,0 +1,62 @@
+//! The module's JavaScript interface: mounting on load, and `mount`, `updateCart`,
+//! `unmount`, `refresh` for single-page apps.
+//!
+//! Loading the module (`<script type="module" src=".../alsobought.js">`) mounts every
+//! `[data-alsobought]` element and renders after every script tag that carries the
+//! data attributes itself. `import.meta` and `document.currentScript` are not
+//! available to wasm (and `currentScript` is `null` for modules anyway), so such
+//! scripts are found by `script[data-table]` whose `src` ends in `alsobought.js`.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::mount;
+use crate::options::{parse_cart, parse_options};
+
+/// Runs when the module is instantiated: mounts the page now, or once it is parsed.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    if document.ready_state() == "loading" {
+        let on_ready = Closure::once_into_js(mount::mount_page);
+        let _ =
+            document.add_event_listener_with_callback("DOMContentLoaded", on_ready.unchecked_ref());
+    } else {
+        mount::mount_page();
+    }
+}
+
+/// `mount(element, options?)`: mounts a widget on `element`, configured by `options`
+/// (keys as the data attributes in camelCase) or, without options, by the element's
+/// data attributes. Mounting an element again replaces its widget.
+#[wasm_bindgen]
+pub fn mount(element: HtmlElement, options: JsValue) {
+    if options.is_undefined() || options.is_null() {
+        mount::mount_from_attributes(element.clone(), element.into(), false);
+    } else {
+        mount::mount_from_options(element, parse_options(options));
+    }
+}
+
+/// `updateCart(element, ids)`: new cart (array of ids, or a comma-separated string)
+/// for the widget on `element`; it reloads its suggestions.
+#[wasm_bindgen(js_name = updateCart)]
+pub fn update_cart(element: HtmlElement, ids: JsValue) {
+    mount::update_cart(&element, parse_cart(ids));
+}
+
+/// `unmount(element)`: removes the widget on `element` with all its listeners.
+#[wasm_bindgen]
+pub fn unmount(element: HtmlElement) {
+    mount::unmount(&element);
+}
+
+/// `refresh()`: re-reads every widget's attributes and reloads it, and mounts
+/// `[data-alsobought]` elements added since.
+#[wasm_bindgen]
+pub fn refresh() {
+    mount::refresh_page();
+}

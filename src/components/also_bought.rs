@@ -1,0 +1,35 @@
+//! The root component: the labelled region with its heading, and the chosen layout.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use super::bundle_offer::BundleOffer;
+use super::carousel::Carousel;
+use super::Shared;
+use crate::config::Layout;
+
+/// The id of the heading inside the shadow root (ids there do not clash with the page's).
+const HEADING_ID: &str = "ab-title";
+
+/// The whole widget: `section.ab-root` labelled by its `h2.ab-title`.
+///
+/// The carousel layout is announced as a carousel (WAI-ARIA APG pattern); the bundle
+/// layout is a form-like list, so it is a plain labelled region.
+#[component]
+pub fn AlsoBought(
+    /// What to show.
+    data: Shared,
+) -> impl IntoView {
+    let title = data.config.title.clone();
+    let layout = data.config.layout;
+    let role_description = (layout == Layout::Carousel).then_some("carousel");
+    view! {
+        <section class="ab-root" role="region" aria-roledescription=role_description aria-labelledby=HEADING_ID>
+            <h2 class="ab-title" id=HEADING_ID>{title}</h2>
+            {match layout {
+                Layout::Carousel => Either::Left(view! { <Carousel data=data /> }),
+                Layout::Bundle => Either::Right(view! { <BundleOffer data=data /> }),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,104 @@
+//! The bundle layout (the "frequently bought together" box of large shops): the
+//! product on screen plus the suggestions, each with a checkbox, a live total and
+//! one "Add all to cart" button that sends every chosen product in one event.
+//!
+//! With a cart as context the cart items are already bought, so only the
+//! suggestions are listed.
+
+use leptos::prelude::*;
+
+use super::Shared;
+use crate::events::ShownProduct;
+use crate::price_format::PriceFormatter;
+use crate::product::{bundle_total, ProductView};
+
+/// `.ab-bundle` with one `label.ab-item` per product, `.ab-total` and `button.ab-add-all`.
+#[component]
+pub fn BundleOffer(
+    /// What to show.
+    data: Shared,
+) -> impl IntoView {
+    let on_screen = data.config.product.as_deref();
+    let items: Vec<ProductView> = data
+        .context
+        .iter()
+        .filter(|product| Some(product.id.as_str()) == on_screen)
+        .take(1)
+        .chain(&data.suggestions)
+        .cloned()
+        .collect();
+    let item_count = items.len();
+    let chosen = RwSignal::new_local(vec![true; item_count]);
+    let items = StoredValue::new_local(items);
+
+    let rows = items.with_value(|items| {
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, product)| {
+                let on_change = move |event| chosen.update(|chosen| chosen[index] = event_target_checked(&event));
+                view! {
+                    <label class="ab-item">
+                        <input type="checkbox" checked=true on:change=on_change />
+                        <img class="ab-image" src=product.image.clone() alt="" loading="lazy" decoding="async"
+                            width="56" height="56" />
+                        <span class="ab-name">{product.title.clone()}</span>
+                        <span class="ab-price">{data.price_text(product)}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    });
+
+    // Reactive text must be `Send`, so the total's closure holds arena handles and
+    // owned values, not the `Rc` of the widget's data.
+    let store_currency = data.config.currency.clone();
+    let formatter = StoredValue::new_local(PriceFormatter::new(data.config.locale.as_deref()));
+    let total = move || {
+        let chosen = chosen.get();
+        let total = items.with_value(|items| {
+            let picked = items
+                .iter()
+                .zip(&chosen)
+                .filter(|(_, &is_chosen)| is_chosen)
+                .map(|(product, _)| product);
+            bundle_total(picked, store_currency.as_deref())
+        });
+        let amount = total.hundredths as f64 / 100.0;
+        formatter
+            .try_update_value(|formatter| formatter.format(amount, total.currency.as_deref()))
+            .unwrap_or_default()
+    };
+    let chosen_count =
+        move || chosen.with(|chosen| chosen.iter().filter(|&&is_chosen| is_chosen).count());
+    let add_all = move |_| {
+        let chosen = chosen.get_untracked();
+        items.with_value(|items| {
+            let picked: Vec<ShownProduct<'_>> = items
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| chosen[*index])
+                .map(|(index, product)| ShownProduct { index, product })
+                .collect();
+            // Without a listener the shopper lands on the first chosen suggestion's
+            // page (the product on screen is the page they are on).
+            let destination = picked
+                .iter()
+                .find(|shown| Some(shown.product.id.as_str()) != data.config.product.as_deref())
+                .or(picked.first())
+                .and_then(|shown| shown.product.url.as_deref());
+            data.add_to_cart(&picked, destination);
+        });
+    };
+    view! {
+        <div class="ab-bundle">
+            {rows}
+            <div class="ab-summary">
+                <span class="ab-total" aria-live="polite">"Total: " {total}</span>
+                <button class="ab-add-all" type="button" disabled=move || chosen_count() == 0 on:click=add_all>
+                    {move || ["Add all ", &chosen_count().to_string(), " to cart"].concat()}
+                </button>
+            </div>
+        </div>
+    }
+}

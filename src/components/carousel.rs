@@ -1,0 +1,143 @@
+//! The carousel layout: previous/next buttons around a natively scrolling track.
+//!
+//! Swiping, trackpads and scroll-snap are the browser's own horizontal scrolling of
+//! `ul.ab-track`; the buttons scroll by one page with `scrollBy` (instantly when the
+//! shopper prefers reduced motion); arrow keys, Home and End on the track move focus
+//! card by card. The track is measured in one place ([`measure`]) and every decision
+//! is made by `CarouselGeometry` on plain numbers. There is no auto-rotation.
+
+use leptos::html::Ul;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent, ScrollBehavior, ScrollToOptions};
+
+use super::product_card::ProductCard;
+use super::Shared;
+use crate::carousel_geometry::{CarouselGeometry, Step};
+
+/// `button.ab-prev`, `ul.ab-track` of `li.ab-card`s, `button.ab-next`.
+#[component]
+pub fn Carousel(
+    /// What to show.
+    data: Shared,
+) -> impl IntoView {
+    let count = data.suggestions.len();
+    let right_to_left = data.right_to_left;
+    let track = NodeRef::<Ul>::new();
+    let geometry = RwSignal::new_local(None::<CarouselGeometry>);
+    let remeasure = move || {
+        if let Some(track) = track.get_untracked() {
+            geometry.set(Some(measure(&track, count, right_to_left)));
+        }
+    };
+    // Measure once the track is in the document, then whenever the window resizes.
+    Effect::new(move |_| {
+        if track.get().is_some() {
+            remeasure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| remeasure());
+    on_cleanup(move || resize.remove());
+
+    // Before the first measurement nothing is known to be scrollable: both disabled.
+    let enabled = move |step| {
+        geometry.with(|geometry| geometry.is_some_and(|geometry| geometry.can_go(step)))
+    };
+    let page = move |step| {
+        let (Some(track), Some(geometry)) = (track.get_untracked(), geometry.get_untracked())
+        else {
+            return;
+        };
+        let options = ScrollToOptions::new();
+        options.set_left(geometry.page_scroll_by(step));
+        options.set_behavior(scroll_behavior());
+        track.scroll_by_with_scroll_to_options(&options);
+    };
+    let on_key = move |event: KeyboardEvent| {
+        let Some(track) = track.get_untracked() else {
+            return;
+        };
+        let geometry = measure(&track, count, right_to_left);
+        let cards = track.children();
+        let focused = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let current = (0..cards.length())
+            .find(|&index| {
+                cards
+                    .item(index)
+                    .is_some_and(|card| card.contains(focused.as_ref()))
+            })
+            .map_or(geometry.first_visible(), |index| index as usize);
+        if let Some(target) = geometry.index_after_key(&event.key(), current) {
+            event.prevent_default();
+            focus_card(cards.item(target as u32));
+        }
+    };
+    let cards = (0..count)
+        .map(|index| view! { <ProductCard data=Shared::clone(&data) index=index /> })
+        .collect_view();
+    view! {
+        <div class="ab-carousel">
+            <button class="ab-prev" type="button" aria-label="Previous products"
+                disabled=move || !enabled(Step::Previous) on:click=move |_| page(Step::Previous)>"‹"</button>
+            <ul class="ab-track" node_ref=track on:scroll=move |_| remeasure() on:keydown=on_key>{cards}</ul>
+            <button class="ab-next" type="button" aria-label="Next products"
+                disabled=move || !enabled(Step::Next) on:click=move |_| page(Step::Next)>"›"</button>
+        </div>
+    }
+}
+
+/// The one place the DOM is measured.
+fn measure(track: &HtmlElement, item_count: usize, right_to_left: bool) -> CarouselGeometry {
+    let cards = track.children();
+    let width_of = |index: u32| {
+        cards
+            .item(index)
+            .and_then(|card| card.dyn_into::<HtmlElement>().ok())
+    };
+    let (card_width, gap) = match (width_of(0), width_of(1)) {
+        (Some(first), Some(second)) => {
+            let width = f64::from(first.offset_width());
+            let stride = f64::from((second.offset_left() - first.offset_left()).abs());
+            (width, (stride - width).max(0.0))
+        }
+        (Some(first), None) => (f64::from(first.offset_width()), 0.0),
+        _ => (1.0, 0.0),
+    };
+    CarouselGeometry {
+        item_count,
+        card_width,
+        gap,
+        viewport_width: f64::from(track.client_width()),
+        content_width: f64::from(track.scroll_width()),
+        scroll_left: f64::from(track.scroll_left()),
+        right_to_left,
+    }
+}
+
+/// Focuses the card's link (or its button when it has no link); the browser
+/// scrolls it into view and scroll-snap aligns it.
+fn focus_card(card: Option<Element>) {
+    let target = card.and_then(|card| card.query_selector("a[href],button").ok().flatten());
+    if let Some(target) = target.and_then(|target| target.dyn_into::<HtmlElement>().ok()) {
+        let _ = target.focus();
+    }
+}
+
+/// `smooth`, or `auto` (instant) when the shopper prefers reduced motion.
+fn scroll_behavior() -> ScrollBehavior {
+    let reduced = web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches());
+    if reduced {
+        ScrollBehavior::Auto
+    } else {
+        ScrollBehavior::Smooth
+    }
+}

@@ -1,0 +1,49 @@
+//! One suggestion in the carousel: a slide of the APG carousel pattern.
+
+use leptos::prelude::*;
+
+use super::Shared;
+use crate::carousel_geometry::slide_label;
+use crate::events::ShownProduct;
+
+/// Image size hint (the card's largest width): with `width`/`height` the browser
+/// reserves the square before the lazy image arrives.
+const IMAGE_SIZE: &str = "192";
+
+/// `li.ab-card[role=group][aria-roledescription=slide][aria-label="3 of 8"]`.
+#[component]
+pub fn ProductCard(
+    /// The widget's data; the card shows `data.suggestions[index]`.
+    data: Shared,
+    /// Position among the suggestions, from 0.
+    index: usize,
+) -> impl IntoView {
+    let product = data.suggestions[index].clone();
+    let label = slide_label(index, data.suggestions.len());
+    let price = data.price_text(&product);
+    let rating = product.rating_stars().map(|stars| {
+        view! { <div class="ab-rating" role="img" aria-label=product.rating_label()>{stars}</div> }
+    });
+    let on_click = {
+        let data = Shared::clone(&data);
+        move |_| data.clicked(index)
+    };
+    let on_add = move |_| {
+        let product = &data.suggestions[index];
+        data.add_to_cart(&[ShownProduct { index, product }], product.url.as_deref());
+    };
+    view! {
+        <li class="ab-card" role="group" aria-roledescription="slide" aria-label=label>
+            <a class="ab-link" href=product.url.clone() on:click=on_click>
+                <img class="ab-image" src=product.image.clone() alt="" loading="lazy" decoding="async"
+                    width=IMAGE_SIZE height=IMAGE_SIZE />
+                <span class="ab-name">{product.title.clone()}</span>
+            </a>
+            <div class="ab-price">{price}</div>
+            {rating}
+            <button class="ab-add" type="button" aria-label=["Add ", &product.title, " to cart"].concat() on:click=on_add>
+                "Add to cart"
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,101 @@
+//! The browser's byte source: `fetch` with a `Range` header, aborted after a timeout.
+//!
+//! Plain web-sys `fetch` rather than gloo-net: gloo-net would add its own request
+//! builder and error types for the one call the widget makes. What a reply means
+//! (206, 200, 416, ...) is decided natively in `range_reply`; this file only moves
+//! bytes and headers across.
+
+use core::cell::Cell;
+use core::ops::Range;
+use std::rc::Rc;
+
+use futures::future::{FutureExt, LocalBoxFuture};
+use js_sys::{Error, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestInit, Response};
+
+use crate::load_error::FetchError;
+use crate::range_reply::RangeReply;
+use crate::table_cache::RangeSource;
+
+/// Fetches byte ranges over HTTP.
+pub struct FetchSource;
+
+impl RangeSource for FetchSource {
+    fn fetch(
+        &self,
+        url: &str,
+        range: Range<u64>,
+        timeout_ms: u32,
+    ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>> {
+        fetch_range(url.to_string(), range, timeout_ms).boxed_local()
+    }
+}
+
+async fn fetch_range(
+    url: String,
+    range: Range<u64>,
+    timeout_ms: u32,
+) -> Result<RangeReply, FetchError> {
+    let controller = AbortController::new().map_err(network_error)?;
+    let timed_out = Rc::new(Cell::new(false));
+    // Dropping the timer (when this function returns) cancels it.
+    let _timer = {
+        let controller = controller.clone();
+        let timed_out = Rc::clone(&timed_out);
+        gloo_timers::callback::Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let failed = |error: JsValue| {
+        if timed_out.get() {
+            FetchError::Timeout {
+                milliseconds: timeout_ms,
+            }
+        } else {
+            network_error(error)
+        }
+    };
+    let headers = Headers::new().map_err(network_error)?;
+    let range_header = [
+        "bytes=",
+        &range.start.to_string(),
+        "-",
+        &(range.end - 1).to_string(),
+    ]
+    .concat();
+    headers.set("Range", &range_header).map_err(network_error)?;
+    let init = RequestInit::new();
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    let window = web_sys::window().ok_or_else(|| FetchError::Network {
+        reason: "no window".into(),
+    })?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .map_err(&failed)?
+        .unchecked_into();
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let content_range = header("Content-Range");
+    let etag = header("ETag");
+    let status = response.status();
+    let body = JsFuture::from(response.array_buffer().map_err(network_error)?)
+        .await
+        .map_err(&failed)?;
+    Ok(RangeReply {
+        status,
+        content_range,
+        etag,
+        body: Uint8Array::new(&body).to_vec(),
+    })
+}
+
+fn network_error(error: JsValue) -> FetchError {
+    let reason = error
+        .dyn_ref::<Error>()
+        .map(|error| String::from(error.message()))
+        .unwrap_or_else(|| "unknown error".into());
+    FetchError::Network { reason }
+}
