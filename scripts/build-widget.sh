@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Release build of the widget into pkg/: alsobought.js (ES module) + alsobought_bg.wasm,
+# their sizes as shoppers download them, and Subresource Integrity hashes (pkg/sri.json).
+#
+# Why it exists: the plain pipeline (cargo -> wasm-bindgen -> wasm-opt) is the one that
+# works on machines that reach only crates.io, npm and Debian (no wasm-pack or trunk
+# tool downloads). Run scripts/setup.sh first (`make widget` does).
+#
+# `wasm-bindgen --target web` writes a module whose default export instantiates the
+# wasm but never calls it, so this script appends a top-level `await` of it: loading
+# alsobought.js then runs the widget's start function (which mounts every
+# [data-alsobought] element), and `await import(".../alsobought.js")` resolves only once
+# mount/updateCart/unmount/refresh are ready to call.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+target_dir=${CARGO_TARGET_DIR:-target}
+wasm_in="$target_dir/wasm32-unknown-unknown/widget/alsobought.wasm"
+out_dir=pkg
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf 'widget: %s\n' "$*"; }
+
+for tool in wasm-bindgen node_modules/.bin/wasm-opt brotli gzip; do
+  command -v "$tool" >/dev/null || {
+    printf 'widget: error: %s not found: run scripts/setup.sh (or `make setup`) first\n' "$tool" >&2
+    exit 1
+  }
+done
+
+say "cargo build (profile widget: opt-level z, fat LTO, panic abort)"
+cargo build -p alsobought-widget --lib --target wasm32-unknown-unknown --profile widget
+
+say "wasm-bindgen --target web -> $out_dir/"
+rm -rf "$out_dir"
+wasm-bindgen --target web --no-typescript --out-dir "$out_dir" --out-name alsobought "$wasm_in"
+
+grep -Eq '^export default __wbg_init;|__wbg_init as default' "$out_dir/alsobought.js" || {
+  printf 'widget: error: %s does not export __wbg_init as default: the wasm-bindgen glue changed shape; update the start-up snippet in %s\n' \
+    "$out_dir/alsobought.js" "$0" >&2
+  exit 1
+}
+cat >>"$out_dir/alsobought.js" <<'EOF'
+
+// Appended by scripts/build-widget.sh: instantiate on load, so the widget's start
+// function mounts the page without further code, and importers get a ready API.
+try {
+  await __wbg_init();
+} catch (error) {
+  console.error(`alsobought: the widget could not start (${error}); check that alsobought_bg.wasm is served next to alsobought.js with Content-Type application/wasm`);
+}
+EOF
+
+# strip = "debuginfo" keeps the target-features section; the flags below match what
+# rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.
+say "wasm-opt -Oz (npm binaryen: $(node_modules/.bin/wasm-opt --version))"
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
+mv "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
+
+say "sizes (bytes): raw / gzip -9 / brotli -q 11"
+total_brotli=0
+for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm"; do
+  raw=$(stat -c %s "$file")
+  gzipped=$(gzip -9 -c "$file" | wc -c)
+  brotlied=$(brotli -q 11 -c "$file" | wc -c)
+  total_brotli=$((total_brotli + brotlied))
+  printf 'widget:   %-28s %8d %8d %8d\n' "$file" "$raw" "$gzipped" "$brotlied"
+done
+say "total brotli: $total_brotli bytes ($(awk -v b="$total_brotli" 'BEGIN { printf "%.1f", b / 1024 }') KiB)"
+
+# Subresource Integrity: sha384, base64, as <script integrity="sha384-..."> expects.
+node --input-type=module - "$out_dir" <<'EOF'
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const outDir = process.argv[2];
+const hashes = {};
+for (const name of ['alsobought.js', 'alsobought_bg.wasm']) {
+  const digest = createHash('sha384').update(readFileSync(path.join(outDir, name))).digest('base64');
+  hashes[name] = `sha384-${digest}`;
+  console.log(`widget: SRI ${name}: sha384-${digest}`);
+}
+writeFileSync(path.join(outDir, 'sri.json'), `${JSON.stringify(hashes, null, 2)}\n`);
+console.log(`widget: wrote ${path.join(outDir, 'sri.json')}`);
+EOF
