@@ -3,8 +3,9 @@
 //!
 //! The same function runs in the widget (wasm), in `alsobought recommend` and in the
 //! offline evaluation, so all three show the same suggestions for the same input. It
-//! runs on every page view in the shopper's browser: it allocates two small vectors
-//! sized by the number of neighbours in context and nothing per candidate beyond them.
+//! runs on every page view in the shopper's browser: it ranks from the 4-byte edges
+//! alone, in a few vectors sized by the number of neighbours in context, and reads
+//! cards only for the candidates it actually considers.
 
 use crate::format::{Bundle, Card, Quantization};
 
@@ -154,29 +155,27 @@ pub fn recommend_with<'a>(
     if options.max_suggestions == 0 {
         return suggestions;
     }
-    let candidates = rank_neighbours(context, quantization, combination);
     let mut picker = Picker {
         context_ids,
         options,
         suggestions: &mut suggestions,
     };
-    for candidate in candidates.ranked {
+    for candidate in rank_neighbours(context, quantization, combination) {
         if picker.is_full() {
             break;
         }
-        let score = if quantization.max > 0.0 {
-            candidate.best_score / quantization.max
-        } else {
-            0.0
-        };
+        let score = relative_score(quantization, candidate.best_quantized);
         if score < options.min_score {
             continue;
         }
-        picker.offer(
-            candidates.cards[candidate.card_slot],
-            score,
-            SuggestionSource::Neighbours,
-        );
+        // Cards are read only for the candidates actually considered: usually a
+        // handful, where a cart names hundreds of neighbours.
+        let card = context[candidate.bundle as usize]
+            .neighbours()
+            .nth(usize::from(candidate.position));
+        if let Some((card, _)) = card {
+            picker.offer(card, score, SuggestionSource::Neighbours);
+        }
     }
     if options.fallback == Fallback::BestSellers {
         if let Some(best_sellers) = best_sellers {
@@ -191,7 +190,17 @@ pub fn recommend_with<'a>(
     suggestions
 }
 
-/// One distinct neighbour of the context with its combined scores.
+/// A quantized score as a share of the table's largest score.
+fn relative_score(quantization: &Quantization, quantized: u8) -> f32 {
+    if quantization.max > 0.0 {
+        quantization.dequantize(quantized) / quantization.max
+    } else {
+        0.0
+    }
+}
+
+/// One distinct neighbour of the context with its combined scores, and where its
+/// card is (the bundle and position of its best edge).
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     number: u32,
@@ -199,9 +208,9 @@ struct Candidate {
     best: f32,
     /// The sum of the contributions of every context product naming it.
     total: f32,
-    /// The largest dequantized score (what callers see, relative to score_max).
-    best_score: f32,
-    card_slot: usize,
+    best_quantized: u8,
+    position: u8,
+    bundle: u32,
 }
 
 impl Candidate {
@@ -219,57 +228,71 @@ impl Candidate {
     }
 }
 
-/// The context's neighbours merged by product and sorted best first.
-struct RankedNeighbours<'a> {
-    cards: Vec<Card<'a>>,
-    ranked: Vec<Candidate>,
-}
-
-fn rank_neighbours<'a>(
-    context: &[Bundle<'a>],
+/// The context's neighbours merged by product, best first, read from the edges alone
+/// (no card is parsed here). Neighbours that are themselves context products with a
+/// bundle are left out early; the picker still checks every context id.
+fn rank_neighbours(
+    context: &[Bundle<'_>],
     quantization: &Quantization,
     combination: CartCombination,
-) -> RankedNeighbours<'a> {
-    let capacity: usize = context.iter().map(|bundle| bundle.len()).sum();
-    let mut cards = Vec::with_capacity(capacity);
+) -> Vec<Candidate> {
+    let capacity: usize = context.iter().map(Bundle::len).sum();
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
-    for bundle in context {
+    let context_numbers: Vec<u32> = context
+        .iter()
+        .filter_map(|bundle| bundle.product().map(|card| card.number))
+        .collect();
+    let is_context = |number: u32| context_numbers.contains(&number);
+    for (bundle_index, bundle) in context.iter().enumerate() {
         let mut list_best = None;
-        for (rank, (card, quantized)) in bundle.neighbours().enumerate() {
-            let score = quantization.dequantize(quantized);
-            let best = *list_best.get_or_insert(score);
+        for (position, (number, quantized)) in bundle.edges().enumerate() {
+            let list_best = *list_best.get_or_insert(quantized);
+            if is_context(number) {
+                continue;
+            }
             let contribution = match combination {
-                CartCombination::Sum
-                | CartCombination::Max
-                | CartCombination::MaxThenSum { .. } => score,
+                // Dequantization is monotone: the byte ranks like the score, without
+                // a `powf` per edge.
+                CartCombination::Max => f32::from(quantized),
+                CartCombination::Sum | CartCombination::MaxThenSum { .. } => {
+                    quantization.dequantize(quantized)
+                }
                 CartCombination::NormalizedSum => {
+                    let best = quantization.dequantize(list_best);
                     if best > 0.0 {
-                        score / best
+                        quantization.dequantize(quantized) / best
                     } else {
                         0.0
                     }
                 }
-                CartCombination::ReciprocalRank { offset } => 1.0 / (offset + rank as f32 + 1.0),
+                CartCombination::ReciprocalRank { offset } => {
+                    1.0 / (offset + position as f32 + 1.0)
+                }
             };
             entries.push(Candidate {
-                number: card.number,
+                number,
                 best: contribution,
                 total: contribution,
-                best_score: score,
-                card_slot: cards.len(),
+                best_quantized: quantized,
+                position: u8::try_from(position).unwrap_or(u8::MAX),
+                bundle: bundle_index as u32,
             });
-            cards.push(card);
         }
     }
-    // Merge the entries of one product (it may be a neighbour of several cart items).
+    // Merge the entries of one product (it may be a neighbour of several cart items),
+    // keeping the card position of its best entry.
     entries.sort_unstable_by_key(|entry| entry.number);
     let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
     for entry in entries {
         match ranked.last_mut() {
             Some(last) if last.number == entry.number => {
-                last.best = last.best.max(entry.best);
+                if entry.best > last.best {
+                    last.best = entry.best;
+                    last.position = entry.position;
+                    last.bundle = entry.bundle;
+                }
                 last.total += entry.total;
-                last.best_score = last.best_score.max(entry.best_score);
+                last.best_quantized = last.best_quantized.max(entry.best_quantized);
             }
             _ => ranked.push(entry),
         }
@@ -279,7 +302,7 @@ fn rank_neighbours<'a>(
             .total_cmp(&a.rank_score(combination))
             .then(a.number.cmp(&b.number))
     });
-    RankedNeighbours { cards, ranked }
+    ranked
 }
 
 /// Applies the rules every suggestion must pass, in ranking order.

@@ -84,3 +84,5 @@ pub fn is_service_code(code: &str) -> bool {
             .iter()
             .any(|prefix| code.starts_with(prefix))
 }
+
+pub mod table;
