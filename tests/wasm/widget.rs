@@ -1,0 +1,417 @@
+//! The widget in headless Chromium: real tables written with alsobought-core's
+//! `write_table`, served through Blob URLs (which answer Range requests like a static
+//! server), fetched, decoded, scored and rendered by the same code path as on a store
+//! page. Run with `cargo test -p alsobought-widget --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use alsobought::mount::{mount_from_attributes, unmount};
+use alsobought_core::{write_table, ProductRecord, TableInput};
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Blob, CustomEvent, Element, HtmlElement, HtmlInputElement, ShadowRoot, Url};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HOSTILE_TITLE: &str = "<img src=x onerror=\"window.__pwned=1\">";
+
+/// A shop of ten products: P0 was bought with P1..P8 (P1 strongest), P9 is the
+/// best-seller; P5 has a hostile title and a `javascript:` URL; P8 is unavailable.
+fn shop_table() -> Vec<u8> {
+    let products = (0..10)
+        .map(|index| {
+            let mut product = ProductRecord::with_id(format!("P{index}"));
+            product.title = format!("Product {index}");
+            product.url = format!("/p/{index}");
+            product.image = format!("/img/{index}.jpg");
+            product.price_hundredths = Some(1000 + index * 100);
+            product.currency = Some("EUR".into());
+            product.category = format!("c{}", index % 3);
+            if index == 5 {
+                product.title = HOSTILE_TITLE.into();
+                product.url = "javascript:window.__pwned=1".into();
+                product.image = "data:image/svg+xml,<svg onload=alert(1)>".into();
+            }
+            product.available = index != 8;
+            product
+        })
+        .collect();
+    let mut neighbours = vec![Vec::new(); 10];
+    neighbours[0] = (1..=8).map(|index| (index, 10.0 - index as f32)).collect();
+    neighbours[1] = vec![(0, 5.0), (2, 4.0)];
+    let input = TableInput {
+        products,
+        neighbours,
+        best_sellers: vec![(9, 50.0), (0, 40.0)],
+        order_count: 100,
+        max_neighbours: 8,
+    };
+    write_table(&input).expect("the test shop is a valid table")
+}
+
+fn blob_url(bytes: &[u8]) -> String {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let blob = Blob::new_with_u8_array_sequence(&parts).unwrap();
+    Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A `<div data-alsobought>` with `attributes`, in the body, mounted.
+fn mount_host(attributes: &[(&str, &str)]) -> HtmlElement {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("data-alsobought", "").unwrap();
+    for (name, value) in attributes {
+        host.set_attribute(name, value).unwrap();
+    }
+    // The test page's own layout: a phone-sized column.
+    host.set_attribute("style", "width:360px").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    mount_from_attributes(host.clone(), host.clone().into(), false);
+    host
+}
+
+/// Waits until the host leaves the `loading` state; returns the state.
+async fn settled(host: &HtmlElement) -> String {
+    for _ in 0..500 {
+        match host.get_attribute("data-alsobought-state").as_deref() {
+            Some("loading") | None => TimeoutFuture::new(10).await,
+            Some(state) => {
+                // Let effects queued by the render (the carousel's first measurement) run.
+                TimeoutFuture::new(0).await;
+                return state.to_string();
+            }
+        }
+    }
+    panic!("the widget is still loading after 5 s");
+}
+
+fn shadow(host: &HtmlElement) -> ShadowRoot {
+    host.shadow_root()
+        .expect("the widget attaches an open shadow root")
+}
+
+fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .map(|index| nodes.item(index).unwrap().unchecked_into())
+        .collect()
+}
+
+fn one(root: &ShadowRoot, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} in the widget"))
+}
+
+/// Records the `detail` of every `name` event on `host`.
+fn record_events(host: &HtmlElement, name: &str) -> Rc<RefCell<Vec<JsValue>>> {
+    let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = Rc::clone(&seen);
+    let listener = Closure::<dyn FnMut(CustomEvent)>::new(move |event: CustomEvent| {
+        sink.borrow_mut().push(event.detail())
+    });
+    host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+        .unwrap();
+    listener.forget();
+    seen
+}
+
+fn product_ids(detail: &JsValue) -> Vec<String> {
+    let products: Array = Reflect::get(detail, &"products".into())
+        .unwrap()
+        .unchecked_into();
+    products
+        .iter()
+        .map(|product| {
+            Reflect::get(&product, &"id".into())
+                .unwrap()
+                .as_string()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn cards_are_capped_and_never_show_the_context_or_unavailable_products() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "3"),
+    ]);
+    let ready = record_events(&host, "alsobought:ready");
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    let cards = all(&root, "li.ab-card");
+    assert_eq!(cards.len(), 3);
+    assert_eq!(
+        cards[0].get_attribute("aria-label").as_deref(),
+        Some("1 of 3")
+    );
+    assert_eq!(cards[0].get_attribute("role").as_deref(), Some("group"));
+    let names: Vec<String> = all(&root, ".ab-name")
+        .iter()
+        .map(|name| name.text_content().unwrap())
+        .collect();
+    assert_eq!(names, ["Product 1", "Product 2", "Product 3"]);
+    let region = one(&root, "section.ab-root");
+    assert_eq!(
+        region.get_attribute("aria-roledescription").as_deref(),
+        Some("carousel")
+    );
+    assert_eq!(
+        one(&root, "h2.ab-title").text_content().as_deref(),
+        Some("Frequently bought together")
+    );
+    assert!(
+        one(&root, ".ab-price")
+            .text_content()
+            .unwrap()
+            .contains("11"),
+        "a formatted price"
+    );
+    assert_eq!(product_ids(&ready.borrow()[0]), ["P1", "P2", "P3"]);
+    // A cart update loads and renders anew, with the cart as context too.
+    alsobought::mount::update_cart(&host, vec!["P1".into()]);
+    assert_eq!(settled(&host).await, "ready");
+    assert_eq!(ready.borrow().len(), 2);
+    let after_cart = product_ids(&ready.borrow()[1]);
+    assert!(
+        !after_cart
+            .iter()
+            .any(|id| id == "P0" || id == "P1" || id == "P8"),
+        "{after_cart:?}"
+    );
+    unmount(&host);
+    assert!(host.get_attribute("data-alsobought-state").is_none());
+    assert!(
+        all(&root, "section").is_empty(),
+        "unmount removes the render"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn next_and_previous_move_the_visible_cards_and_disable_at_the_ends() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "8"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    assert_eq!(
+        all(&root, "li.ab-card").len(),
+        8,
+        "7 available neighbours and the best-seller"
+    );
+    let track: HtmlElement = one(&root, "ul.ab-track").unchecked_into();
+    let previous: HtmlElement = one(&root, "button.ab-prev").unchecked_into();
+    let next: HtmlElement = one(&root, "button.ab-next").unchecked_into();
+    TimeoutFuture::new(50).await;
+    assert!(
+        previous.has_attribute("disabled"),
+        "previous is disabled at the start"
+    );
+    assert!(
+        !next.has_attribute("disabled"),
+        "next is enabled with more cards than fit"
+    );
+    next.click();
+    for _ in 0..100 {
+        if track.scroll_left() > 0 && !previous.has_attribute("disabled") {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    assert!(track.scroll_left() > 0, "next scrolls the track");
+    assert!(
+        !previous.has_attribute("disabled"),
+        "previous is enabled after moving"
+    );
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn the_bundle_total_follows_the_checkboxes_and_add_all_sends_the_chosen_products() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "2"),
+        ("data-layout", "bundle"),
+        ("data-locale", "en-US"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    let items = all(&root, "label.ab-item");
+    assert_eq!(items.len(), 3, "the product on screen and two suggestions");
+    assert!(items[0].text_content().unwrap().contains("Product 0"));
+    let total = one(&root, ".ab-total");
+    assert_eq!(total.text_content().as_deref(), Some("Total: €33.00"));
+    let add_all = one(&root, "button.ab-add-all");
+    assert_eq!(add_all.text_content().as_deref(), Some("Add all 3 to cart"));
+
+    let second: HtmlInputElement = items[1]
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    second.set_checked(false);
+    second
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(total.text_content().as_deref(), Some("Total: €22.00"));
+    assert_eq!(add_all.text_content().as_deref(), Some("Add all 2 to cart"));
+
+    let added = record_events(&host, "alsobought:add-to-cart");
+    let prevent =
+        Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| event.prevent_default());
+    host.add_event_listener_with_callback(
+        "alsobought:add-to-cart",
+        prevent.as_ref().unchecked_ref(),
+    )
+    .unwrap();
+    add_all.unchecked_ref::<HtmlElement>().click();
+    assert_eq!(added.borrow().len(), 1, "one event for the whole bundle");
+    assert_eq!(product_ids(&added.borrow()[0]), ["P0", "P2"]);
+    host.remove_event_listener_with_callback(
+        "alsobought:add-to-cart",
+        prevent.as_ref().unchecked_ref(),
+    )
+    .unwrap();
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn hostile_titles_stay_text_and_script_urls_are_dropped() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "8"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    let hostile_card = all(&root, "li.ab-card")
+        .into_iter()
+        .find(|card| card.text_content().unwrap().contains(HOSTILE_TITLE))
+        .expect("the product with the hostile title is shown, as text");
+    assert!(
+        all(&root, "img[src=x]").is_empty(),
+        "the title did not become markup"
+    );
+    let link = hostile_card.query_selector("a.ab-link").unwrap().unwrap();
+    assert!(
+        link.get_attribute("href").is_none(),
+        "javascript: URL dropped"
+    );
+    let image = hostile_card
+        .query_selector("img.ab-image")
+        .unwrap()
+        .unwrap();
+    assert!(image.get_attribute("src").is_none(), "data: URL dropped");
+    assert_eq!(image.get_attribute("loading").as_deref(), Some("lazy"));
+    assert!(
+        image.has_attribute("width") && image.has_attribute("height") && image.has_attribute("alt")
+    );
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_table_renders_nothing_and_reports_one_error() {
+    let mut bytes = shop_table();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0xff;
+    let url = blob_url(&bytes);
+    let host = mount_host(&[("data-table", &url), ("data-product", "P0")]);
+    let errors = record_events(&host, "alsobought:error");
+    assert_eq!(settled(&host).await, "error");
+    assert!(
+        all(&shadow(&host), "section").is_empty(),
+        "nothing rendered"
+    );
+    assert_eq!(errors.borrow().len(), 1);
+    let message = Reflect::get(&errors.borrow()[0], &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        message.starts_with("alsobought: cannot use the recommendation table ("),
+        "{message}"
+    );
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_format_version_and_a_missing_file_are_errors_too() {
+    let mut bytes = shop_table();
+    bytes[8] = 9;
+    let newer = mount_host(&[("data-table", &blob_url(&bytes)), ("data-product", "P0")]);
+    let missing = mount_host(&[
+        ("data-table", "/no-such-file.table"),
+        ("data-product", "P0"),
+    ]);
+    let unknown = mount_host(&[
+        ("data-table", &blob_url(&shop_table())),
+        ("data-product", "NOPE"),
+    ]);
+    assert_eq!(settled(&newer).await, "error");
+    assert_eq!(settled(&missing).await, "error");
+    assert_eq!(settled(&unknown).await, "error");
+    for host in [newer, missing, unknown] {
+        assert!(all(&shadow(&host), "section").is_empty());
+        unmount(&host);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_neighbours_and_without_fallback_the_host_is_empty() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P9"),
+        ("data-fallback", "none"),
+    ]);
+    assert_eq!(settled(&host).await, "empty");
+    assert!(all(&shadow(&host), "section").is_empty());
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn blob_urls_answer_range_requests_and_data_urls_send_the_whole_file() {
+    use alsobought::fetch_source::FetchSource;
+    use alsobought::table_cache::RangeSource;
+    let bytes = shop_table();
+    let ranged = FetchSource
+        .fetch(&blob_url(&bytes), 10..20, 8000)
+        .await
+        .unwrap();
+    assert_eq!(
+        ranged.status, 206,
+        "the tests above really exercise Range requests"
+    );
+    assert_eq!(ranged.body, bytes[10..20]);
+    let data_url = ["data:application/octet-stream;base64,", &base64(&bytes)].concat();
+    let whole = FetchSource.fetch(&data_url, 10..20, 8000).await.unwrap();
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body, bytes);
+    // The widget keeps that whole file and slices it.
+    let host = mount_host(&[("data-table", &data_url), ("data-product", "P0")]);
+    assert_eq!(settled(&host).await, "ready");
+    unmount(&host);
+}
+
+fn base64(bytes: &[u8]) -> String {
+    let binary: String = bytes.iter().map(|&byte| char::from(byte)).collect();
+    web_sys::window().unwrap().btoa(&binary).unwrap()
+}
