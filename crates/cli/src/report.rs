@@ -49,6 +49,11 @@ pub fn warn_about_skips(source: &str, skips: &SkipReport) {
     }
 }
 
+/// A count with its noun: `1 order`, `20,573 orders`.
+pub fn count_of(count: u64, one: &'static str, many: &'static str) -> String {
+    format!("{} {}", thousands(count), plural(count, one, many))
+}
+
 /// `one` or `many` by count.
 pub fn plural(count: u64, one: &'static str, many: &'static str) -> &'static str {
     if count == 1 {

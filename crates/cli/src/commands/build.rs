@@ -16,12 +16,12 @@ use clap::Args;
 
 use super::catalog_args::{unlisted_products, CatalogArgs};
 use super::mining_args::MiningArgs;
-use super::orders_args::{count_of, rows_summary, OrdersArgs};
+use super::orders_args::{rows_summary, OrdersArgs};
 use crate::input::catalog::CatalogFile;
 use crate::input::orders::OrderHistory;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
-use crate::report::{bytes, plural, thousands, warn};
+use crate::report::{bytes, count_of, plural, thousands, warn};
 
 /// How many missing or unusual ids a warning quotes before only counting.
 const IDS_QUOTED: usize = 5;
@@ -40,7 +40,8 @@ pub struct BuildArgs {
     catalog: CatalogArgs,
 
     /// Currency CODE (ISO 4217) of prices taken from --price-col when there is no
-    /// catalog [default: none; the widget's data-currency applies].
+    /// catalog [default: a Shopify export's Currency column, else none: the widget's
+    /// data-currency applies].
     #[arg(long, value_name = "CODE", value_parser = parse_currency, help_heading = "Catalog")]
     currency: Option<String>,
 
@@ -74,7 +75,10 @@ pub fn run(args: &BuildArgs, quiet: bool) -> anyhow::Result<()> {
     let history = args.orders.read(quiet)?;
     let catalog = match args.catalog.read()? {
         Some(file) => Some(catalog_from_file(file, args)),
-        None => catalog_from_orders(&history, args.currency.as_deref()),
+        None => catalog_from_orders(
+            &history,
+            order_currency(&history, args.currency.as_deref()).as_deref(),
+        ),
     };
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(&history, catalog);
@@ -135,6 +139,26 @@ fn catalog_from_file(file: CatalogFile, args: &BuildArgs) -> Catalog {
         ));
     }
     file.catalog
+}
+
+/// The currency of prices taken from order rows: `--currency`, or else the one
+/// currency the export names (Shopify's `Currency` column).
+fn order_currency(history: &OrderHistory, flag: Option<&str>) -> Option<String> {
+    if let Some(flag) = flag {
+        return Some(flag.to_owned());
+    }
+    match history.currencies.as_slice() {
+        [only] => parse_currency(only).ok(),
+        [] => None,
+        several => {
+            warn(format_args!(
+                "{} mixes currencies ({}): prices go without one; pass --currency to pick it",
+                history.source,
+                several.join(", ")
+            ));
+            None
+        }
+    }
 }
 
 /// Without a catalog: when the orders carry titles or prices, a catalog of every
@@ -238,25 +262,19 @@ fn print_summary(
     times: &Timings,
 ) {
     let stats = &mined.stats;
-    let mut orders = format!(
+    let mut details = vec![history.layout.to_string()];
+    if let Some(customers) = history.customers {
+        details.push(count_of(customers, "customer", "customers"));
+    }
+    if let Some((earliest, latest)) = &history.date_range {
+        details.push(format!("{} to {}", date_part(earliest), date_part(latest)));
+    }
+    let orders = format!(
         "{} from {} ({})",
         thousands(history.orders.order_count() as u64),
         history.source,
-        history.layout
+        details.join("; ")
     );
-    if let Some(customers) = history.customers {
-        orders.push_str(&format!(
-            ", {}",
-            count_of(customers, "customer", "customers")
-        ));
-    }
-    if let Some((earliest, latest)) = &history.date_range {
-        orders.push_str(&format!(
-            ", {} to {}",
-            date_part(earliest),
-            date_part(latest)
-        ));
-    }
     let (rows, dropped) = rows_summary(history);
     let mut products = format!("{} in the table", thousands(stats.products_written));
     if args.catalog.catalog.is_some() {

@@ -191,11 +191,7 @@ fn write_product(
     };
     writeln!(out, "\nproduct {}", card.id)?;
     write_columns(out, &card_rows(&card))?;
-    writeln!(
-        out,
-        "\nneighbours ({} of at most the table's K)",
-        bundle.len()
-    )?;
+    writeln!(out, "\nneighbours ({}, best first)", bundle.len())?;
     if bundle.is_empty() {
         writeln!(
             out,

@@ -9,7 +9,7 @@ use clap::Args;
 use crate::input::exclusions::ProductExclusions;
 use crate::input::orders::{read_orders, ColumnNames, OrderHistory, OrdersOptions, RowFilters};
 use crate::progress::Progress;
-use crate::report::{plural, thousands, warn, warn_about_skips};
+use crate::report::{thousands, warn, warn_about_skips};
 
 /// Where the orders are and how to read them.
 #[derive(Debug, Args)]
@@ -189,9 +189,4 @@ pub fn rows_summary(history: &OrderHistory) -> (String, Option<String>) {
             .join(", ")
     });
     (read, dropped)
-}
-
-/// `N order(s)`-style wording shared by summaries.
-pub fn count_of(count: u64, one: &'static str, many: &'static str) -> String {
-    format!("{} {}", thousands(count), plural(count, one, many))
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::table_file::open_table;
 use crate::input::queries::QueryReader;
 use crate::input::source::open_input;
-use crate::report::{plural, price_text, thousands, warn, write_columns};
+use crate::report::{count_of, plural, price_text, warn, write_columns};
 
 /// `alsobought recommend`'s flags.
 #[derive(Debug, Args)]
@@ -209,10 +209,10 @@ fn run_batch(
     out.flush().context("cannot write to standard output")?;
     if let (false, Some((line, id))) = (quiet, first_unknown) {
         warn(format_args!(
-            "{} of the ids in {} {} not in the table (first: {id:?} on line {line}); they add no neighbours",
-            thousands(unknown_ids),
-            thousands(query_count),
-            plural(query_count, "query are", "queries are"),
+            "{} in {} {} not in the table (first: {id:?} on line {line}); they add no neighbours",
+            count_of(unknown_ids, "query id", "query ids"),
+            count_of(query_count, "query", "queries"),
+            plural(unknown_ids, "is", "are"),
         ));
     }
     Ok(())

@@ -99,6 +99,9 @@ struct LayoutDefaults {
     date: Option<&'static str>,
     title: Option<&'static str>,
     price: Option<&'static str>,
+    /// The currency of the line's prices; not a flag, since only exports that carry
+    /// one per order (Shopify) have it.
+    currency: Option<&'static str>,
 }
 
 const GENERIC_COLUMNS: LayoutDefaults = LayoutDefaults {
@@ -110,6 +113,7 @@ const GENERIC_COLUMNS: LayoutDefaults = LayoutDefaults {
     // Titles and prices come from the catalog unless a column is named explicitly.
     title: None,
     price: None,
+    currency: None,
 };
 
 /// Shopify's export repeats the order's fields (`Created at`, `Email`) on its first
@@ -122,6 +126,7 @@ const SHOPIFY_COLUMNS: LayoutDefaults = LayoutDefaults {
     date: Some("Created at"),
     title: Some("Lineitem name"),
     price: Some("Lineitem price"),
+    currency: Some("Currency"),
 };
 
 /// A column found in the header: its position and its name as written there.
@@ -150,6 +155,8 @@ pub struct ResolvedColumns {
     pub title: Option<Column>,
     /// Unit price, when asked for (or Shopify's `Lineitem price`).
     pub price: Option<Column>,
+    /// Currency of the prices (Shopify's `Currency`, filled on each order's first row).
+    pub currency: Option<Column>,
 }
 
 /// What the order rows say about one product's card.
@@ -183,6 +190,8 @@ pub struct OrderHistory {
     pub customers: Option<u64>,
     /// Earliest and latest order date, when the date column holds ISO 8601 dates.
     pub date_range: Option<(String, String)>,
+    /// The distinct currency codes of the currency column, in order of appearance.
+    pub currencies: Vec<String>,
     /// Rows not used, by reason.
     pub skips: SkipReport,
 }
@@ -312,6 +321,7 @@ fn resolve_columns(
         date: optional(&names.date, defaults.date, "--date-col")?,
         title: optional(&names.title, defaults.title, "--title-col")?,
         price: optional(&names.price, defaults.price, "--price-col")?,
+        currency: defaults.currency.and_then(find),
     };
     if columns.order.index == columns.product.index {
         bail!(
@@ -390,6 +400,7 @@ struct RowReader<'a> {
     last_customer: Vec<u8>,
     earliest_date: Option<String>,
     latest_date: Option<String>,
+    currencies: Vec<String>,
     rows: u64,
     lines: u64,
     skips: SkipReport,
@@ -408,6 +419,7 @@ impl<'a> RowReader<'a> {
             last_customer: Vec::new(),
             earliest_date: None,
             latest_date: None,
+            currencies: Vec::new(),
             rows: 0,
             lines: 0,
             skips: SkipReport::default(),
@@ -496,6 +508,9 @@ impl<'a> RowReader<'a> {
         if let Some(column) = &columns.date {
             self.widen_date_range(&record[column.index]);
         }
+        if let Some(column) = &columns.currency {
+            self.note_currency(&record[column.index]);
+        }
         Ok(Verdict::Used)
     }
 
@@ -531,6 +546,19 @@ impl<'a> RowReader<'a> {
         self.last_customer.extend_from_slice(customer);
         if !self.customers.contains(customer) {
             self.customers.insert(customer.to_vec());
+        }
+    }
+
+    fn note_currency(&mut self, currency: &[u8]) {
+        let currency = currency.trim_ascii();
+        if !currency.is_empty()
+            && !self
+                .currencies
+                .iter()
+                .any(|known| known.as_bytes() == currency)
+        {
+            self.currencies
+                .push(String::from_utf8_lossy(currency).into_owned());
         }
     }
 
@@ -580,6 +608,7 @@ impl<'a> RowReader<'a> {
             lines: self.lines,
             customers,
             date_range: self.earliest_date.zip(self.latest_date),
+            currencies: self.currencies,
             skips: self.skips,
         }
     }
@@ -826,6 +855,7 @@ mod tests {
         assert_eq!(hints[1].price_hundredths, Some(450));
         let (earliest, latest) = history.date_range.unwrap();
         assert!(earliest.starts_with("2024-03-01") && latest.starts_with("2024-03-02"));
+        assert!(history.currencies.is_empty());
     }
 
     #[test]
