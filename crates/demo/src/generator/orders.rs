@@ -96,7 +96,10 @@ impl Shelves {
         let zipf = zipf_weights(catalog.len(), POPULARITY_EXPONENT);
         let popularity: Vec<f64> = catalog.iter().map(|p| zipf[p.popularity_rank]).collect();
         let noise_zipf = zipf_weights(catalog.len(), NOISE_POPULARITY_EXPONENT);
-        let noise: Vec<f64> = catalog.iter().map(|p| noise_zipf[p.popularity_rank]).collect();
+        let noise: Vec<f64> = catalog
+            .iter()
+            .map(|p| noise_zipf[p.popularity_rank])
+            .collect();
         let everything = WeightedIndex::new(noise.iter().copied()).expect("non-empty catalog");
         let by_category = (0..CATEGORIES.len())
             .map(|category| {
