@@ -88,6 +88,16 @@ fn main() {
     for row in &rows {
         print_row(row);
     }
+    let report = evaluation.report(Vec::new());
+    println!(
+        "\n{} training orders, {} test orders, {} test baskets of 2+ products, {} product-page and {} cart queries, {} products",
+        report.training_orders,
+        report.test_orders,
+        report.test_baskets,
+        rows[0].product_page.queries,
+        rows[0].cart.queries,
+        report.products
+    );
 }
 
 /// Reads a combination as written by `CartCombination::name`.

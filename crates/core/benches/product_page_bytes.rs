@@ -64,6 +64,14 @@ fn main() {
         header.bucket_count(),
         prefix_end
     );
+    let quantization = prefix.quantization();
+    println!(
+        "scores: {} ..= {}, one quantization step = {:.2} % of the score",
+        quantization.min,
+        quantization.max,
+        ((f64::from(quantization.max) / f64::from(quantization.min)).powf(1.0 / 254.0) - 1.0)
+            * 100.0
+    );
     println!("sections: {stats:?}\n");
     println!("| per product page | min | median | max |");
     println!("|---|---:|---:|---:|");
