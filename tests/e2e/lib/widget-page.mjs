@@ -25,8 +25,21 @@ const CONSOLE_LOG_DIR = path.join(RESULTS_DIR, 'e2e', 'console');
 
 // Runs in the page before any of its scripts.
 function installRecorder(eventTypes) {
-  const record = { events: [], violations: [], layoutShifts: [] };
+  const record = { events: [], violations: [], layoutShifts: [], stateChanges: [] };
   Object.defineProperty(window, '__alsoboughtTest', { value: record });
+  // The host's height at each state change, measured before the next paint: what the
+  // widget reserved while loading versus what it rendered.
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      const host = mutation.target;
+      record.stateChanges.push({
+        hostId: host.id || null,
+        state: host.getAttribute('data-alsobought-state'),
+        height: host.getBoundingClientRect().height,
+        time: performance.now(),
+      });
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-alsobought-state'] });
   for (const type of eventTypes) {
     document.addEventListener(
       type,

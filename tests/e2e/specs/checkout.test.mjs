@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { demoCart, demoCatalog, seedDemoCart } from '../lib/demo-data.mjs';
-import { HUB_ID, LANDING_URL, OUT_OF_STOCK_ID, SHOP_CATALOG, shopTableBytes, SOLD_OUT_ID } from '../lib/fixtures.mjs';
+import { FIXTURE_TABLES, HUB_ID, LANDING_URL, OUT_OF_STOCK_ID, SHOP_CATALOG, shopTableBytes, SOLD_OUT_ID } from '../lib/fixtures.mjs';
 import { bundleRange, parseBundle } from '../lib/table.mjs';
-import { useEnvironment, withPage } from '../lib/suite.mjs';
+import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { parsePrice, readWidget } from '../lib/widget-page.mjs';
 
 const CHECKOUT_PAGE = '/www/checkout.html';
@@ -52,16 +52,10 @@ describe('demo checkout page', () => {
 
       const [ready] = await session.events('alsobought:ready');
       assert.ok(ready, 'alsobought:ready fired');
-      const shownIds = (ready.detail?.products ?? []).map((product) => product.id);
-      const bundle = host.layout === 'bundle';
-      // In the bundle layout the context product leads the list; every other entry is a suggestion.
-      const suggestions = bundle ? shownIds.slice(1) : shownIds;
-      if (bundle) {
-        assert.equal(widget.items.length, shownIds.length, 'one bundle item per product in detail.products');
-        assert.ok(cart.includes(shownIds[0]), `the bundle starts with a cart product, got ${shownIds[0]}`);
-      } else {
-        assert.equal(widget.cards.length, shownIds.length, 'one card per product in detail.products');
-      }
+      // With a cart as context the bundle lists only suggestions (the cart is already bought).
+      const suggestions = (ready.detail?.products ?? []).map((product) => product.id);
+      const rendered = host.layout === 'bundle' ? widget.items.length : widget.cards.length;
+      assert.equal(rendered, suggestions.length, `one ${host.layout ?? 'carousel'} entry per product in detail.products`);
       assert.ok(suggestions.length >= 1, 'at least one suggestion');
       assert.ok(suggestions.length <= cap, `${suggestions.length} suggestions exceed data-max-suggestions=${cap}`);
       for (const id of suggestions) {
@@ -97,18 +91,36 @@ describe('bundle layout', () => {
     assert.ok(neighbours.indexOf(soldOut) < BUNDLE_CAP, `${SOLD_OUT_ID} ranks within the cap, so showing it would show`);
   });
 
-  test('lists the context product first, then capped suggestions, all checked', async () => {
+  test('over a cart: capped suggestions only, none from the cart, all checked', async () => {
     await withPage(environment, 'bundle', {}, async (session) => {
       const { widget, ids } = await openBundle(session);
       assert.equal(widget.items.length, ids.length, 'one label.ab-item per product in detail.products');
-      assert.equal(ids[0], HUB_ID, 'the context product comes first');
-      assert.ok(ids.length >= 2, 'at least one suggestion');
-      assert.ok(ids.length - 1 <= BUNDLE_CAP, `${ids.length - 1} suggestions exceed the cap ${BUNDLE_CAP}`);
-      assert.ok(!ids.slice(1).includes(HUB_ID), 'the cart product is not suggested again');
+      assert.ok(ids.length >= 1, 'at least one suggestion');
+      assert.ok(ids.length <= BUNDLE_CAP, `${ids.length} suggestions exceed the cap ${BUNDLE_CAP}`);
+      assert.ok(!ids.includes(HUB_ID), 'the cart product is not suggested');
       assert.ok(!ids.includes(OUT_OF_STOCK_ID), 'the out-of-stock product is never shown');
       assert.ok(!ids.includes(SOLD_OUT_ID), 'a product the table marks unavailable is never shown');
       assert.ok(widget.items.every((item) => item.checked === true), 'every item starts checked');
       assert.ok(widget.hasAddAll, 'the bundle has an "Add all to cart" button');
+    });
+  });
+
+  test('on a product page: the product first, then capped suggestions', async () => {
+    await withPage(environment, 'bundle-product', {}, async (session) => {
+      await session.goto(hostPage({ table: FIXTURE_TABLES.shop, product: HUB_ID, layout: 'bundle', 'max-suggestions': '3', locale: 'en-US' }));
+      await session.waitForWidgets();
+      const widget = await readWidget(session.page, '#widget');
+      assert.equal(widget.state, 'ready', `widget state; console: ${session.describeConsole()}`);
+      const [ready] = await session.events('alsobought:ready');
+      const ids = (ready?.detail?.products ?? []).map((product) => product.id);
+      assert.equal(widget.items.length, ids.length, 'one label.ab-item per product in detail.products');
+      assert.equal(ids[0], HUB_ID, 'the product on screen comes first');
+      assert.equal(widget.items[0].name, 'Hub kettle', 'the first item shows the product on screen');
+      const suggestions = ids.slice(1);
+      assert.ok(suggestions.length >= 1 && suggestions.length <= BUNDLE_CAP, `1..${BUNDLE_CAP} suggestions: ${suggestions}`);
+      assert.ok(!suggestions.includes(HUB_ID) && !suggestions.includes(SOLD_OUT_ID), `valid suggestions: ${suggestions}`);
+      const expected = sumCents(ids.map((id) => shopPrices.get(id)));
+      assert.equal(Math.round(parsePrice(widget.total) * 100), expected, `total ${widget.total} covers the product and the suggestions`);
     });
   });
 

@@ -24,14 +24,14 @@ describe('embedding', () => {
       assert.equal(third.section?.headingText, 'Third widget');
       assert.ok(first.cards.length >= 1 && first.cards.length <= 4, `first: ${first.cards.length} cards, cap 4`);
       assert.ok(second.cards.length >= 1 && second.cards.length <= 2, `second: ${second.cards.length} cards, cap 2`);
-      assert.ok(third.items.length >= 2 && third.items.length <= 1 + 3, `third: ${third.items.length} bundle items, cap 3`);
+      assert.ok(third.items.length >= 1 && third.items.length <= 3, `third: ${third.items.length} bundle items, cap 3`);
 
       const ready = await session.events('alsobought:ready');
       assert.deepEqual(ready.map((event) => event.hostId).sort(), ['first', 'second', 'third'], 'one ready event per host');
       const idsOf = (hostId) => ready.find((event) => event.hostId === hostId).detail.products.map((product) => product.id);
       assert.ok(!idsOf('first').includes(HUB_ID), 'first does not suggest its own product');
       assert.ok(!idsOf('second').includes('E2E-N01'), 'second does not suggest its own product');
-      assert.ok(!idsOf('third').slice(1).some((id) => id === HUB_ID || id === 'E2E-N02'), 'third skips the cart');
+      assert.ok(!idsOf('third').some((id) => id === HUB_ID || id === 'E2E-N02'), 'third skips the cart');
       for (const hostId of ['first', 'second', 'third']) {
         assert.ok(!idsOf(hostId).includes(OUT_OF_STOCK_ID), `${hostId} never shows the out-of-stock product`);
         assert.ok(!idsOf(hostId).includes(SOLD_OUT_ID), `${hostId} never shows the sold-out product`);

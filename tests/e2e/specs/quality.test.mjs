@@ -76,16 +76,39 @@ describe('page quality', () => {
       });
     });
 
-    test(`${kind} page: the widget causes no layout shift`, async () => {
+    test(`${kind} page: the widget reserves exactly the height it renders`, async () => {
+      await withPage(environment, `reserved-height-${kind}`, {}, async (session) => {
+        await openDemoPage(session, kind);
+        await session.waitForWidgets();
+        await showWidgetImages(session.page);
+        const { stateChanges } = await session.recorded();
+        const loading = stateChanges.find((change) => change.state === 'loading');
+        assert.ok(loading, `the host went through "loading": ${JSON.stringify(stateChanges)}`);
+        const rendered = await session.page.evaluate(
+          () => document.querySelector('[data-alsobought-state]').getBoundingClientRect().height,
+        );
+        assert.ok(loading.height > 0, 'a height is reserved while loading');
+        assert.ok(
+          Math.abs(rendered - loading.height) <= 0.5,
+          `reserved ${loading.height}px while loading but rendered ${rendered}px: the page below jumps`,
+        );
+      });
+    });
+
+    test(`${kind} page: no layout shift at all (widget and host page)`, async () => {
       await withPage(environment, `layout-shift-${kind}`, {}, async (session) => {
         await openDemoPage(session, kind);
         await session.waitForWidgets();
         // Images and fonts settle after the cards appear; shifts would show up by then.
         await session.page.waitForTimeout(800);
-        const { layoutShifts } = await session.recorded();
+        const { layoutShifts, stateChanges } = await session.recorded();
         const shifts = layoutShifts.filter((shift) => !shift.hadRecentInput);
         const total = shifts.reduce((sum, shift) => sum + (shift.value ?? 0), 0);
-        assert.equal(total, 0, `cumulative layout shift ${total.toFixed(4)}: ${JSON.stringify(shifts)}`);
+        assert.equal(
+          total,
+          0,
+          `cumulative layout shift ${total.toFixed(4)}: ${JSON.stringify(shifts)}; widget states: ${JSON.stringify(stateChanges)}`,
+        );
       });
     });
 

@@ -66,7 +66,8 @@ describe('range loading', () => {
       assert.ok(table.bytes > MAX_RANGE_BYTES, `the demo table (${table.bytes} B) is larger than the budget, so the test means something`);
       for (const request of requests.filter((request) => request.method === 'GET')) {
         assert.ok(request.range, `every table request asks for a Range: ${evidence}`);
-        assert.equal(request.status, 206, `every table request is answered 206: ${evidence}`);
+        // 304: the browser revalidated a range it already holds in its HTTP cache.
+        assert.ok([206, 304].includes(request.status), `every table request is answered 206 (or 304): ${evidence}`);
       }
       assert.ok(figures.requestCount <= MAX_RANGE_REQUESTS, `${figures.requestCount} table requests > ${MAX_RANGE_REQUESTS}: ${evidence}`);
       assert.ok(figures.bytesFetched <= MAX_RANGE_BYTES, `${figures.bytesFetched} table bytes > ${MAX_RANGE_BYTES}: ${evidence}`);

@@ -127,6 +127,9 @@ describe('security', () => {
             height: Math.round(rect.height),
             imageWidth: image ? Math.round(image.width) : null,
             nameFontPx: name ? parseFloat(getComputedStyle(name).fontSize) : null,
+            nameTypography: name
+              ? ['textTransform', 'letterSpacing', 'wordSpacing', 'whiteSpace'].map((key) => getComputedStyle(name)[key]).join(' ')
+              : null,
           };
         });
       });
@@ -136,6 +139,7 @@ describe('security', () => {
         assert.ok(card.height > 0 && card.height <= 700, `card height ${card.height}px within 1..700: ${evidence}`);
         assert.ok(card.imageWidth !== null && card.imageWidth <= card.width, `image fits its card: ${evidence}`);
         assert.ok(card.nameFontPx !== null && card.nameFontPx <= 28, `title font ${card.nameFontPx}px is not the host's 40px: ${evidence}`);
+        assert.equal(card.nameTypography, 'none normal 0px normal', `the host's inherited typography does not leak in: ${evidence}`);
       }
       assert.ok(layout.every((card) => Math.abs(card.top - layout[0].top) <= 2), `cards share one row: ${evidence}`);
       assert.ok(layout.every((card, i) => i === 0 || card.left > layout[i - 1].left), `cards run left to right: ${evidence}`);
