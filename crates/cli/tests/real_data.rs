@@ -53,6 +53,10 @@ fn shell_words(text: &str) -> Vec<String> {
 /// The Online Retail II command line shown in `alsobought build --help`.
 fn documented_command(scratch: &Scratch) -> Vec<String> {
     let help = scratch.run(&["build", "--help"]).success().stdout;
+    assert!(
+        help.lines().all(|line| line.chars().count() <= 100),
+        "help lines fit the width clap wraps at, or the example would be broken up:\n{help}"
+    );
     let start = help
         .find("alsobought build --orders online_retail_II")
         .expect("help shows the Online Retail II example");
@@ -105,7 +109,15 @@ fn online_retail_ii_builds_a_sane_table_with_the_documented_command() {
         (19_000..=23_000).contains(&orders_mined),
         "{orders_mined} orders"
     );
-    for not_a_product in ["POST", "DOT", "M", "AMAZONFEE", "TEST001", "gift_0001_20"] {
+    for not_a_product in [
+        "POST",
+        "DOT",
+        "M",
+        "BANK CHARGES",
+        "AMAZONFEE",
+        "TEST001",
+        "gift_0001_20",
+    ] {
         scratch
             .run(&["inspect", "retail.table", "--product", not_a_product])
             .expect_code(1);

@@ -53,19 +53,23 @@ pub struct BuildArgs {
     out: PathBuf,
 }
 
+/// Kept under 80 columns per line: clap wraps help to the terminal, and a wrapped
+/// example no longer pastes into a shell.
 const BUILD_AFTER_HELP: &str = "\
 Examples:
   alsobought build --orders orders.csv --catalog catalog.csv --out store.table
-  alsobought build --orders orders_export.csv --out store.table      (Shopify export, as-is)
+  alsobought build --orders orders_export.csv --out store.table   # Shopify
 
-Online Retail II (UCI, online_retail_II_*.csv[.gz]) needs its columns named, its
-cancellations (invoices C...), returns, adjustments and non-product stock codes dropped:
+Online Retail II (UCI, online_retail_II_*.csv[.gz]) needs its columns named,
+and its cancellations (invoices C...), returns, stock adjustments and
+non-product stock codes dropped:
   alsobought build --orders online_retail_II_2009-2010.csv.gz \\
     --order-col Invoice --product-col StockCode --quantity-col Quantity \\
     --customer-col 'Customer ID' --date-col InvoiceDate \\
     --title-col Description --price-col Price --currency GBP \\
     --skip-orders-prefix C,A --skip-negative-quantity --skip-zero-price \\
-    --exclude-products 'POST,DOT,M,m,D,S,B,C2,PADS,ADJUST,ADJUST2,BANK CHARGES,AMAZONFEE,GIFT,SP1002' \\
+    --exclude-products POST,DOT,M,m,D,S,B,C2,PADS,ADJUST,ADJUST2 \\
+    --exclude-products 'BANK CHARGES,AMAZONFEE,GIFT,SP1002' \\
     --exclude-products-matching 'TEST*,gift_*,DCGS*' \\
     --out retail.table";
 
