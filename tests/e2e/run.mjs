@@ -8,12 +8,12 @@
 //
 // Usage: node tests/e2e/run.mjs [name-filter ...]   e.g. `node tests/e2e/run.mjs carousel`
 
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { exportEnvironment, launchBrowserServer, RESULTS_DIR, startDemoServer } from './lib/environment.mjs';
+import { exportEnvironment, launchBrowserServer, repoPath, RESULTS_DIR, startDemoServer } from './lib/environment.mjs';
 import { generateFixtures } from './lib/fixtures.mjs';
 
 const SPEC_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'specs');
@@ -28,6 +28,18 @@ if (files.length === 0) {
   process.exit(2);
 }
 
+const prerequisites = [
+  ['pkg/alsobought.js', 'make widget'],
+  ['pkg/alsobought_bg.wasm', 'make widget'],
+  ['www/generated/store.table', 'make demo-data'],
+  ['www/generated/catalog.csv', 'make demo-data'],
+];
+const missing = prerequisites.filter(([file]) => !existsSync(repoPath(file)));
+if (missing.length > 0) {
+  for (const [file, fix] of missing) console.error(`e2e: error: ${file} is missing: run \`${fix}\` first`);
+  process.exit(2);
+}
+
 rmSync(path.join(RESULTS_DIR, 'e2e', 'console'), { recursive: true, force: true });
 mkdirSync(path.join(RESULTS_DIR, 'screenshots'), { recursive: true });
 
@@ -35,8 +47,14 @@ const facts = generateFixtures();
 console.log(`e2e: fixture tables generated (shop.table ${facts.shopBytes} bytes)`);
 
 const server = await startDemoServer();
-const browserServer = await launchBrowserServer();
-console.log(`e2e: demo server ${server.baseUrl}, chromium ${browserServer.process().pid}`);
+let browserServer;
+try {
+  browserServer = await launchBrowserServer();
+} catch (error) {
+  await server.stop();
+  throw error;
+}
+console.log(`e2e: demo server ${server.baseUrl}, chromium pid ${browserServer.process().pid}`);
 
 const cleanUp = async () => {
   await browserServer.close().catch(() => {});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FIXTURE_TABLES, HUB_ID, OUT_OF_STOCK_ID, SOLD_OUT_ID } from '../lib/fixtures.mjs';
-import { useEnvironment, withPage } from '../lib/suite.mjs';
+import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
 
 describe('embedding', () => {
@@ -64,6 +64,22 @@ describe('embedding', () => {
       );
       assert.ok(cardCount >= 1 && cardCount <= 3, `${cardCount} cards, cap 3`);
       assert.deepEqual(session.scriptConsoleErrors(), []);
+    });
+  });
+
+  test('invalid attribute values warn, naming the attribute, and fall back to defaults', async () => {
+    await withPage(environment, 'invalid-attributes', {}, async (session) => {
+      await session.goto(hostPage({ table: FIXTURE_TABLES.shop, product: HUB_ID, 'max-suggestions': 'lots', layout: 'grid' }));
+      await session.waitForWidgets();
+      const widget = await readWidget(session.page, '#widget');
+      assert.equal(widget.state, 'ready', `widget state; console: ${session.describeConsole()}`);
+      assert.ok(widget.cards.length >= 1 && widget.cards.length <= 4, `the default cap of 4 applies: ${widget.cards.length} cards`);
+      assert.equal(widget.items.length, 0, 'the default carousel layout applies');
+      const warnings = session.console.filter((message) => message.type === 'warning').map((message) => message.text);
+      for (const attribute of ['data-max-suggestions', 'data-layout']) {
+        assert.ok(warnings.some((text) => text.includes(attribute)), `a warning names ${attribute}: ${JSON.stringify(warnings)}`);
+      }
+      assert.deepEqual(session.scriptConsoleErrors(), [], 'an invalid value is a warning, not an error');
     });
   });
 
