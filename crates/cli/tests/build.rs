@@ -73,6 +73,30 @@ fn gzip_orders_are_read_transparently() {
 }
 
 #[test]
+fn a_cut_off_gzip_file_is_an_error_saying_how_far_it_got() {
+    let scratch = Scratch::new();
+    let mut orders = String::from("order_id,product_id\n");
+    // Scrambled ids compress poorly, so half the file still holds many chunks.
+    for order in 0..100_000u64 {
+        let scrambled = order.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        orders.push_str(&format!(
+            "{order},P{}\n{order},P{}\n",
+            scrambled % 100_003,
+            scrambled % 99_991
+        ));
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(orders.as_bytes()).unwrap();
+    let compressed = encoder.finish().unwrap();
+    scratch.write("orders.csv.gz", &compressed[..compressed.len() / 2]);
+    let run = scratch
+        .run(&["build", "--orders", "orders.csv.gz", "--out", "store.table"])
+        .expect_code(1)
+        .stderr_has("alsobought: error: cannot read orders.csv.gz near line ");
+    assert!(!scratch.path("store.table").exists(), "{}", run.stderr);
+}
+
+#[test]
 fn orders_from_standard_input() {
     let scratch = Scratch::new();
     scratch

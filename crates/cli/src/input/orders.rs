@@ -231,12 +231,17 @@ pub fn read_orders_from(
 
     let mut reader = RowReader::new(&columns, headers.len(), options);
     let mut record = csv::ByteRecord::new();
-    let mut last_line = 1;
-    while lined
-        .csv
-        .read_byte_record(&mut record)
-        .with_context(|| format!("cannot read {source} after line {last_line}"))?
-    {
+    loop {
+        match lined.csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                // A corrupt or cut-off gzip stream, or a failing disk: say how far it got.
+                let line = lined.csv.position().line();
+                return Err(error)
+                    .with_context(|| format!("cannot read {source} near line {line}"));
+            }
+        }
         let Some(problem) = reader.read_row(&record) else {
             if reader.rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
                 progress.set_count(reader.rows);
@@ -245,7 +250,6 @@ pub fn read_orders_from(
         };
         // Lines are worked out only for rows that need reporting: most rows do not.
         let line = lined.start_line(&record, reader.rows);
-        last_line = line;
         if options.strict {
             bail!(
                 "{}; stopping because of --strict (without it the row is skipped with a warning)",
