@@ -38,8 +38,12 @@ const RETAIL_TABLE = path.join(RESULTS_DIR, 'retail.table');
 const RETAIL_TABLE_URL = '/test-results/retail.table';
 const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
 const MAX_SUGGESTIONS = 4;
-/** Online Retail II stock codes that are fees, postage or adjustments, not products. */
-const NON_PRODUCTS = ['POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'CRUK', 'PADS', 'ADJUST', 'ADJUST2', 'BANK CHARGES', 'AMAZONFEE'];
+/**
+ * Online Retail II stock codes that are fees, postage or adjustments, not products: the
+ * same filters as the example in `alsobought build --help`, so the table is the one the
+ * CLI documents.
+ */
+const NON_PRODUCTS = ['POST', 'DOT', 'M', 'm', 'D', 'S', 'B', 'C2', 'PADS', 'ADJUST', 'ADJUST2', 'BANK CHARGES', 'AMAZONFEE', 'GIFT', 'SP1002'];
 
 const options = parseArguments(process.argv.slice(2));
 
@@ -92,11 +96,11 @@ function retailBuildArguments() {
     '--title-col', 'Description',
     '--price-col', 'Price',
     '--currency', 'GBP',
-    '--skip-orders-prefix', 'C',
+    '--skip-orders-prefix', 'C,A',
     '--skip-negative-quantity',
     '--skip-zero-price',
     '--exclude-products', NON_PRODUCTS.join(','),
-    '--exclude-products-matching', 'TEST*,gift_*',
+    '--exclude-products-matching', 'TEST*,gift_*,DCGS*',
     '--out', RETAIL_TABLE,
   ];
 }
