@@ -109,8 +109,13 @@ function retailBuildArguments() {
 function ensureRetailTable() {
   if (!existsSync(RETAIL_CSV)) fail(`${RETAIL_CSV} is missing (set ALSOBOUGHT_RETAIL_CSV to the Online Retail II CSV)`);
   const cli = cliBinary();
+  // The arguments it was built with sit next to it, so changing them rebuilds it too.
+  const argumentsFile = `${RETAIL_TABLE}.args`;
+  const wanted = JSON.stringify(retailBuildArguments());
   const fresh =
     existsSync(RETAIL_TABLE) &&
+    existsSync(argumentsFile) &&
+    readFileSync(argumentsFile, 'utf8') === wanted &&
     statSync(RETAIL_TABLE).mtimeMs > Math.max(statSync(cli).mtimeMs, statSync(RETAIL_CSV).mtimeMs);
   if (!fresh) {
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -120,6 +125,7 @@ function ensureRetailTable() {
     } catch (error) {
       fail(`alsobought build failed (${error.message}); command: ${cli} ${retailBuildArguments().join(' ')}`);
     }
+    writeFileSync(argumentsFile, wanted);
   }
   return readFileSync(RETAIL_TABLE);
 }
