@@ -48,6 +48,14 @@ pub(crate) fn top_neighbours(
     let product_count = orders.product_count();
     let order_total = orders.order_count() as u64;
     let ids = orders.product_ids();
+    let context_powers: Vec<f64> = order_counts
+        .iter()
+        .map(|&count| query.measure.context_power(f64::from(count)))
+        .collect();
+    let neighbour_powers: Vec<f64> = order_counts
+        .iter()
+        .map(|&count| query.measure.neighbour_power(f64::from(count)))
+        .collect();
     let results: Vec<(Vec<(u32, f32)>, u64)> = (0..product_count)
         .into_par_iter()
         .map_init(
@@ -71,7 +79,12 @@ pub(crate) fn top_neighbours(
                         neighbour: order_counts[partner as usize],
                         orders: order_total,
                     };
-                    if let Some(score) = query.measure.score(counts) {
+                    let score = query.measure.score_with_powers(
+                        counts,
+                        context_powers[product],
+                        neighbour_powers[partner as usize],
+                    );
+                    if let Some(score) = score {
                         candidates.push((partner, score));
                     }
                 });
