@@ -415,3 +415,102 @@ fn base64(bytes: &[u8]) -> String {
     let binary: String = bytes.iter().map(|&byte| char::from(byte)).collect();
     web_sys::window().unwrap().btoa(&binary).unwrap()
 }
+
+#[wasm_bindgen_test]
+async fn a_script_tag_carrying_the_attributes_renders_right_after_itself() {
+    let url = blob_url(&shop_table());
+    let script = document().create_element("script").unwrap();
+    // Not a runnable type: the test only needs the element the module looks for.
+    script
+        .set_attribute("type", "text/x-alsobought-test")
+        .unwrap();
+    script
+        .set_attribute("src", "/assets/alsobought.js?v=1")
+        .unwrap();
+    script.set_attribute("data-table", &url).unwrap();
+    script.set_attribute("data-product", "P0").unwrap();
+    document().body().unwrap().append_child(&script).unwrap();
+    alsobought::mount::mount_page();
+    let host: HtmlElement = script
+        .next_element_sibling()
+        .expect("a host after the script")
+        .unchecked_into();
+    assert_eq!(settled(&host).await, "ready");
+    assert_eq!(
+        all(&shadow(&host), "li.ab-card").len(),
+        4,
+        "the default cap"
+    );
+    alsobought::mount::mount_page();
+    assert!(
+        host.next_element_sibling()
+            .is_none_or(|next| next.tag_name() != "DIV"),
+        "mounting the page again does not add a second widget"
+    );
+    unmount(&host);
+    assert!(
+        !host.is_connected(),
+        "the host the widget created goes with it"
+    );
+    script.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicks_impressions_and_single_add_to_cart_are_reported_on_the_host() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "2"),
+    ]);
+    let impressions = record_events(&host, "alsobought:impression");
+    let clicks = record_events(&host, "alsobought:click");
+    let added = record_events(&host, "alsobought:add-to-cart");
+    // The test page must not navigate away: the store's listeners prevent defaults.
+    let prevent =
+        Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| event.prevent_default());
+    for name in ["click", "alsobought:add-to-cart"] {
+        host.add_event_listener_with_callback(name, prevent.as_ref().unchecked_ref())
+            .unwrap();
+    }
+    assert_eq!(settled(&host).await, "ready");
+    // The runner's log sits above the test's elements: bring the widget into view.
+    host.scroll_into_view();
+    for _ in 0..100 {
+        if !impressions.borrow().is_empty() {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    assert_eq!(impressions.borrow().len(), 1, "one impression once visible");
+    assert_eq!(product_ids(&impressions.borrow()[0]), ["P1", "P2"]);
+    let root = shadow(&host);
+    all(&root, "a.ab-link")[1]
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    assert_eq!(clicks.borrow().len(), 1);
+    assert_eq!(product_ids(&clicks.borrow()[0]), ["P2"]);
+    let detail = &clicks.borrow()[0];
+    let product = Array::from(&Reflect::get(detail, &"products".into()).unwrap()).get(0);
+    assert_eq!(
+        Reflect::get(&product, &"index".into()).unwrap().as_f64(),
+        Some(1.0)
+    );
+    assert_eq!(
+        Reflect::get(&product, &"url".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("/p/2")
+    );
+    assert_eq!(
+        Reflect::get(&product, &"price".into()).unwrap().as_f64(),
+        Some(12.0)
+    );
+    all(&root, "button.ab-add")[0]
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    assert_eq!(product_ids(&added.borrow()[0]), ["P1"]);
+    unmount(&host);
+    prevent.forget();
+}
