@@ -207,10 +207,13 @@ impl Header {
         if !self.quantization().is_valid() {
             return fail(
                 64,
+                // The scores are shown as their IEEE 754 bits: printing an f32 would pull
+                // core::fmt's float formatting into the widget's wasm (7.8 KB brotli).
                 format!(
-                    "score range [{}, {}] is invalid: scores must be finite with 0 < score_min ≤ \
-                     score_max, or both 0",
-                    self.score_min, self.score_max
+                    "score range [{:#010x}, {:#010x}] (f32 bits) is invalid: scores must be \
+                     finite with 0 < score_min ≤ score_max, or both 0",
+                    self.score_min.to_bits(),
+                    self.score_max.to_bits()
                 ),
             );
         }
