@@ -19,7 +19,7 @@ use crate::config::{Layout, WidgetConfig};
 pub const STYLESHEET: &str = r#"
 :host{all:initial;display:block;box-sizing:border-box;contain:layout paint;
 --ab-accent:var(--alsobought-accent,#0b57d0);--ab-text:var(--alsobought-text,#1f2328);
---ab-muted:var(--alsobought-muted,#59636e);--ab-bg:var(--alsobought-background,#fff);
+--ab-muted:var(--alsobought-muted,#59636e);--ab-bg:var(--alsobought-background,transparent);
 --ab-radius:var(--alsobought-radius,.5rem);--ab-gap:var(--alsobought-gap,1rem);
 --ab-card:var(--alsobought-card-width,clamp(8.5rem,38vw,12rem));
 --ab-head:2.5rem;--ab-body:8.75rem;--ab-row:4.5rem;--ab-foot:3.5rem;
@@ -42,7 +42,7 @@ scroll-snap-align:start;display:flex;flex-direction:column;gap:.25rem;overflow:h
 .ab-rating{color:#9a6700;font-size:.875rem;line-height:1.2rem;height:1.2rem;letter-spacing:.05em}
 .ab-add,.ab-add-all,.ab-prev,.ab-next{font:inherit;cursor:pointer;border-radius:var(--ab-radius)}
 .ab-add,.ab-add-all{margin-top:auto;min-height:2.25rem;padding:.25rem .75rem;border:0;background:var(--ab-accent);color:#fff;font-weight:600}
-.ab-prev,.ab-next{flex:none;width:2.25rem;height:2.25rem;border:1px solid var(--ab-muted);background:var(--ab-bg);color:var(--ab-text);font-size:1.25rem;line-height:1}
+.ab-prev,.ab-next{flex:none;width:2.25rem;height:2.25rem;border:1px solid var(--ab-muted);background:#fff;color:var(--ab-text);font-size:1.25rem;line-height:1}
 .ab-prev:disabled,.ab-next:disabled{opacity:.35;cursor:default}
 :focus-visible{outline:2px solid var(--ab-accent);outline-offset:2px}
 .ab-bundle{display:flex;flex-direction:column;gap:.5rem}

@@ -91,6 +91,9 @@ struct UrlState {
     etag: Option<Option<String>>,
     /// Fetches by range, finished or in flight.
     fetches: Vec<(Range<u64>, SharedFetch)>,
+    /// Bytes received so far, by start offset: a later range inside one of them
+    /// (a leaf directory inside the first 4 KiB) needs no request.
+    received: Vec<(u64, ReadBytes)>,
 }
 
 /// The per-page cache over a [`RangeSource`].
@@ -118,6 +121,9 @@ impl<S: RangeSource> TableCache<S> {
         if let Some(whole) = self.with_url(url, |state| state.whole_file.clone()) {
             return slice_whole_file(&whole, range);
         }
+        if let Some(known) = self.with_url(url, |state| received_slice(&state.received, &range)) {
+            return Ok(known);
+        }
         let fetch = self.fetch_shared(url, range.clone(), timeout_ms);
         let fetched = fetch.await?;
         self.with_url(url, |state| match &state.etag {
@@ -132,10 +138,19 @@ impl<S: RangeSource> TableCache<S> {
             self.with_url(url, |state| state.whole_file = Some(fetched.bytes.clone()));
             return slice_whole_file(&fetched.bytes, range);
         }
-        Ok(ReadBytes {
+        let read = ReadBytes {
             bytes: fetched.bytes.clone(),
             file_length: fetched.file_length,
-        })
+        };
+        self.with_url(url, |state| {
+            state.received.push((range.start, read.clone()))
+        });
+        Ok(read)
+    }
+
+    /// The byte source behind the cache.
+    pub fn source(&self) -> &S {
+        &self.source
     }
 
     /// Drops everything known about `url`, so the next read starts from scratch.
@@ -192,6 +207,25 @@ impl<S: RangeSource> TableCache<S> {
     }
 }
 
+/// `range` cut out of bytes already received, when one part holds all of it.
+fn received_slice(received: &[(u64, ReadBytes)], range: &Range<u64>) -> Option<ReadBytes> {
+    received.iter().find_map(|(start, read)| {
+        let end = start + read.bytes.len() as u64;
+        if *start > range.start || end < range.end {
+            return None;
+        }
+        let from = read.bytes.window.start + (range.start - start) as usize;
+        let bytes = TableBytes {
+            buffer: Rc::clone(&read.bytes.buffer),
+            window: from..from + (range.end - range.start) as usize,
+        };
+        Some(ReadBytes {
+            bytes,
+            file_length: read.file_length,
+        })
+    })
+}
+
 fn slice_whole_file(whole: &TableBytes, range: Range<u64>) -> Result<ReadBytes, FetchError> {
     let length = whole.len() as u64;
     let asked = range.end - range.start;
@@ -236,6 +270,8 @@ pub(crate) mod tests {
         pub(crate) behaviour: Behaviour,
         pub(crate) requests: Rc<Cell<usize>>,
         pub(crate) etag: RefCell<String>,
+        /// The file is "replaced" (new ETag) when this many requests were answered.
+        pub(crate) replaced_after: Cell<Option<usize>>,
     }
 
     impl MemoryServer {
@@ -245,6 +281,7 @@ pub(crate) mod tests {
                 behaviour,
                 requests: Rc::new(Cell::new(0)),
                 etag: RefCell::new("\"v1\"".into()),
+                replaced_after: Cell::new(None),
             }
         }
     }
@@ -256,6 +293,9 @@ pub(crate) mod tests {
             range: Range<u64>,
             _timeout_ms: u32,
         ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>> {
+            if self.replaced_after.get() == Some(self.requests.get()) {
+                *self.etag.borrow_mut() = "\"v2\"".into();
+            }
             self.requests.set(self.requests.get() + 1);
             let file = self.file.borrow().clone();
             let etag = Some(self.etag.borrow().clone());
@@ -309,6 +349,21 @@ pub(crate) mod tests {
         assert_eq!(&*first.unwrap().bytes, &file_of(10)[..]);
         assert_eq!(&*second.unwrap().bytes, &file_of(10)[..]);
         assert_eq!(cache.source.requests.get(), 1);
+    }
+
+    #[test]
+    fn a_range_inside_bytes_already_received_needs_no_request() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::HonoursRange));
+        block_on(cache.read("/t", 0..50, 1000)).unwrap();
+        let inside = block_on(cache.read("/t", 10..20, 1000)).unwrap();
+        assert_eq!(&*inside.bytes, &file_of(100)[10..20]);
+        assert_eq!(cache.source.requests.get(), 1);
+        block_on(cache.read("/t", 40..60, 1000)).unwrap();
+        assert_eq!(
+            cache.source.requests.get(),
+            2,
+            "a range reaching past them is fetched"
+        );
     }
 
     #[test]

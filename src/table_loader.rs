@@ -171,3 +171,151 @@ pub fn recommend_from(
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{parse_config, Origin, RawValue};
+    use crate::table_cache::tests::{Behaviour, MemoryServer};
+    use alsobought_core::{write_table, ProductRecord, TableInput};
+    use futures::executor::block_on;
+
+    /// 200 products (several buckets, a prefix longer than the first 4 KiB read
+    /// for some layouts): product i was bought with i+1..=i+5.
+    fn table() -> Vec<u8> {
+        let products = (0..200)
+            .map(|index| ProductRecord::with_id(format!("P{index}")))
+            .collect();
+        let neighbours = (0..200u32)
+            .map(|index| {
+                (1..=5)
+                    .map(|step| ((index + step) % 200, 10.0 - step as f32))
+                    .collect()
+            })
+            .collect();
+        let input = TableInput {
+            products,
+            neighbours,
+            best_sellers: vec![(7, 9.0), (8, 8.0)],
+            order_count: 1000,
+            max_neighbours: 5,
+        };
+        write_table(&input).unwrap()
+    }
+
+    fn config(pairs: &[(&str, &str)]) -> WidgetConfig {
+        let mut all = vec![("table", "/t.table")];
+        all.extend_from_slice(pairs);
+        parse_config(Origin::Attributes, |setting| {
+            all.iter()
+                .find(|(name, _)| *name == setting.attribute)
+                .map(|(_, value)| RawValue::Text(value.to_string()))
+        })
+        .unwrap()
+        .config
+    }
+
+    fn load(
+        server: MemoryServer,
+        config: &WidgetConfig,
+    ) -> (Result<Recommendations, LoadError>, usize) {
+        let cache = TableCache::new(server);
+        let outcome = block_on(load_table(&cache, "/t.table", &config.context_ids(), 1000))
+            .and_then(|loaded| recommend_from(&loaded, config));
+        // The requests counter lives in the server; read it through the cache.
+        let requests = cache_requests(&cache);
+        (outcome, requests)
+    }
+
+    fn cache_requests(cache: &TableCache<MemoryServer>) -> usize {
+        cache.source().requests.get()
+    }
+
+    fn ids(products: &[ProductView]) -> Vec<&str> {
+        products.iter().map(|product| product.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_product_page_needs_a_few_range_requests_and_gets_its_neighbours() {
+        let config = config(&[("product", "P10"), ("max-suggestions", "3")]);
+        let (outcome, requests) =
+            load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        let recommendations = outcome.unwrap();
+        assert_eq!(ids(&recommendations.suggestions), ["P11", "P12", "P13"]);
+        assert_eq!(ids(&recommendations.context), ["P10"]);
+        assert!(
+            requests <= 4,
+            "first 4 KiB, rest of prefix, leaf, bundle: {requests}"
+        );
+    }
+
+    #[test]
+    fn a_cart_is_scored_as_one_context_and_excludes_every_cart_item() {
+        let config = config(&[("cart", "P10,P11"), ("max-suggestions", "12")]);
+        let (outcome, _) = load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        let suggestions = outcome.unwrap().suggestions;
+        let suggested = ids(&suggestions);
+        assert!(
+            !suggested.contains(&"P10") && !suggested.contains(&"P11"),
+            "{suggested:?}"
+        );
+        assert!(
+            suggested.contains(&"P12") && suggested.contains(&"P16"),
+            "{suggested:?}"
+        );
+    }
+
+    #[test]
+    fn a_server_ignoring_range_gives_the_same_suggestions_from_one_request() {
+        let config = config(&[("product", "P10")]);
+        let (ranged, _) = load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        let (whole, requests) = load(MemoryServer::new(table(), Behaviour::IgnoresRange), &config);
+        assert_eq!(ranged.unwrap(), whole.unwrap());
+        assert_eq!(requests, 1);
+    }
+
+    #[test]
+    fn a_table_replaced_while_loading_is_loaded_again_once() {
+        let config = config(&[("product", "P10")]);
+        let server = MemoryServer::new(table(), Behaviour::HonoursRange);
+        server.replaced_after.set(Some(1));
+        let (outcome, requests) = load(server, &config);
+        assert_eq!(
+            ids(&outcome.unwrap().suggestions),
+            ["P11", "P12", "P13", "P14"]
+        );
+        assert!(requests > 2, "started again: {requests}");
+    }
+
+    #[test]
+    fn a_truncated_table_is_an_error_not_a_guess() {
+        let config = config(&[("product", "P150")]);
+        let mut bytes = table();
+        bytes.truncate(bytes.len() - 100);
+        let (outcome, _) = load(
+            MemoryServer::new(bytes.clone(), Behaviour::HonoursRange),
+            &config,
+        );
+        assert!(
+            matches!(outcome, Err(LoadError::LengthMismatch { .. })),
+            "{outcome:?}"
+        );
+        let (outcome, _) = load(MemoryServer::new(bytes, Behaviour::IgnoresRange), &config);
+        assert!(
+            matches!(outcome, Err(LoadError::LengthMismatch { .. })),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_products_are_reported_with_their_ids() {
+        let config = config(&[("product", "NOPE")]);
+        let (outcome, _) = load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        assert_eq!(
+            outcome.unwrap_err(),
+            LoadError::UnknownProducts {
+                ids: vec!["NOPE".into()]
+            }
+        );
+    }
+}
