@@ -514,3 +514,50 @@ async fn clicks_impressions_and_single_add_to_cart_are_reported_on_the_host() {
     unmount(&host);
     prevent.forget();
 }
+
+#[wasm_bindgen_test]
+async fn right_to_left_pages_scroll_the_other_way_and_keys_follow_reading_order() {
+    let url = blob_url(&shop_table());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "8"),
+        ("dir", "rtl"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    let track: HtmlElement = one(&root, "ul.ab-track").unchecked_into();
+    let previous: HtmlElement = one(&root, "button.ab-prev").unchecked_into();
+    TimeoutFuture::new(50).await;
+    one(&root, "button.ab-next")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    for _ in 0..100 {
+        if track.scroll_left() < 0 && !previous.has_attribute("disabled") {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    assert!(
+        track.scroll_left() < 0,
+        "next scrolls towards the left in RTL: {}",
+        track.scroll_left()
+    );
+    assert!(!previous.has_attribute("disabled"));
+    // ArrowLeft is "next" in RTL: focus moves from the first card's link to the second's.
+    let links = all(&root, "a.ab-link");
+    links[0].unchecked_ref::<HtmlElement>().focus().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowLeft");
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    links[0].dispatch_event(&key).unwrap();
+    assert_eq!(root.active_element().as_ref(), Some(&links[1]));
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("End");
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    links[1].dispatch_event(&key).unwrap();
+    assert_eq!(root.active_element().as_ref(), links.last());
+    unmount(&host);
+}
