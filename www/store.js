@@ -6,8 +6,12 @@
 // widget does not navigate to the product page) and adds the products to its own cart;
 // on checkout it keeps the widget's cart in step with `updateCart`.
 //
-// Load it with <script type="module"> BEFORE the widget's script: module scripts run in
-// document order, so the checkout's data-cart is filled in before the widget mounts.
+// Load it with <script type="module" blocking="render"> BEFORE the widget's script:
+// module scripts run in document order, so the checkout's data-cart is filled in before
+// the widget mounts, and `blocking="render"` lets the cart badge and the checkout lines
+// appear in the first paint (no layout shift when they are filled in). Cart lines keep
+// a snapshot of title and price, so the checkout renders without waiting for the
+// catalog; the catalog refreshes them once it has loaded.
 
 const CART_KEY = "northwind-cart";
 const CATALOG_URL = "/www/generated/catalog.json";
@@ -19,7 +23,10 @@ const euros = new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR
 
 // ---- Cart ------------------------------------------------------------------------
 
-/** The cart as [{ id, quantity }], tolerating anything malformed in storage. */
+/**
+ * The cart as [{ id, quantity, title?, price_cents?, url? }] (the optional fields are a
+ * snapshot taken when the product was added), tolerating anything malformed in storage.
+ */
 function readCart() {
   try {
     const parsed = JSON.parse(localStorage.getItem(CART_KEY) ?? "[]");
@@ -37,13 +44,19 @@ function writeCart(cart) {
   cartChanged();
 }
 
-/** Adds one unit of each id; returns the new cart. */
-function addToCart(ids) {
+/**
+ * Adds one unit of each product ({ id, title?, price_cents?, url? }); the other fields
+ * refresh the line's snapshot.
+ */
+function addToCart(products) {
   const cart = readCart();
-  for (const id of ids) {
-    const line = cart.find((entry) => entry.id === id);
-    if (line) line.quantity += 1;
-    else cart.push({ id, quantity: 1 });
+  for (const product of products) {
+    const snapshot = Object.fromEntries(
+      ["title", "price_cents", "url"].filter((key) => product[key] !== undefined).map((key) => [key, product[key]]),
+    );
+    const line = cart.find((entry) => entry.id === product.id);
+    if (line) Object.assign(line, snapshot, { quantity: line.quantity + 1 });
+    else cart.push({ id: product.id, quantity: 1, ...snapshot });
   }
   writeCart(cart);
   return cart;
@@ -51,7 +64,7 @@ function addToCart(ids) {
 
 function setQuantity(id, quantity) {
   const cart = readCart()
-    .map((line) => (line.id === id ? { id, quantity } : line))
+    .map((line) => (line.id === id ? { ...line, quantity } : line))
     .filter((line) => line.quantity > 0);
   writeCart(cart);
 }
@@ -75,6 +88,8 @@ function showCartCount() {
 // ---- Catalog ---------------------------------------------------------------------
 
 let catalogRequest = null;
+/** The catalog once it has loaded (a Map id → product), else null. */
+let loadedCatalog = null;
 
 /** The catalog as a Map id → product, fetched once. */
 function loadCatalog() {
@@ -85,7 +100,7 @@ function loadCatalog() {
       }
       return response.json();
     })
-    .then((products) => new Map(products.map((product) => [product.id, product])));
+    .then((products) => (loadedCatalog = new Map(products.map((product) => [product.id, product]))));
   return catalogRequest;
 }
 
@@ -129,13 +144,16 @@ function announceAdded(titles) {
 
 // ---- Add to cart: the store's own buttons and the widget's event -----------------
 
-document.addEventListener("click", async (event) => {
+document.addEventListener("click", (event) => {
   const button = event.target instanceof Element ? event.target.closest("[data-add-to-cart]") : null;
   if (!button) return;
-  const id = button.getAttribute("data-add-to-cart");
-  addToCart([id]);
-  const catalog = await loadCatalog().catch(() => new Map());
-  announceAdded([catalog.get(id)?.title ?? id]);
+  const product = {
+    id: button.getAttribute("data-add-to-cart"),
+    title: button.getAttribute("data-title") ?? undefined,
+    price_cents: button.hasAttribute("data-price-cents") ? Number(button.getAttribute("data-price-cents")) : undefined,
+  };
+  addToCart([product]);
+  announceAdded([product.title ?? product.id]);
 });
 
 // The widget dispatches a bubbling, composed, cancelable event on its host element.
@@ -144,7 +162,15 @@ document.addEventListener("alsobought:add-to-cart", (event) => {
   const products = event.detail?.products ?? [];
   if (products.length === 0) return;
   event.preventDefault();
-  addToCart(products.map((product) => product.id));
+  addToCart(
+    products.map((product) => ({
+      id: product.id,
+      title: product.title,
+      // The widget's prices are amounts in the currency (24.99); the cart keeps cents.
+      price_cents: typeof product.price === "number" ? Math.round(product.price * 100) : undefined,
+      url: product.url,
+    })),
+  );
   announceAdded(products.map((product) => product.title));
 });
 
@@ -245,8 +271,11 @@ async function renderProductFromCatalog(article) {
     target.setAttribute("alt", product.title);
   });
   fill("add", (target) => {
-    if (product.available) target.setAttribute("data-add-to-cart", product.id);
-    else {
+    if (product.available) {
+      target.setAttribute("data-add-to-cart", product.id);
+      target.setAttribute("data-title", product.title);
+      target.setAttribute("data-price-cents", String(product.price_cents));
+    } else {
       target.disabled = true;
       target.textContent = "Sold out";
     }
@@ -298,7 +327,16 @@ async function syncSuggestions(ids) {
   }
 }
 
-async function renderCheckout() {
+/** Where the demo shop keeps a product's picture and page (the generator's layout). */
+function imageFor(id) {
+  return `/www/generated/images/${encodeURIComponent(id)}.svg`;
+}
+function urlFor(id) {
+  return `/www/generated/products/${encodeURIComponent(id)}.html`;
+}
+
+/** Renders the cart now, from the catalog if loaded, else from the lines' snapshots. */
+function renderCheckout() {
   const cart = readCart();
   const lines = checkout.querySelector("[data-cart-lines]");
   const empty = checkout.querySelector("[data-cart-empty]");
@@ -306,35 +344,30 @@ async function renderCheckout() {
   syncSuggestions(cartIds(cart));
   empty.hidden = cart.length > 0;
   placeOrder.disabled = cart.length === 0;
-  let catalog;
-  try {
-    catalog = await loadCatalog();
-  } catch (error) {
-    showCatalogProblem(lines, error);
-    return;
-  }
   let subtotal = 0;
   const rows = cart.map((line) => {
-    const product = catalog.get(line.id);
-    if (!product) {
+    const known = loadedCatalog?.get(line.id);
+    if (loadedCatalog && !known) {
       return el(
         "li",
         { class: "cart-line" },
-        el("span", {}, `Product ${line.id} is no longer sold.`),
-        el("button", { class: "link-button", type: "button", "data-remove": line.id }, "Remove"),
+        el("img", { src: imageFor(line.id), alt: "", width: 72, height: 72 }),
+        el("span", { class: "cart-line__title" }, `${line.title ?? line.id} is no longer sold.`),
+        el("div", { class: "cart-line__controls" }, el("button", { class: "link-button", type: "button", "data-remove": line.id }, "Remove")),
       );
     }
-    const lineTotal = product.price_cents * line.quantity;
+    const product = { title: line.id, url: urlFor(line.id), ...line, ...known };
+    const lineTotal = (product.price_cents ?? 0) * line.quantity;
     subtotal += lineTotal;
     return el(
       "li",
       { class: "cart-line" },
-      el("img", { src: product.image, alt: "", width: 72, height: 72 }),
+      el("img", { src: imageFor(line.id), alt: "", width: 72, height: 72 }),
       el(
         "div",
         {},
         el("a", { class: "cart-line__title", href: product.url }, product.title),
-        el("div", { class: "cart-line__unit" }, `${formatCents(product.price_cents)} each`),
+        el("div", { class: "cart-line__unit" }, product.price_cents === undefined ? "Price on the product page" : `${formatCents(product.price_cents)} each`),
       ),
       el(
         "div",
@@ -342,11 +375,11 @@ async function renderCheckout() {
         el(
           "div",
           { class: "quantity" },
-          el("button", { type: "button", "data-step": "-1", "data-id": product.id, "aria-label": `One fewer ${product.title}` }, "−"),
+          el("button", { type: "button", "data-step": "-1", "data-id": line.id, "aria-label": `One fewer ${product.title}` }, "−"),
           el("output", { "aria-label": `Quantity of ${product.title}` }, String(line.quantity)),
-          el("button", { type: "button", "data-step": "1", "data-id": product.id, "aria-label": `One more ${product.title}` }, "+"),
+          el("button", { type: "button", "data-step": "1", "data-id": line.id, "aria-label": `One more ${product.title}` }, "+"),
         ),
-        el("button", { class: "link-button", type: "button", "data-remove": product.id, "aria-label": `Remove ${product.title}` }, "Remove"),
+        el("button", { class: "link-button", type: "button", "data-remove": line.id, "aria-label": `Remove ${product.title}` }, "Remove"),
         el("span", { class: "cart-line__total" }, formatCents(lineTotal)),
       ),
     );
@@ -384,4 +417,8 @@ const homeGrid = document.querySelector("[data-home-grid]");
 if (homeGrid) renderHome(homeGrid);
 const productShell = document.querySelector("[data-render-from-catalog]");
 if (productShell) renderProductFromCatalog(productShell);
-if (checkout) renderCheckout();
+if (checkout) {
+  renderCheckout();
+  // Refresh titles and prices from the catalog (the snapshots may be old).
+  loadCatalog().then(renderCheckout, (error) => showCatalogProblem(checkout.querySelector("[data-cart-lines]"), error));
+}

@@ -75,7 +75,7 @@ fn hand_written_pages_share_the_layout_and_need_no_inline_code() {
 }
 
 #[test]
-fn pages_that_show_the_widget_load_the_store_script_before_the_widget() {
+fn pages_that_show_the_widget_load_the_store_script_first_and_before_first_paint() {
     let root = repository_root();
     for name in [
         "www/checkout.html",
@@ -84,7 +84,7 @@ fn pages_that_show_the_widget_load_the_store_script_before_the_widget() {
     ] {
         let page = fs::read_to_string(root.join(name)).unwrap();
         let store = page
-            .find(r#"<script type="module" src="/www/store.js">"#)
+            .find(r#"<script type="module" src="/www/store.js" blocking="render">"#)
             .unwrap();
         let widget = page
             .find(r#"<script type="module" src="/alsobought/alsobought.js">"#)

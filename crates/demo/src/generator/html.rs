@@ -86,7 +86,8 @@ pub fn product_page(product: &Product) -> String {
             r#"<p class="product__stock product__stock--in">In stock, ships in 1–2 days</p>"#
                 .to_owned(),
             format!(
-                r#"<button class="button button--primary" type="button" data-add-to-cart="{id}">Add to cart</button>"#
+                r#"<button class="button button--primary" type="button" data-add-to-cart="{id}" data-title="{title}" data-price-cents="{price_cents}">Add to cart</button>"#,
+                price_cents = product.price_cents
             ),
         )
     } else {
@@ -112,7 +113,7 @@ pub fn product_page(product: &Product) -> String {
 <meta name="description" content="{title} from the {category_name} range at Northwind Goods, {price}.">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/www/store.css">
-<script type="module" src="/www/store.js"></script>
+<script type="module" src="/www/store.js" blocking="render"></script>
 <script type="module" src="/alsobought/alsobought.js"></script>
 </head>
 <body>
