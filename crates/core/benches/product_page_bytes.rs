@@ -16,7 +16,16 @@ use alsobought_core::{LeafDirectory, Table, INITIAL_FETCH_LEN};
 
 fn main() {
     let (orders, bytes) = support::table::online_retail_table();
-    let table = Table::open(bytes.as_slice()).unwrap();
+    println!("# Product page cost on a cold cache: Online Retail II, default mining\n");
+    println!("## Cards with ids only (no catalog)\n");
+    page_report(&orders, &bytes);
+    let (orders, bytes) = support::table::online_retail_table_with_catalog();
+    println!("\n## Cards with title, price, URL and image (a catalog built from the file)\n");
+    page_report(&orders, &bytes);
+}
+
+fn page_report(orders: &alsobought_core::mining::Orders, bytes: &[u8]) {
+    let table = Table::open(bytes).unwrap();
     table.verify().expect("the real-data table verifies");
     let prefix = table.prefix().unwrap();
     let header = prefix.header();
@@ -53,7 +62,6 @@ fn main() {
     }
 
     let stats = table.stats().unwrap();
-    println!("# Product page cost on a cold cache: Online Retail II, default mining\n");
     println!(
         "table: {} bytes, {} products, {} edges ({} bytes of edges: {} bytes each), {} buckets, prefix {} bytes",
         header.file_length,

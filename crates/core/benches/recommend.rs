@@ -1,4 +1,4 @@
-//! Scoring latency on the real-data table: a product page (one product in context)
+//! Scoring latency on the real-data table (with realistic cards): a product page (one product in context)
 //! and a 20-product cart, with bundles already parsed (what the widget holds after
 //! its fetches), and the cart again including the in-memory lookups. Target ≤ 20 µs.
 
@@ -8,7 +8,7 @@ use alsobought_core::{recommend, Bundle, RecommendOptions, Table};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn recommend_benches(criterion: &mut Criterion) {
-    let (orders, bytes) = support::table::online_retail_table();
+    let (orders, bytes) = support::table::online_retail_table_with_catalog();
     let table = Table::open(bytes.as_slice()).unwrap();
     let prefix = table.prefix().unwrap();
     let quantization = prefix.quantization();

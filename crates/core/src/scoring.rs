@@ -230,7 +230,7 @@ impl Candidate {
 
 /// The context's neighbours merged by product, best first, read from the edges alone
 /// (no card is parsed here). Neighbours that are themselves context products with a
-/// bundle are left out early; the picker still checks every context id.
+/// bundle are left out while merging; the picker still checks every context id.
 fn rank_neighbours(
     context: &[Bundle<'_>],
     quantization: &Quantization,
@@ -238,18 +238,15 @@ fn rank_neighbours(
 ) -> Vec<Candidate> {
     let capacity: usize = context.iter().map(Bundle::len).sum();
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
-    let context_numbers: Vec<u32> = context
+    let mut context_numbers: Vec<u32> = context
         .iter()
         .filter_map(|bundle| bundle.product().map(|card| card.number))
         .collect();
-    let is_context = |number: u32| context_numbers.contains(&number);
+    context_numbers.sort_unstable();
     for (bundle_index, bundle) in context.iter().enumerate() {
         let mut list_best = None;
         for (position, (number, quantized)) in bundle.edges().enumerate() {
             let list_best = *list_best.get_or_insert(quantized);
-            if is_context(number) {
-                continue;
-            }
             let contribution = match combination {
                 // Dequantization is monotone: the byte ranks like the score, without
                 // a `powf` per edge.
@@ -280,10 +277,19 @@ fn rank_neighbours(
         }
     }
     // Merge the entries of one product (it may be a neighbour of several cart items),
-    // keeping the card position of its best entry.
+    // keeping the card position of its best entry; both lists are sorted by number,
+    // so context products drop out in the same pass.
     entries.sort_unstable_by_key(|entry| entry.number);
     let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
+    let mut context_numbers = context_numbers.iter().peekable();
     for entry in entries {
+        while context_numbers
+            .next_if(|&&number| number < entry.number)
+            .is_some()
+        {}
+        if context_numbers.peek() == Some(&&entry.number) {
+            continue;
+        }
         match ranked.last_mut() {
             Some(last) if last.number == entry.number => {
                 if entry.best > last.best {
@@ -297,10 +303,16 @@ fn rank_neighbours(
             _ => ranked.push(entry),
         }
     }
-    ranked.sort_unstable_by(|a, b| {
-        b.rank_score(combination)
-            .total_cmp(&a.rank_score(combination))
-            .then(a.number.cmp(&b.number))
+    // One integer key: score descending (the float's bits mapped to an order-keeping
+    // unsigned integer), then product number ascending.
+    ranked.sort_unstable_by_key(|candidate| {
+        let bits = candidate.rank_score(combination).to_bits();
+        let ascending = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 0x8000_0000
+        };
+        (u64::from(!ascending) << 32) | u64::from(candidate.number)
     });
     ranked
 }
