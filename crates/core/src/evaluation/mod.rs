@@ -154,8 +154,11 @@ pub fn evaluate(
 pub struct Evaluation<'a> {
     catalog: Option<&'a Catalog>,
     split: Split,
-    /// Every product coverage counts, by id: catalog ids or the orders' ids.
+    /// Every product coverage counts, by id: catalog ids or the orders' ids. Queries
+    /// and metrics number products by their position here.
     universe: Vec<&'a str>,
+    /// The inverse of `universe`.
+    number_of: HashMap<&'a str, u32>,
     /// Held-out baskets in universe numbers (sorted, distinct, ≥ 2 items) with the
     /// positions of the items their queries use.
     baskets: Vec<TestBasket>,
@@ -218,6 +221,7 @@ impl<'a> Evaluation<'a> {
             catalog,
             split,
             universe,
+            number_of,
             baskets,
         }
     }
@@ -259,12 +263,13 @@ impl<'a> Evaluation<'a> {
                     .iter()
                     .map(|id| prefix.find_in_file(table.bytes(), id))
                     .collect::<Result<Vec<Option<Bundle<'_>>>, TableError>>()?;
-                let number_of: HashMap<&str, u32> = self
-                    .universe
-                    .iter()
-                    .enumerate()
-                    .map(|(number, &id)| (id, number as u32))
-                    .collect();
+                // Table product number → universe number, from the bundles' own cards.
+                let mut universe_number = vec![u32::MAX; table.header().product_count as usize];
+                for (number, bundle) in bundles.iter().enumerate() {
+                    if let Some(card) = bundle.and_then(|bundle| bundle.product()) {
+                        universe_number[card.number as usize] = number as u32;
+                    }
+                }
                 let options = RecommendOptions {
                     max_suggestions: deepest_cutoff(),
                     fallback: Fallback::BestSellers,
@@ -290,7 +295,8 @@ impl<'a> Evaluation<'a> {
                     out.extend(
                         suggestions
                             .iter()
-                            .filter_map(|suggestion| number_of.get(suggestion.card.id).copied()),
+                            .map(|suggestion| universe_number[suggestion.card.number as usize])
+                            .filter(|&number| number != u32::MAX),
                     );
                 });
                 (product_page, cart, bytes.len() as u64)
@@ -369,12 +375,6 @@ impl<'a> Evaluation<'a> {
     fn popularity_ranking(&self) -> Vec<u32> {
         let training = &self.split.training;
         let order_counts = training.product_order_counts();
-        let number_of: HashMap<&str, u32> = self
-            .universe
-            .iter()
-            .enumerate()
-            .map(|(number, &id)| (id, number as u32))
-            .collect();
         let mut ranked: Vec<(u32, u32)> = training
             .product_ids()
             .iter()
@@ -384,7 +384,7 @@ impl<'a> Evaluation<'a> {
                 let available = self
                     .catalog
                     .is_none_or(|catalog| catalog.get(id).is_some_and(|record| record.available));
-                number_of
+                self.number_of
                     .get(id.as_str())
                     .filter(|_| available)
                     .map(|&number| (number, count))
