@@ -9,6 +9,7 @@
 
 pub mod carousel_geometry;
 pub mod config;
+mod join;
 pub mod load_error;
 pub mod product;
 pub mod range_reply;

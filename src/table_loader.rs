@@ -6,11 +6,11 @@
 //! byte of decoding and the scoring; this module only decides what to fetch next. A
 //! table replaced on the server while loading (new `ETag`) is loaded again once.
 
+use crate::join::join_all;
 use alsobought_core::{
     recommend, Bundle, Header, LeafDirectory, Prefix, RecommendOptions, TableError,
     INITIAL_FETCH_LEN,
 };
-use futures::future::join_all;
 
 use crate::config::WidgetConfig;
 use crate::load_error::{FetchError, LoadError};
