@@ -561,3 +561,28 @@ async fn right_to_left_pages_scroll_the_other_way_and_keys_follow_reading_order(
     assert_eq!(root.active_element().as_ref(), links.last());
     unmount(&host);
 }
+
+#[wasm_bindgen_test]
+async fn the_height_reserved_while_loading_is_the_rendered_height() {
+    let url = blob_url(&shop_table());
+    for layout in ["carousel", "bundle"] {
+        let host = mount_host(&[
+            ("data-table", &url),
+            ("data-product", "P0"),
+            ("data-layout", layout),
+        ]);
+        let reserved = host.get_bounding_client_rect().height();
+        assert_eq!(settled(&host).await, "ready");
+        TimeoutFuture::new(50).await;
+        let rendered = host.get_bounding_client_rect().height();
+        assert!(
+            reserved > 100.0,
+            "{layout}: a reserve is kept while loading: {reserved}"
+        );
+        assert!(
+            (rendered - reserved).abs() < 1.0,
+            "{layout}: no layout shift: reserved {reserved}, rendered {rendered}"
+        );
+        unmount(&host);
+    }
+}
