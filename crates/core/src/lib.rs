@@ -13,6 +13,8 @@ pub mod format;
 pub mod scoring;
 
 #[cfg(feature = "builder")]
+pub mod analytics;
+#[cfg(feature = "builder")]
 pub mod evaluation;
 #[cfg(feature = "builder")]
 pub mod mining;
