@@ -7,6 +7,8 @@
 //! natively with `cargo test -p alsobought-widget`; the components and the JS API
 //! exist only on wasm32 and are tested in headless Chromium (`tests/wasm/`).
 
+#![deny(missing_docs)]
+
 pub mod carousel_geometry;
 pub mod config;
 mod join;

@@ -5,7 +5,7 @@
 //! Keys mirror the attributes in camelCase (`maxSuggestions`); values may be strings,
 //! numbers or (for `cart`/`exclude`) arrays of ids. Unknown keys are ignored, like
 //! unknown attributes. Read with `Reflect.get` per key rather than serde-wasm-bindgen:
-//! the serde route measured 5.6 KB of brotli-compressed wasm more (docs/widget-size.md)
+//! the serde route measured 6.0 KB (brotli) more (docs/widget-size.md)
 //! for thirteen optional keys.
 
 use js_sys::{Array, Reflect};
