@@ -240,6 +240,10 @@ pub fn unmount(host: &HtmlElement) {
     let Some(widget) = removed else { return };
     widget.teardown.into_iter().for_each(|teardown| teardown());
     let _ = host.remove_attribute(STATE_ATTRIBUTE);
+    // A shadow root cannot be removed; without its sheets the host is the page's again.
+    if let Some(root) = host.shadow_root() {
+        root.set_adopted_style_sheets(&Array::new());
+    }
     if widget.created_host {
         host.remove();
     }

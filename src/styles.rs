@@ -14,43 +14,51 @@
 
 use crate::config::{Layout, WidgetConfig};
 
-/// The shared stylesheet. Sizes are in `rem`/`em` and custom properties so the
-/// reserve below and the real layout use the same numbers.
+/// The shared stylesheet.
+///
+/// Sizes are in `em` of the widget's own font size (the browser's default, whatever
+/// the page does to `html` or the host), so a store theme that sets `html { font-size:
+/// 40px }` cannot blow the cards up, and the reserve below and the real layout use the
+/// same numbers. `:host` rules lose to the page's own rules for the host element unless
+/// marked `!important` (the shadow tree wins only for important declarations), so the
+/// few that must hold are; everything inherited is reset again on `.ab-root`, which no
+/// page selector can reach.
 pub const STYLESHEET: &str = r#"
-:host{all:initial;display:block;box-sizing:border-box;contain:layout paint;
+:host{all:initial;display:block!important;box-sizing:border-box!important;font-size:medium!important;
+contain:layout paint;
 --ab-accent:var(--alsobought-accent,#0b57d0);--ab-text:var(--alsobought-text,#1f2328);
 --ab-muted:var(--alsobought-muted,#59636e);--ab-bg:var(--alsobought-background,transparent);
---ab-radius:var(--alsobought-radius,.5rem);--ab-gap:var(--alsobought-gap,1rem);
---ab-card:var(--alsobought-card-width,clamp(8.5rem,38vw,12rem));
---ab-head:2.5rem;--ab-body:8.75rem;--ab-row:4.5rem;--ab-foot:3.5rem;
-font:400 1rem/1.4 var(--alsobought-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
-color:var(--ab-text);min-height:calc(var(--ab-reserve,0)*var(--ab-height))}
-:host([data-alsobought-state=error]),:host([data-alsobought-state=empty]){display:none}
-*,*::before,*::after{box-sizing:inherit}
-.ab-root{background:var(--ab-bg);color:var(--ab-text)}
-.ab-title{margin:0 0 .75rem;font-size:1.125rem;line-height:1.75rem;font-weight:600}
-.ab-carousel{display:flex;align-items:center;gap:.25rem}
-.ab-track{display:flex;gap:var(--ab-gap);margin:0;padding:0 0 .5rem;list-style:none;flex:1;min-width:0;
+--ab-radius:var(--alsobought-radius,.5em);--ab-gap:var(--alsobought-gap,1em);
+--ab-card:var(--alsobought-card-width,clamp(8.5em,38vw,12em));
+--ab-head:2.25em;--ab-body:8.75em;--ab-row:4.5em;--ab-foot:3.5em}
+:host([data-alsobought-state=loading]),:host([data-alsobought-state=ready]){min-height:calc(var(--ab-reserve,0)*var(--ab-height))!important}
+:host([data-alsobought-state=error]),:host([data-alsobought-state=empty]){display:none!important}
+.ab-root{all:initial;display:block;box-sizing:border-box;font:400 1em/1.4 var(--alsobought-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
+color:var(--ab-text);background:var(--ab-bg)}
+.ab-root *,.ab-root *::before,.ab-root *::after{box-sizing:inherit}
+.ab-title{margin:0 0 .5em;font-size:1.125em;line-height:1.5;font-weight:600}
+.ab-carousel{display:flex;align-items:center;gap:.25em}
+.ab-track{display:flex;gap:var(--ab-gap);margin:0;padding:0 0 .5em;list-style:none;flex:1;min-width:0;
 overflow-x:auto;overscroll-behavior-x:contain;scroll-snap-type:x mandatory;scrollbar-width:none}
-.ab-card{flex:0 0 var(--ab-card);width:var(--ab-card);height:calc(var(--ab-card) + var(--ab-body));
-scroll-snap-align:start;display:flex;flex-direction:column;gap:.25rem;overflow:hidden}
-.ab-link{display:flex;flex-direction:column;gap:.25rem;color:inherit;text-decoration:none;border-radius:var(--ab-radius)}
+.ab-track>li{flex:0 0 var(--ab-card);width:var(--ab-card);scroll-snap-align:start;display:flex}
+.ab-card{width:100%;height:calc(var(--ab-card) + var(--ab-body));display:flex;flex-direction:column;gap:.25em;overflow:hidden}
+.ab-link{display:flex;flex-direction:column;gap:.25em;color:inherit;text-decoration:none;border-radius:var(--ab-radius)}
 .ab-link:hover .ab-name{text-decoration:underline}
 .ab-image{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;border-radius:var(--ab-radius);background:#0000000d}
-.ab-name{font-size:.9375rem;line-height:1.3rem;height:2.6rem;overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}
-.ab-price{font-weight:600;line-height:1.4rem;height:1.4rem}
-.ab-rating{color:#9a6700;font-size:.875rem;line-height:1.2rem;height:1.2rem;letter-spacing:.05em}
+.ab-name{font-size:.9375em;line-height:1.4;height:2.8em;overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}
+.ab-price{font-weight:600;line-height:1.4em;height:1.4em}
+.ab-rating{color:#9a6700;font-size:.875em;line-height:1.375em;height:1.375em;letter-spacing:.05em}
 .ab-add,.ab-add-all,.ab-prev,.ab-next{font:inherit;cursor:pointer;border-radius:var(--ab-radius)}
-.ab-add,.ab-add-all{margin-top:auto;min-height:2.25rem;padding:.25rem .75rem;border:0;background:var(--ab-accent);color:#fff;font-weight:600}
-.ab-prev,.ab-next{flex:none;width:2.25rem;height:2.25rem;border:1px solid var(--ab-muted);background:#fff;color:var(--ab-text);font-size:1.25rem;line-height:1}
+.ab-add,.ab-add-all{margin-top:auto;min-height:2.25em;padding:.25em .75em;border:0;background:var(--ab-accent);color:#fff;font-weight:600}
+.ab-prev,.ab-next{flex:none;font-size:1.25em;width:1.8em;height:1.8em;padding:0;border:1px solid var(--ab-muted);background:#fff;color:var(--ab-text);line-height:1}
 .ab-prev:disabled,.ab-next:disabled{opacity:.35;cursor:default}
 :focus-visible{outline:2px solid var(--ab-accent);outline-offset:2px}
-.ab-bundle{display:flex;flex-direction:column;gap:.5rem}
-.ab-item{display:flex;align-items:center;gap:.75rem;height:var(--ab-row);cursor:pointer}
-.ab-item input{flex:none;width:1.25rem;height:1.25rem;accent-color:var(--ab-accent)}
-.ab-item .ab-image{width:3.5rem;flex:none}
-.ab-item .ab-name{flex:1;height:auto;max-height:2.6rem}
-.ab-summary{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;min-height:var(--ab-foot)}
+.ab-bundle{display:flex;flex-direction:column;gap:.5em}
+.ab-item{display:flex;align-items:center;gap:.75em;height:var(--ab-row);cursor:pointer}
+.ab-item input{flex:none;width:1.25em;height:1.25em;margin:0;accent-color:var(--ab-accent)}
+.ab-item .ab-image{width:3.5em;flex:none}
+.ab-item .ab-name{flex:1;height:auto;max-height:2.8em}
+.ab-summary{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5em;min-height:var(--ab-foot)}
 .ab-total{font-weight:600}
 @media (prefers-reduced-motion:reduce){.ab-track{scroll-behavior:auto}}
 @media (forced-colors:active){.ab-add,.ab-add-all{border:1px solid}}
@@ -72,14 +80,14 @@ pub fn reserve_rule(config: &WidgetConfig) -> String {
     };
     let height = match config.layout {
         Layout::Carousel => {
-            String::from("calc(var(--ab-head) + var(--ab-card) + var(--ab-body) + .5rem)")
+            String::from("calc(var(--ab-head) + var(--ab-card) + var(--ab-body) + .5em)")
         }
         Layout::Bundle => {
             let rows = config.max_suggestions + usize::from(config.product.is_some());
             [
                 "calc(var(--ab-head) + ",
                 &rows.to_string(),
-                " * (var(--ab-row) + .5rem) + var(--ab-foot))",
+                " * (var(--ab-row) + .5em) + var(--ab-foot))",
             ]
             .concat()
         }

@@ -10,7 +10,7 @@ use crate::events::ShownProduct;
 /// reserves the square before the lazy image arrives.
 const IMAGE_SIZE: &str = "192";
 
-/// `li.ab-card[role=group][aria-roledescription=slide][aria-label="3 of 8"]`.
+/// `li > div.ab-card[role=group][aria-roledescription=slide][aria-label="3 of 8"]`.
 #[component]
 pub fn ProductCard(
     /// The widget's data; the card shows `data.suggestions[index]`.
@@ -32,18 +32,24 @@ pub fn ProductCard(
         let product = &data.suggestions[index];
         data.add_to_cart(&[ShownProduct { index, product }], product.url.as_deref());
     };
+    // The slide is a group inside a list item: `li` may not take the group role, and
+    // the list still tells assistive technology how many suggestions there are.
     view! {
-        <li class="ab-card" role="group" aria-roledescription="slide" aria-label=label>
-            <a class="ab-link" href=product.url.clone() on:click=on_click>
-                <img class="ab-image" src=product.image.clone() alt="" loading="lazy" decoding="async"
-                    width=IMAGE_SIZE height=IMAGE_SIZE />
-                <span class="ab-name">{product.title.clone()}</span>
-            </a>
-            <div class="ab-price">{price}</div>
-            {rating}
-            <button class="ab-add" type="button" aria-label=["Add ", &product.title, " to cart"].concat() on:click=on_add>
-                "Add to cart"
-            </button>
+        <li>
+            <div class="ab-card" role="group" aria-roledescription="slide" aria-label=label>
+                <a class="ab-link" href=product.url.clone() on:click=on_click>
+                    <img class="ab-image" src=product.image.clone() alt="" loading="lazy" decoding="async"
+                        width=IMAGE_SIZE height=IMAGE_SIZE />
+                    <span class="ab-name">{product.title.clone()}</span>
+                </a>
+                <div class="ab-price">{price}</div>
+                {rating}
+                // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+                <button class="ab-add" type="button" aria-label=["Add to cart: ", &product.title].concat()
+                    on:click=on_add>
+                    "Add to cart"
+                </button>
+            </div>
         </li>
     }
 }
