@@ -21,7 +21,7 @@ pub mod table_loader;
 pub mod url_safety;
 
 #[cfg(target_arch = "wasm32")]
-mod api;
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]

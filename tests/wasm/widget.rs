@@ -587,3 +587,55 @@ async fn the_height_reserved_while_loading_is_the_rendered_height() {
         unmount(&host);
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_js_api_mounts_from_options_updates_the_cart_and_refresh_rereads_attributes() {
+    let url = blob_url(&shop_table());
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"table".into(), &url.as_str().into()).unwrap();
+    Reflect::set(&options, &"cart".into(), &Array::of1(&"P1".into())).unwrap();
+    Reflect::set(&options, &"maxSuggestions".into(), &2.into()).unwrap();
+    Reflect::set(&options, &"layout".into(), &"bundle".into()).unwrap();
+    alsobought::api::mount(host.clone(), options.into());
+    let ready = record_events(&host, "alsobought:ready");
+    assert_eq!(settled(&host).await, "ready");
+    assert_eq!(
+        all(&shadow(&host), "label.ab-item").len(),
+        2,
+        "a cart bundle lists the suggestions only"
+    );
+    alsobought::api::update_cart(host.clone(), "P0, P1".into());
+    assert_eq!(settled(&host).await, "ready");
+    let ids = product_ids(ready.borrow().last().unwrap());
+    assert!(!ids.iter().any(|id| id == "P0" || id == "P1"), "{ids:?}");
+    alsobought::api::unmount(host.clone());
+    assert!(all(&shadow(&host), "section").is_empty());
+
+    // refresh(): attribute changes take effect and new hosts are mounted.
+    let attributed = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "2"),
+    ]);
+    assert_eq!(settled(&attributed).await, "ready");
+    attributed
+        .set_attribute("data-max-suggestions", "5")
+        .unwrap();
+    let late: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    for (name, value) in [
+        ("data-alsobought", ""),
+        ("data-table", url.as_str()),
+        ("data-product", "P1"),
+    ] {
+        late.set_attribute(name, value).unwrap();
+    }
+    document().body().unwrap().append_child(&late).unwrap();
+    alsobought::api::refresh();
+    assert_eq!(settled(&attributed).await, "ready");
+    assert_eq!(settled(&late).await, "ready");
+    assert_eq!(all(&shadow(&attributed), ".ab-card").len(), 5);
+    unmount(&attributed);
+    unmount(&late);
+}
