@@ -22,6 +22,9 @@ PRODUCTS ?= 300
 ORDERS ?= 5000
 
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# cargo-installed tools (wasm-bindgen, wasm-bindgen-test-runner) even when the calling
+# shell's PATH lacks them, as on a machine rustup set up a moment ago.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 RELEASE_BIN := $(TARGET_DIR)/release
 GENERATED := www/generated
 

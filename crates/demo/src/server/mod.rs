@@ -117,12 +117,12 @@ pub fn check_root(root: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Binds `addr` (port 0 picks a free port) and returns the listener and the URL to print.
-pub async fn bind(addr: SocketAddr) -> io::Result<(TcpListener, String)> {
-    let listener = TcpListener::bind(addr).await.map_err(|error| {
+/// Binds `address` (port 0 picks a free port) and returns the listener and the URL to print.
+pub async fn bind(address: SocketAddr) -> io::Result<(TcpListener, String)> {
+    let listener = TcpListener::bind(address).await.map_err(|error| {
         io::Error::new(
             error.kind(),
-            format!("cannot listen on {addr}: {error} (pick another --addr, or port 0 for any free port)"),
+            format!("cannot listen on {address}: {error} (pick another --addr, or port 0 for any free port)"),
         )
     })?;
     let local = listener.local_addr()?;
