@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{build, evaluate, inspect, recommend};
+use crate::commands::{build, evaluate, inspect, recommend, report};
 
 /// Printed after the subcommand list of `alsobought --help`.
 const AFTER_HELP: &str = "\
@@ -45,6 +45,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Show a table's header, sizes and a product's card and neighbours; verify checksums.
     Inspect(inspect::InspectArgs),
+    /// Report A/B results from collected widget events: rates, revenue, lift, intervals.
+    Report(report::ReportArgs),
 }
 
 #[cfg(test)]

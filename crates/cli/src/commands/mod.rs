@@ -5,8 +5,11 @@ pub mod build;
 pub mod evaluate;
 pub mod inspect;
 pub mod recommend;
+pub mod report;
 
 mod catalog_args;
 mod mining_args;
 mod orders_args;
+mod report_chart;
+mod report_output;
 mod table_file;

@@ -457,22 +457,20 @@ impl EventAggregator {
         self.view_key.push_str(page_view);
         self.view_key.push(VIEW_KEY_SEPARATOR);
         self.view_key.push_str(list);
-        if !self.views.contains_key(self.view_key.as_str()) {
-            self.views.insert(
-                self.view_key.as_str().into(),
-                ViewState {
+        // One lookup for a known view; the key is allocated only for a new one.
+        let view = match self.views.get_mut(self.view_key.as_str()) {
+            Some(view) => view,
+            None => self
+                .views
+                .entry(self.view_key.as_str().into())
+                .or_insert(ViewState {
                     group,
                     exposed: false,
                     impressed: false,
                     clicked: false,
                     added: false,
-                },
-            );
-        }
-        let view = self
-            .views
-            .get_mut(self.view_key.as_str())
-            .expect("inserted above");
+                }),
+        };
         let newly_exposed = match event.kind {
             EventKind::Exposure => !std::mem::replace(&mut view.exposed, true),
             EventKind::Impression => {
