@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{build, evaluate, inspect, recommend, report};
+use crate::commands::{build, collect, evaluate, inspect, recommend, report};
 
 /// Printed after the subcommand list of `alsobought --help`.
 const AFTER_HELP: &str = "\
@@ -47,6 +47,8 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Report A/B results from collected widget events: rates, revenue, lift, intervals.
     Report(report::ReportArgs),
+    /// Collect widget beacons over HTTP into a JSON lines file for `alsobought report`.
+    Collect(collect::CollectArgs),
 }
 
 #[cfg(test)]

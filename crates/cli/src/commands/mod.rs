@@ -2,6 +2,7 @@
 //! subcommands share.
 
 pub mod build;
+pub mod collect;
 pub mod evaluate;
 pub mod inspect;
 pub mod recommend;

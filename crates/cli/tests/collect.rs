@@ -1,0 +1,219 @@
+//! `alsobought collect` over real sockets: beacon bodies become JSON lines with a
+//! receive time, preflights and health checks are answered, bad bodies are refused
+//! with a status and a log line, and `report` reads what was collected.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::Duration;
+
+use common::Scratch;
+
+/// A running collector, stopped when dropped.
+struct Collector {
+    child: Child,
+    address: String,
+}
+
+impl Collector {
+    /// Starts `alsobought collect --port 0 --out events.jsonl` plus `extra` in `scratch`.
+    fn start(scratch: &Scratch, extra: &[&str]) -> Collector {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_alsobought"))
+            .args(["collect", "--port", "0", "--out", "events.jsonl"])
+            .args(extra)
+            .current_dir(scratch.path(""))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the alsobought binary runs");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first_line)
+            .unwrap();
+        let address = first_line
+            .trim()
+            .strip_prefix("collecting on http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
+            .to_owned();
+        Collector { child, address }
+    }
+
+    /// Sends `request` as is and returns the whole reply.
+    fn send(&self, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    }
+
+    fn post(&self, content_type: &str, body: &str) -> String {
+        self.send(
+            format!(
+                "POST /collect HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+                self.address,
+                body.len()
+            )
+            .as_bytes(),
+        )
+    }
+
+    /// Stops the collector and returns what it logged.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut stderr: ChildStderr = self.child.stderr.take().unwrap();
+        let mut log = String::new();
+        stderr.read_to_string(&mut log).unwrap();
+        log
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        // Already stopped by `stop` in the normal case; this covers a failed assertion.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status(reply: &str) -> &str {
+    reply.split("\r\n").next().unwrap_or_default()
+}
+
+const BEACON: &str = r#"{"v":1,"events":[{"v":1,"type":"exposure","ts":1000,"visitor_id":"v1","page_view_id":"pv1","experiment":"fbt","variant":"control","holdout":false,"forced":false,"list_id":"alsobought_product"},{"v":1,"type":"purchase","ts":2000,"visitor_id":"v1","page_view_id":"pv2","order_id":"o1","currency":"EUR","value":12.5,"attributed_value":0}]}"#;
+
+#[test]
+fn beacons_are_appended_as_lines_with_a_receive_time() {
+    let scratch = Scratch::new();
+    let collector = Collector::start(&scratch, &[]);
+    let reply = collector.post("text/plain;charset=UTF-8", BEACON);
+    assert_eq!(status(&reply), "HTTP/1.1 204 No Content", "{reply}");
+    assert!(
+        reply.contains("Access-Control-Allow-Origin: *\r\n"),
+        "{reply}"
+    );
+    let reply = collector.post(
+        "application/json",
+        r#"{"v":1,"events":[{"type":"impression","ts":1100,"visitor_id":"v1","page_view_id":"pv1","experiment":"fbt","variant":"control","list_id":"alsobought_product"}]}"#,
+    );
+    assert_eq!(status(&reply), "HTTP/1.1 204 No Content", "{reply}");
+
+    let health = collector.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status(&health), "HTTP/1.1 200 OK");
+    assert!(
+        health.contains("3 events received into events.jsonl"),
+        "{health}"
+    );
+    let log = collector.stop();
+    assert_eq!(log, "", "accepted bodies are not logged");
+
+    let stored = std::fs::read_to_string(scratch.path("events.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = stored
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["type"], "exposure");
+    assert_eq!(lines[1]["order_id"], "o1");
+    assert_eq!(lines[2]["v"], 1, "the envelope's version fills in");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    for line in &lines {
+        let received = line["received_at"].as_u64().unwrap();
+        assert!(now_ms - received < 60_000, "received_at {received}");
+    }
+
+    // What was collected is what the report reads.
+    let run = scratch
+        .run(&["report", "events.jsonl", "--format", "json"])
+        .success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let control = &report["experiments"][0]["variants"][0];
+    assert_eq!(control["variant"], "control");
+    assert_eq!(control["impressions"], 1);
+    assert_eq!(control["revenue"], 12.5);
+}
+
+#[test]
+fn preflights_are_answered_with_the_allowed_origin() {
+    let scratch = Scratch::new();
+    let collector = Collector::start(&scratch, &["--allow-origin", "https://shop.example"]);
+    let reply = collector.send(
+        b"OPTIONS /collect HTTP/1.1\r\nHost: x\r\nOrigin: https://shop.example\r\n\
+          Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n\r\n",
+    );
+    assert_eq!(status(&reply), "HTTP/1.1 204 No Content", "{reply}");
+    for header in [
+        "Access-Control-Allow-Origin: https://shop.example\r\n",
+        "Access-Control-Allow-Methods: POST, OPTIONS\r\n",
+        "Access-Control-Allow-Headers: Content-Type\r\n",
+    ] {
+        assert!(reply.contains(header), "{header:?} missing from {reply}");
+    }
+    collector.stop();
+}
+
+#[test]
+fn bad_requests_are_refused_and_logged() {
+    let scratch = Scratch::new();
+    let collector = Collector::start(&scratch, &["--max-body", "1000"]);
+    let bad_json = collector.post("text/plain", "{\"v\":1,\"events\":[");
+    assert_eq!(status(&bad_json), "HTTP/1.1 400 Bad Request");
+    assert!(bad_json.contains("the body is not JSON"), "{bad_json}");
+    let wrong_version = collector.post("text/plain", "{\"v\":2,\"events\":[]}");
+    assert_eq!(status(&wrong_version), "HTTP/1.1 400 Bad Request");
+    let oversized = collector.post("text/plain", &"x".repeat(1001));
+    assert_eq!(status(&oversized), "HTTP/1.1 413 Content Too Large");
+    let chunked = collector.send(
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    );
+    assert_eq!(status(&chunked), "HTTP/1.1 411 Length Required");
+    let delete = collector.send(b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status(&delete), "HTTP/1.1 405 Method Not Allowed");
+    let garbage = collector.send(b"hello\r\n\r\n");
+    assert_eq!(status(&garbage), "HTTP/1.1 400 Bad Request");
+    // A refused body leaves nothing behind, and the collector keeps going.
+    let good = collector.post("text/plain", BEACON);
+    assert_eq!(status(&good), "HTTP/1.1 204 No Content");
+
+    let log = collector.stop();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 6, "{log}");
+    assert!(
+        lines[0].starts_with("alsobought: warning: 127.0.0.1:")
+            && lines[0].contains("POST /collect: 400 the body is not JSON"),
+        "{log}"
+    );
+    assert!(
+        lines[2].contains("413 the body has 1001 bytes; at most 1000"),
+        "{log}"
+    );
+    assert!(
+        lines[3].contains("411 Transfer-Encoding \"chunked\""),
+        "{log}"
+    );
+    let stored = std::fs::read_to_string(scratch.path("events.jsonl")).unwrap();
+    assert_eq!(stored.lines().count(), 2);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let scratch = Scratch::new();
+    let collector = Collector::start(&scratch, &[]);
+    let port = collector.address.rsplit(':').next().unwrap().to_owned();
+    scratch
+        .run(&["collect", "--out", "other.jsonl", "--port", &port])
+        .expect_code(1)
+        .stderr_has(&format!("cannot listen on 127.0.0.1:{port}"))
+        .stderr_has("--port 0 picks a free one");
+    collector.stop();
+}
