@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{build, collect, evaluate, inspect, recommend, report};
+use crate::commands::{build, collect, email, evaluate, inspect, recommend, report};
 
 /// Printed after the subcommand list of `alsobought --help`.
 const AFTER_HELP: &str = "\
@@ -45,6 +45,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Show a table's header, sizes and a product's card and neighbours; verify checksums.
     Inspect(inspect::InspectArgs),
+    /// Suggestions for post-purchase emails: an email-safe HTML fragment or a JSON feed.
+    Email(email::EmailArgs),
     /// Report A/B results from collected widget events: rates, revenue, lift, intervals.
     Report(report::ReportArgs),
     /// Collect widget beacons over HTTP into a JSON lines file for `alsobought report`.

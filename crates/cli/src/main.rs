@@ -52,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Recommend(args) => commands::recommend::run(&args, cli.quiet),
         Command::Evaluate(args) => commands::evaluate::run(&args, cli.quiet),
         Command::Inspect(args) => commands::inspect::run(&args, cli.quiet),
+        Command::Email(args) => commands::email::run(&args, cli.quiet),
         Command::Report(args) => commands::report::run(&args, cli.quiet),
         Command::Collect(args) => commands::collect::run(&args, cli.quiet),
     }

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod collect;
+pub mod email;
 pub mod evaluate;
 pub mod inspect;
 pub mod recommend;

@@ -82,7 +82,7 @@ Examples:
 
 /// The fallback as a flag value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FallbackArg {
+pub(super) enum FallbackArg {
     /// The table's best-sellers, after the neighbours.
     Bestsellers,
     /// Nothing: fewer suggestions, possibly none.
@@ -122,8 +122,9 @@ pub fn run(args: &RecommendArgs, quiet: bool) -> anyhow::Result<()> {
     }
 }
 
-/// A table ready to answer queries: its prefix parsed once.
-struct Recommender<'t> {
+/// A table ready to answer queries: its prefix parsed once. `email` shares it, so an
+/// email suggests exactly what `recommend` and the widget would.
+pub(super) struct Recommender<'t> {
     table: &'t Table<Vec<u8>>,
     prefix: Prefix<'t>,
     quantization: Quantization,
@@ -131,7 +132,10 @@ struct Recommender<'t> {
 }
 
 impl<'t> Recommender<'t> {
-    fn new(table: &'t Table<Vec<u8>>, options: RecommendOptions) -> anyhow::Result<Self> {
+    pub(super) fn new(
+        table: &'t Table<Vec<u8>>,
+        options: RecommendOptions,
+    ) -> anyhow::Result<Self> {
         let prefix = table.prefix()?;
         let quantization = prefix.quantization();
         Ok(Recommender {
@@ -143,7 +147,10 @@ impl<'t> Recommender<'t> {
     }
 
     /// The bundles of the context ids the table holds, and the ids it does not.
-    fn context<'q>(&self, ids: &'q [String]) -> anyhow::Result<(Vec<Bundle<'t>>, Vec<&'q str>)> {
+    pub(super) fn context<'q>(
+        &self,
+        ids: &'q [String],
+    ) -> anyhow::Result<(Vec<Bundle<'t>>, Vec<&'q str>)> {
         let mut bundles = Vec::with_capacity(ids.len());
         let mut unknown = Vec::new();
         for id in ids {
@@ -155,7 +162,7 @@ impl<'t> Recommender<'t> {
         Ok((bundles, unknown))
     }
 
-    fn suggest(&self, ids: &[&str], context: &[Bundle<'t>]) -> Vec<Suggestion<'t>> {
+    pub(super) fn suggest(&self, ids: &[&str], context: &[Bundle<'t>]) -> Vec<Suggestion<'t>> {
         recommend(
             ids,
             context,
