@@ -20,30 +20,21 @@
 // target/debug), ../shared/data/online-retail-ii/ (or $ALSOBOUGHT_RETAIL_CSV).
 // Usage: node scripts/bench-widget.mjs [--runs N] [--check]
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
 import { productBundles, readHeader } from '../tests/e2e/lib/table.mjs';
+import { machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
 const BUDGET = { brotliBytes: 48 * KB, coldMedianMs: 150, warmMedianMs: 60, cls: 0 };
 const WIDGET_FILES = ['pkg/alsobought.js', 'pkg/alsobought_bg.wasm'];
-const RETAIL_CSV =
-  process.env.ALSOBOUGHT_RETAIL_CSV ?? path.resolve(repoPath(), '../shared/data/online-retail-ii/online_retail_II_2009-2010.csv.gz');
-const RETAIL_TABLE = path.join(RESULTS_DIR, 'retail.table');
 const RETAIL_TABLE_URL = '/test-results/retail.table';
 const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
 const MAX_SUGGESTIONS = 4;
-/**
- * Online Retail II stock codes that are fees, postage or adjustments, not products: the
- * same filters as the example in `alsobought build --help`, so the table is the one the
- * CLI documents.
- */
-const NON_PRODUCTS = ['POST', 'DOT', 'M', 'm', 'D', 'S', 'B', 'C2', 'PADS', 'ADJUST', 'ADJUST2', 'BANK CHARGES', 'AMAZONFEE', 'GIFT', 'SP1002'];
 
 const options = parseArguments(process.argv.slice(2));
 
@@ -81,53 +72,6 @@ function measureSizes() {
       }).length,
     };
   });
-}
-
-/** The alsobought build command for the real-data table, as run and as reported. */
-function retailBuildArguments() {
-  return [
-    'build',
-    '--orders', RETAIL_CSV,
-    '--order-col', 'Invoice',
-    '--product-col', 'StockCode',
-    '--quantity-col', 'Quantity',
-    '--customer-col', 'Customer ID',
-    '--date-col', 'InvoiceDate',
-    '--title-col', 'Description',
-    '--price-col', 'Price',
-    '--currency', 'GBP',
-    '--skip-orders-prefix', 'C,A',
-    '--skip-negative-quantity',
-    '--skip-zero-price',
-    '--exclude-products', NON_PRODUCTS.join(','),
-    '--exclude-products-matching', 'TEST*,gift_*,DCGS*',
-    '--out', RETAIL_TABLE,
-  ];
-}
-
-/** Builds test-results/retail.table unless it is newer than the CLI binary and the data. */
-function ensureRetailTable() {
-  if (!existsSync(RETAIL_CSV)) fail(`${RETAIL_CSV} is missing (set ALSOBOUGHT_RETAIL_CSV to the Online Retail II CSV)`);
-  const cli = cliBinary();
-  // The arguments it was built with sit next to it, so changing them rebuilds it too.
-  const argumentsFile = `${RETAIL_TABLE}.args`;
-  const wanted = JSON.stringify(retailBuildArguments());
-  const fresh =
-    existsSync(RETAIL_TABLE) &&
-    existsSync(argumentsFile) &&
-    readFileSync(argumentsFile, 'utf8') === wanted &&
-    statSync(RETAIL_TABLE).mtimeMs > Math.max(statSync(cli).mtimeMs, statSync(RETAIL_CSV).mtimeMs);
-  if (!fresh) {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    console.log(`bench-widget: building ${path.relative(repoPath(), RETAIL_TABLE)} from real orders...`);
-    try {
-      execFileSync(cli, ['--quiet', ...retailBuildArguments()], { stdio: ['ignore', 'inherit', 'inherit'] });
-    } catch (error) {
-      fail(`alsobought build failed (${error.message}); command: ${cli} ${retailBuildArguments().join(' ')}`);
-    }
-    writeFileSync(argumentsFile, wanted);
-  }
-  return readFileSync(RETAIL_TABLE);
 }
 
 /**
@@ -297,18 +241,6 @@ function summarize(runs) {
   return summary;
 }
 
-function machine(chromiumVersion) {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  return {
-    nproc: os.availableParallelism(),
-    cpu: cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
-    loadAverage: os.loadavg().map((value) => value.toFixed(2)).join(' '),
-    chromium: chromiumVersion,
-    node: process.version,
-  };
-}
-
 const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
@@ -350,11 +282,7 @@ function renderReport({ sizes, cold, warm, products, table, host, runs, date }) 
       `(${table.bytes} bytes, ${table.header.productCount} products, ${table.header.edgeCount} edges, prefix ${table.header.leafOffset} bytes) with:`,
     '',
     '```sh',
-    `${path.relative(repoPath(), cliBinary())} ${retailBuildArguments()
-      .map((arg) => (/[\s*]/.test(arg) ? `'${arg}'` : arg))
-      .join(' ')
-      .replace(RETAIL_CSV, path.relative(repoPath(), RETAIL_CSV))
-      .replace(RETAIL_TABLE, path.relative(repoPath(), RETAIL_TABLE))}`,
+    retailBuildCommand(cliBinary()),
     '```',
     '',
     `Page: a product page with \`<script type="module" src="/alsobought/alsobought.js">\` and one host, ` +
@@ -400,22 +328,14 @@ function renderReport({ sizes, cold, warm, products, table, host, runs, date }) 
   return { markdown: lines.join('\n'), totalBrotli: total.brotli };
 }
 
-function writeBenchmarks(markdown) {
-  const file = repoPath('BENCHMARKS.md');
-  const start = '<!-- widget-bench:start -->';
-  const end = '<!-- widget-bench:end -->';
-  const section = `${start}\n${markdown}\n${end}`;
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured figures, written by the benchmark scripts (`make bench`).\n';
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from !== -1 && to > from) text = `${text.slice(0, from)}${section}${text.slice(to + end.length)}`;
-  else text = `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, text);
-}
-
 async function main() {
   const sizes = measureSizes();
-  const tableBytes = ensureRetailTable();
+  let tableBytes;
+  try {
+    tableBytes = ensureRetailTable(cliBinary());
+  } catch (error) {
+    fail(error.message);
+  }
   const table = { bytes: tableBytes.length, header: readHeader(tableBytes) };
   const products = sampleProducts(tableBytes, options.runs);
   const pages = products.map((id, index) => writeBenchPage(id, index));
@@ -423,7 +343,7 @@ async function main() {
   const server = await startDemoServer();
   const browser = await launchBrowser();
   try {
-    const host = machine(browser.version());
+    const host = { ...machine(), chromium: browser.version() };
     const cold = [];
     for (let run = 0; run < options.runs; run++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -452,7 +372,7 @@ async function main() {
       runs: options.runs,
       date: new Date().toISOString().slice(0, 10),
     });
-    writeBenchmarks(markdown);
+    writeBenchmarkSection('widget-bench', markdown);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(path.join(RESULTS_DIR, 'bench-widget.json'), `${JSON.stringify({ sizes, cold, warm, coldSummary, warmSummary, host }, null, 2)}\n`);
     console.log(markdown);

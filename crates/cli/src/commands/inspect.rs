@@ -123,7 +123,9 @@ fn write_overview(
         vec![
             "per edge".into(),
             format!(
-                "{} (bundle bytes / edges)",
+                "{} B edge record ({} of edges); {} with the neighbours' card copies",
+                alsobought_core::EDGE_LEN,
+                bytes(stats.edge_count * alsobought_core::EDGE_LEN as u64),
                 per(stats.bundle_bytes, stats.edge_count)
             ),
         ],

@@ -8,8 +8,8 @@ use super::cursor::Cursor;
 use super::error::{Section, TableError};
 use super::MAX_NEIGHBOURS;
 
-/// Bytes per edge: a `u24` product number and a `u8` quantized score.
-const EDGE_LEN: usize = 4;
+/// Bytes per stored edge: a `u24` neighbour product number and a `u8` quantized score.
+pub const EDGE_LEN: usize = 4;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -24,7 +24,7 @@ mod writer;
 
 mod crc;
 
-pub use bundle::{Bundle, BundleKind, Edges, Neighbours};
+pub use bundle::{Bundle, BundleKind, Edges, Neighbours, EDGE_LEN};
 pub use card::Card;
 pub use crc::crc32;
 pub use directory::{BundleSpan, LeafDirectory, Prefix};
