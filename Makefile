@@ -64,4 +64,5 @@ test: setup
 
 bench: widget demo-data
 	cargo bench -p alsobought-core
+	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-widget.mjs

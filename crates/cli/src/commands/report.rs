@@ -306,7 +306,14 @@ fn fold_window(window: &[u8], folder: &mut EventFolder<'_>) -> anyhow::Result<()
 fn parse_batch<'a>(chunks: &[&'a [u8]]) -> Vec<Vec<ParsedLine<'a>>> {
     chunks
         .par_iter()
-        .map(|chunk| chunk.split(|&byte| byte == b'\n').map(parse_line).collect())
+        .map(|chunk| {
+            // Sized once: growing a vector of large parsed lines by doubling moved
+            // them around and churned the allocator (a tenth of the run time).
+            let line_count = chunk.iter().filter(|&&byte| byte == b'\n').count() + 1;
+            let mut lines = Vec::with_capacity(line_count);
+            lines.extend(chunk.split(|&byte| byte == b'\n').map(parse_line));
+            lines
+        })
         .collect()
 }
 

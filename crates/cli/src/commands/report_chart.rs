@@ -16,7 +16,7 @@ const MARGIN: f64 = 16.0;
 /// Room left of the plot for the axis labels, and below it for the variant names.
 const AXIS_LEFT: f64 = 52.0;
 const AXIS_BOTTOM: f64 = 34.0;
-const PLOT_TOP: f64 = 44.0;
+const PLOT_TOP: f64 = 52.0;
 /// Variant names longer than this are cut, so labels do not run into each other.
 const LABEL_CHARS: usize = 12;
 
@@ -96,16 +96,23 @@ fn write_panel(
     left: f64,
     top: f64,
 ) -> anyhow::Result<()> {
-    let title = match (metric.is_rate(), currency) {
-        (false, Some(currency)) => format!("{} ({currency})", metric.label()),
-        _ => metric.label().to_owned(),
+    let subtitle = match (metric.is_rate(), currency) {
+        (false, Some(currency)) => format!("in {currency}; whiskers: 95% confidence interval"),
+        _ => "whiskers: 95% confidence interval".to_owned(),
     };
     writeln!(
         out,
         r##"<text x="{}" y="{}" font-size="13" font-weight="600" fill="#202124">{}</text>"##,
         left + 8.0,
-        top + 18.0,
-        escape(&title)
+        top + 16.0,
+        escape(metric.label())
+    )?;
+    writeln!(
+        out,
+        r##"<text x="{}" y="{}" font-size="10" fill="#5f6368">{}</text>"##,
+        left + 8.0,
+        top + 30.0,
+        escape(&subtitle)
     )?;
     let plot_left = left + AXIS_LEFT;
     let plot_right = left + PANEL_WIDTH - 12.0;

@@ -12,7 +12,7 @@ use alsobought_core::experiment::HOLDOUT_VARIANT;
 use anyhow::Context;
 use serde_json::{json, Value};
 
-use crate::report::{thousands, write_columns};
+use crate::report::{count_of, thousands, write_columns};
 
 /// p-values below this are marked as significant in the table (the 95% level of the
 /// intervals).
@@ -124,24 +124,35 @@ pub fn write_table(out: &mut impl Write, report: &Report) -> anyhow::Result<()> 
     )?;
     let mut notes = Vec::new();
     if counts.forced > 0 {
-        notes.push(format!("{} of forced variants", thousands(counts.forced)));
+        notes.push(format!(
+            "{} of forced variants",
+            count_of(counts.forced, "event", "events")
+        ));
     }
     if counts.duplicate_orders > 0 {
         notes.push(format!(
-            "{} repeated purchases of an order already counted",
-            thousands(counts.duplicate_orders)
+            "{} of an order already counted",
+            count_of(
+                counts.duplicate_orders,
+                "repeated purchase",
+                "repeated purchases"
+            )
         ));
     }
     if counts.interactions_without_impression > 0 {
         notes.push(format!(
-            "{} list views with a click or add-to-cart but no impression",
-            thousands(counts.interactions_without_impression)
+            "{} with a click or add-to-cart but no impression",
+            count_of(
+                counts.interactions_without_impression,
+                "list view",
+                "list views"
+            )
         ));
     }
     if counts.purchases_without_exposure > 0 {
         notes.push(format!(
-            "{} purchases by visitors never exposed",
-            thousands(counts.purchases_without_exposure)
+            "{} by visitors never exposed",
+            count_of(counts.purchases_without_exposure, "purchase", "purchases")
         ));
     }
     if !notes.is_empty() {
