@@ -243,46 +243,6 @@ function productCard(product) {
   );
 }
 
-// ---- Product shell filled from the catalog (the strict-CSP copy) ----------------
-
-async function renderProductFromCatalog(article) {
-  const id = article.getAttribute("data-product-id");
-  let product;
-  try {
-    product = (await loadCatalog()).get(id);
-  } catch (error) {
-    showCatalogProblem(article, error);
-    return;
-  }
-  if (!product) {
-    article.replaceChildren(el("p", { class: "notice notice--warn" }, `Product ${id} is not in the catalog.`));
-    return;
-  }
-  const fill = (name, apply) => {
-    for (const target of article.querySelectorAll(`[data-fill="${name}"]`)) apply(target);
-  };
-  fill("title", (target) => (target.textContent = product.title));
-  fill("category", (target) => (target.textContent = product.category_name));
-  fill("price", (target) => (target.textContent = formatCents(product.price_cents)));
-  fill("rating", (target) => (target.textContent = product.rating === null ? "Not yet rated" : `★ ${product.rating.toFixed(1)} out of 5 stars`));
-  fill("stock", (target) => (target.textContent = product.available ? "In stock, ships in 1–2 days" : "Sold out"));
-  fill("image", (target) => {
-    target.setAttribute("src", product.image);
-    target.setAttribute("alt", product.title);
-  });
-  fill("add", (target) => {
-    if (product.available) {
-      target.setAttribute("data-add-to-cart", product.id);
-      target.setAttribute("data-title", product.title);
-      target.setAttribute("data-price-cents", String(product.price_cents));
-    } else {
-      target.disabled = true;
-      target.textContent = "Sold out";
-    }
-  });
-  document.title = `${product.title} · Northwind Goods`;
-}
-
 // ---- Checkout --------------------------------------------------------------------
 
 const checkout = document.querySelector("[data-checkout]");
@@ -415,8 +375,6 @@ document.body.append(toast);
 showCartCount();
 const homeGrid = document.querySelector("[data-home-grid]");
 if (homeGrid) renderHome(homeGrid);
-const productShell = document.querySelector("[data-render-from-catalog]");
-if (productShell) renderProductFromCatalog(productShell);
 if (checkout) {
   renderCheckout();
   // Refresh titles and prices from the catalog (the snapshots may be old).

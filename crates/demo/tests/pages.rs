@@ -1,4 +1,4 @@
-//! The hand-written store pages (index.html, www/checkout.html, www/csp/*.html) and the
+//! The hand-written store pages (index.html, www/checkout.html) and the
 //! generated product pages follow the same rules: the shared header and footer, the
 //! favicon link that keeps the console clean, and no inline script or style anywhere,
 //! which the strict-CSP test pages depend on.
@@ -63,12 +63,7 @@ fn check_page(name: &str, page: &str) {
 #[test]
 fn hand_written_pages_share_the_layout_and_need_no_inline_code() {
     let root = repository_root();
-    for name in [
-        "index.html",
-        "www/checkout.html",
-        "www/csp/checkout.html",
-        "www/csp/product.html",
-    ] {
+    for name in ["index.html", "www/checkout.html"] {
         let page = fs::read_to_string(root.join(name)).unwrap();
         check_page(name, &page);
     }
@@ -77,11 +72,7 @@ fn hand_written_pages_share_the_layout_and_need_no_inline_code() {
 #[test]
 fn pages_that_show_the_widget_load_the_store_script_first_and_before_first_paint() {
     let root = repository_root();
-    for name in [
-        "www/checkout.html",
-        "www/csp/checkout.html",
-        "www/csp/product.html",
-    ] {
+    for name in ["www/checkout.html"] {
         let page = fs::read_to_string(root.join(name)).unwrap();
         let store = page
             .find(r#"<script type="module" src="/www/store.js" blocking="render">"#)

@@ -77,12 +77,11 @@ async fn get(address: SocketAddr, path: &str, extra_headers: &[(&str, &str)]) ->
     }
 }
 
-/// A root laid out like the repository: a table, a widget, a page under /csp/.
+/// A root laid out like the repository: a table, a widget, pages.
 fn demo_root() -> (tempfile::TempDir, Vec<u8>) {
     let root = tempfile::tempdir().unwrap();
     let table: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::create_dir_all(root.path().join("www/generated")).unwrap();
-    std::fs::create_dir_all(root.path().join("www/csp")).unwrap();
     std::fs::create_dir_all(root.path().join("pkg")).unwrap();
     std::fs::write(root.path().join("www/generated/store.table"), &table).unwrap();
     std::fs::write(root.path().join("pkg/alsobought.js"), "export default 1;\n").unwrap();
@@ -97,8 +96,8 @@ fn demo_root() -> (tempfile::TempDir, Vec<u8>) {
     )
     .unwrap();
     std::fs::write(
-        root.path().join("www/csp/product.html"),
-        "<!doctype html><title>csp</title>",
+        root.path().join("www/product.html"),
+        "<!doctype html><title>product</title>",
     )
     .unwrap();
     std::fs::write(root.path().join("www/store.css"), "body{}").unwrap();
@@ -186,12 +185,18 @@ async fn slow_route_delays_then_serves_the_file() {
 }
 
 #[tokio::test]
-async fn pages_under_csp_carry_the_strict_policy_and_others_do_not() {
+async fn pages_asked_for_under_csp_carry_the_strict_policy_and_others_do_not() {
     let (root, _) = demo_root();
     let address = start(root.path()).await;
-    let strict = get(address, "/www/csp/product.html", &[]).await;
+    let strict = get(address, "/__csp/www/product.html", &[]).await;
     assert_eq!(strict.status, 200);
+    assert_eq!(strict.body, b"<!doctype html><title>product</title>");
     assert_eq!(strict.header("content-security-policy"), Some(STRICT_CSP));
+    let same_page = get(address, "/www/product.html", &[]).await;
+    assert_eq!(same_page.header("content-security-policy"), None);
+    let stylesheet = get(address, "/__csp/www/store.css", &[]).await;
+    assert_eq!(stylesheet.status, 200);
+    assert_eq!(stylesheet.header("content-security-policy"), None);
     let home = get(address, "/", &[]).await;
     assert_eq!(home.status, 200);
     assert_eq!(home.body, b"<!doctype html><title>home</title>");

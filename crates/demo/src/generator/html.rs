@@ -58,7 +58,7 @@ pub fn site_header() -> String {
 pub fn site_footer() -> &'static str {
     r#"<footer class="site-footer">
   <p>Northwind Goods is the demo shop of <strong>alsobought</strong>: every product, price and order here is generated.</p>
-  <p><a href="/">Shop</a> · <a href="/www/checkout.html">Checkout</a> · <a href="/www/csp/product.html">Strict-CSP product page</a> · <a href="/www/csp/checkout.html">Strict-CSP checkout</a></p>
+  <p><a href="/">Shop</a> · <a href="/www/checkout.html">Checkout</a> · <a href="/__csp/www/generated/products/COF-1001.html">Strict-CSP product page</a> · <a href="/__csp/www/checkout.html">Strict-CSP checkout</a></p>
 </footer>
 "#
 }

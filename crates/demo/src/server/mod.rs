@@ -10,13 +10,14 @@
 //! | `/__log` | JSON list of the requests seen since the last `/__log?clear=1` (that call returns the list, then empties it) |
 //! | `/__slow/<ms>/<path>` | waits `ms` milliseconds (at most 60 000), then serves `/<path>` |
 //! | `/__norange/<path>` | serves `/<path>` ignoring any `Range` header: always the whole file, 200 |
+//! | `/__csp/<path>` | serves `/<path>`; an HTML page comes with the [`STRICT_CSP`] header |
 //! | `/alsobought/<name>.table` | `ROOT/www/generated/<name>.table` |
 //! | `/alsobought/<file>` | `ROOT/pkg/<file>` (the built widget) |
 //! | anything else | `ROOT/<path>`; a directory serves its `index.html` |
 //!
-//! The helper prefixes compose (`/__slow/500/__norange/alsobought/store.table`). Every
-//! HTML response whose request path contains `/csp/` carries [`STRICT_CSP`], so the
-//! strict-CSP test pages need no server configuration of their own. Static responses
+//! The helper prefixes compose (`/__slow/500/__norange/alsobought/store.table`).
+//! `/__csp/` serves the store's own pages under the strictest policy the widget promises
+//! to work with, so the strict-CSP tests run on the real pages, not on copies. Static responses
 //! carry `Cache-Control: no-cache`: browsers revalidate with the ETag on every load, so
 //! a rebuilt widget or table is never served stale during development.
 
@@ -41,7 +42,7 @@ use tower_http::services::ServeDir;
 
 pub use request_log::{RequestLog, RequestRecord};
 
-/// The Content-Security-Policy sent with every HTML page under a `/csp/` path: the
+/// The Content-Security-Policy sent with every HTML page requested under `/__csp/`: the
 /// strictest policy the widget promises to work under (no inline script or style,
 /// WebAssembly compilation allowed).
 pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -223,8 +224,8 @@ async fn handle(State(state): State<ServerState>, request: Request) -> Response 
     )
 }
 
-/// Strips `/__slow/<ms>/` (after sleeping) and `/__norange/` (after dropping the
-/// `Range` header) from the front of the path, as many times as they appear.
+/// Strips `/__slow/<ms>/` (after sleeping), `/__norange/` (after dropping the `Range`
+/// header) and `/__csp/` from the front of the path, as many times as they appear.
 async fn apply_test_helpers(mut request: Request) -> Result<Request, Response> {
     loop {
         let path = request.uri().path().to_owned();
@@ -247,6 +248,8 @@ async fn apply_test_helpers(mut request: Request) -> Result<Request, Response> {
         } else if let Some(target) = path.strip_prefix("/__norange/") {
             request.headers_mut().remove(header::RANGE);
             request.headers_mut().remove(header::IF_RANGE);
+            request = with_path(request, &format!("/{target}"));
+        } else if let Some(target) = path.strip_prefix("/__csp/") {
             request = with_path(request, &format!("/{target}"));
         } else {
             return Ok(request);
@@ -279,7 +282,7 @@ async fn serve_file(files: &StaticFiles, request: Request) -> Response {
     }
 }
 
-/// Adds the CSP header to HTML under `/csp/`, a UTF-8 charset to text types, and
+/// Adds the CSP header to HTML asked for under `/__csp/`, a UTF-8 charset to text types, and
 /// `Cache-Control: no-cache` so every load revalidates against the current files.
 fn add_headers(request_path: &str, response: &mut Response) {
     let content_type = response
@@ -289,7 +292,7 @@ fn add_headers(request_path: &str, response: &mut Response) {
         .unwrap_or("")
         .to_owned();
     let headers = response.headers_mut();
-    if content_type.starts_with("text/html") && request_path.contains("/csp/") {
+    if content_type.starts_with("text/html") && request_path.contains("/__csp/") {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(STRICT_CSP),
