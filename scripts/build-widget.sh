@@ -22,7 +22,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf 'widget: %s\n' "$*"; }
 
-for tool in wasm-bindgen node_modules/.bin/wasm-opt brotli gzip; do
+for tool in wasm-bindgen node_modules/.bin/wasm-opt node_modules/.bin/terser brotli gzip; do
   command -v "$tool" >/dev/null || {
     printf 'widget: error: %s not found: run scripts/setup.sh (or `make setup`) first\n' "$tool" >&2
     exit 1
@@ -54,12 +54,24 @@ EOF
 
 # strip = "debuginfo" keeps the target-features section; the flags below match what
 # rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.
-say "wasm-opt -Oz (npm binaryen: $(node_modules/.bin/wasm-opt --version))"
-node_modules/.bin/wasm-opt -Oz \
-  --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+# Each extra flag is measured in docs/widget-size.md: --converge repeats -Oz while it
+# still shrinks; --low-memory-unused lets loads and stores fold constant addresses
+# (Rust's stack starts at the bottom of memory and grows down, away from address 0,
+# so the first 1 KiB is never a valid object: an overflow there is already fatal).
+# Then, as a separate pass so it prints one mapping, every import and export is
+# renamed to one or two letters and scripts/shrink-widget-glue.mjs applies the same
+# renaming to the JS glue and minifies it.
+wasm_features=(--enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --version))"
+node_modules/.bin/wasm-opt "${wasm_features[@]}" -Oz --converge --strip-producers --low-memory-unused \
   -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
-mv "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
+say "wasm-opt --minify-imports-and-exports-and-modules, then the same names in the JS glue (terser)"
+node_modules/.bin/wasm-opt "${wasm_features[@]}" --minify-imports-and-exports-and-modules \
+  -o "$out_dir/alsobought_bg.wasm" "$out_dir/alsobought_bg.opt.wasm" >"$out_dir/names.json"
+rm "$out_dir/alsobought_bg.opt.wasm"
+node scripts/shrink-widget-glue.mjs "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/names.json"
+rm "$out_dir/names.json"
 
 say "sizes (bytes): raw / gzip -9 / brotli -q 11"
 total_brotli=0

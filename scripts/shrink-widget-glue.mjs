@@ -1,0 +1,67 @@
+// Rewrites wasm-bindgen's JS glue (pkg/alsobought.js) to the import/export names that
+// `wasm-opt --minify-imports-and-exports-and-modules` gave the wasm, then minifies it.
+//
+// Why it exists: wasm-bindgen names every import `__wbg_<method>_<16 hex digits>` and
+// writes each name twice, once in the wasm and once in the JS; the hashes do not
+// compress, and with ~150 imports they cost about 2.3 KB (brotli) in the wasm alone.
+// binaryen renames them to one or two letters and prints the mapping (JSON on stdout);
+// this script applies the same mapping to the glue, so both halves agree again, and
+// then runs terser (comments, whitespace, local names). Measured in docs/widget-size.md.
+//
+//   node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json>   (rewrites glue.js)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { minify } from 'terser';
+
+const [gluePath, wasmPath, mappingPath] = process.argv.slice(2);
+if (!gluePath || !wasmPath || !mappingPath) {
+  console.error('usage: node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json>');
+  process.exit(2);
+}
+
+// binaryen prints the mapping as JSON, but the import list may be empty, and it
+// lists [module, old name, new name] for imports and [old name, new name] for exports.
+const mapping = JSON.parse(readFileSync(mappingPath, 'utf8'));
+let glue = readFileSync(gluePath, 'utf8');
+
+const escape = (text) => text.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');
+// A whole identifier only: `__wbindgen_free` must not match inside `..._sink_free`.
+const identifier = (name) => `(?<![\\w$])${escape(name)}(?![\\w$])`;
+
+function replaceExactly(pattern, replacement, expectAtLeast, what) {
+  let count = 0;
+  glue = glue.replace(pattern, (...match) => {
+    count += 1;
+    return typeof replacement === 'function' ? replacement(...match) : replacement;
+  });
+  if (count < expectAtLeast) {
+    throw new Error(`${what} not found in ${gluePath}: the wasm-bindgen glue changed shape; update ${process.argv[1]}`);
+  }
+}
+
+const modules = new Set(mapping.imports.map(([module]) => module));
+for (const [, name, renamed] of mapping.imports) {
+  // Imports are the keys of the object wasm-bindgen hands to instantiate: `name: function`.
+  replaceExactly(new RegExp(`${identifier(name)}(?=:)`, 'g'), renamed, 1, `import ${name}`);
+}
+// The mapping does not list the renamed module: read it from the wasm itself.
+const wasmModules = new Set(
+  WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map(({ module }) => module),
+);
+if (modules.size !== 1 || wasmModules.size !== 1) {
+  throw new Error(`expected one import module on each side, found ${[...modules]} and ${[...wasmModules]}`);
+}
+const [module] = modules;
+const [renamedModule] = wasmModules;
+replaceExactly(new RegExp(`"${escape(module)}"(?=:)`, 'g'), JSON.stringify(renamedModule), 1, `import module ${module}`);
+for (const [name, renamed] of mapping.exports) {
+  // Exports are read as `wasm.name` (the instance's exports object).
+  replaceExactly(new RegExp(`(?<=\\bwasm\\.)${escape(name)}(?![\\w$])`, 'g'), renamed, 0, `export ${name}`);
+}
+
+const minified = await minify(glue, {
+  module: true,
+  compress: { passes: 2 },
+  mangle: true,
+  format: { comments: false },
+});
+writeFileSync(gluePath, minified.code);
