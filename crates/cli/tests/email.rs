@@ -307,3 +307,48 @@ fn one_order_or_an_orders_file() {
         .expect_code(2)
         .stderr_has("--out-dir writes one file per order of --orders FILE");
 }
+
+#[test]
+fn cards_without_links_are_left_out_with_one_warning_each() {
+    // Without a catalog the cards have no URL: nothing can be linked from an email.
+    let scratch = Scratch::new();
+    scratch.write("orders.csv", SMALL_ORDERS);
+    scratch
+        .run(&[
+            "build",
+            "--orders",
+            "orders.csv",
+            "--out",
+            "store.table",
+            "--quiet",
+        ])
+        .success();
+    let run = scratch
+        .run(&[
+            "email",
+            "--table",
+            "store.table",
+            "--orders",
+            "orders.csv",
+            "--format",
+            "json",
+        ])
+        .success();
+    let left_out: Vec<&str> = run
+        .warnings()
+        .into_iter()
+        .filter(|warning| warning.contains("is left out: its url \"\" is empty"))
+        .collect();
+    let mut products: Vec<&str> = left_out
+        .iter()
+        .map(|warning| warning.split('"').nth(1).unwrap())
+        .collect();
+    products.sort();
+    products.dedup();
+    assert_eq!(products.len(), left_out.len(), "repeated: {left_out:?}");
+    assert!(!left_out.is_empty());
+    assert!(run
+        .stdout
+        .lines()
+        .all(|line| line.contains("\"suggestions\":[]")));
+}

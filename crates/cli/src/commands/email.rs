@@ -10,6 +10,8 @@
 //! and every text escaped. The suggestions come from the same `Recommender` as
 //! `alsobought recommend`, so an email shows what the widget would.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -143,6 +145,7 @@ pub fn run(args: &EmailArgs, quiet: bool) -> anyhow::Result<()> {
         base_url: args.base_url.as_ref(),
         campaign: &args.utm_campaign,
         heading: &args.heading,
+        left_out: RefCell::default(),
     };
     match &args.orders {
         Some(orders) => run_batch(args, orders, &recommender, &renderer, quiet),
@@ -496,28 +499,35 @@ struct Renderer<'a> {
     base_url: Option<&'a BaseUrl>,
     campaign: &'a str,
     heading: &'a str,
+    /// Products already warned about: a campaign would repeat the warning per order.
+    left_out: RefCell<HashSet<String>>,
 }
 
 impl Renderer<'_> {
-    /// The suggestions with a usable link; the others are left out with a warning
-    /// (a card without a product URL, or with a script URL, cannot be mailed).
+    /// The suggestions with a usable link; the others are left out with a warning, once
+    /// per product (a card without a product URL, or with a script URL, cannot be
+    /// mailed).
     fn usable<'t>(&self, suggestions: Vec<Suggestion<'t>>) -> Vec<EmailProduct<'t>> {
         let mut products = Vec::with_capacity(suggestions.len());
         for suggestion in suggestions {
             let card = suggestion.card;
-            let link = match resolve_url(self.base_url, card.url) {
-                Ok(url) if !card.url.trim().is_empty() => url,
-                problem => {
-                    warn(format_args!(
-                        "product {:?} is left out: its url {:?} {}",
-                        card.id,
-                        card.url,
-                        match problem {
-                            Err(UrlProblem::UnsafeScheme) => "is not http(s)",
-                            Err(UrlProblem::Relative) => "is relative and there is no --base-url",
-                            Ok(_) => "is empty (give the catalog a url column)",
-                        }
-                    ));
+            let link = if card.url.trim().is_empty() {
+                Err("is empty (give the catalog a url column)")
+            } else {
+                resolve_url(self.base_url, card.url).map_err(|problem| match problem {
+                    UrlProblem::UnsafeScheme => "is not http(s)",
+                    UrlProblem::Relative => "is relative and there is no --base-url",
+                })
+            };
+            let link = match link {
+                Ok(link) => link,
+                Err(reason) => {
+                    if self.left_out.borrow_mut().insert(card.id.to_owned()) {
+                        warn(format_args!(
+                            "product {:?} is left out: its url {:?} {reason}",
+                            card.id, card.url
+                        ));
+                    }
                     continue;
                 }
             };
