@@ -64,13 +64,20 @@ EOF
 wasm_features=(--enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --version))"
-node_modules/.bin/wasm-opt "${wasm_features[@]}" -Oz --converge --strip-producers --low-memory-unused \
+# leptos links server_fn, which links wasm-streams, whose #[wasm_bindgen] stream adapters
+# (IntoUnderlyingSource, IntoUnderlyingByteSource, IntoUnderlyingSink) are exports, so no
+# optimizer may drop them although a client-only widget never creates one: they and
+# everything only they reach (a future_to_promise executor path) are removed here.
+removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
+node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
+  -Oz --converge --strip-producers --low-memory-unused \
   -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
 say "wasm-opt --minify-imports-and-exports-and-modules, then the same names in the JS glue (terser)"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --minify-imports-and-exports-and-modules \
   -o "$out_dir/alsobought_bg.wasm" "$out_dir/alsobought_bg.opt.wasm" >"$out_dir/names.json"
 rm "$out_dir/alsobought_bg.opt.wasm"
-node scripts/shrink-widget-glue.mjs "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/names.json"
+node scripts/shrink-widget-glue.mjs "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/names.json" \
+  "${removed_classes[@]}"
 rm "$out_dir/names.json"
 
 say "sizes (bytes): raw / gzip -9 / brotli -q 11"

@@ -8,13 +8,14 @@
 // this script applies the same mapping to the glue, so both halves agree again, and
 // then runs terser (comments, whitespace, local names). Measured in docs/widget-size.md.
 //
-//   node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json>   (rewrites glue.js)
+//   node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json> [removed class...]
+//   (rewrites glue.js; each removed class is an exported JS class whose wasm exports are gone)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 
-const [gluePath, wasmPath, mappingPath] = process.argv.slice(2);
+const [gluePath, wasmPath, mappingPath, ...removedClasses] = process.argv.slice(2);
 if (!gluePath || !wasmPath || !mappingPath) {
-  console.error('usage: node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json>');
+  console.error('usage: node scripts/shrink-widget-glue.mjs <glue.js> <minified.wasm> <mapping.json> [removed class...]');
   process.exit(2);
 }
 
@@ -38,6 +39,21 @@ function replaceExactly(pattern, replacement, expectAtLeast, what) {
   }
 }
 
+// Exports build-widget.sh removed from the wasm (wasm-streams' stream adapters, which
+// leptos links through server_fn and a client-only widget never creates) lose their
+// JS classes too; their finalization registries only serve those classes.
+for (const removed of removedClasses) {
+  replaceExactly(new RegExp(`^export class ${removed} \\{[\\s\\S]*?^\\}\\n`, 'm'), '', 1, `class ${removed}`);
+  replaceExactly(new RegExp(`^if \\(Symbol\\.dispose\\) ${removed}\\.prototype.*\\n`, 'm'), '', 1, `dispose of ${removed}`);
+  replaceExactly(new RegExp(`^const ${removed}Finalization = [\\s\\S]*?;\\n`, 'm'), '', 1, `finalization of ${removed}`);
+}
+// Imports that only those (or other code wasm-opt removed) used are no longer imported;
+// their entries in the imports object go. wasm-bindgen writes each entry as
+// `        name: function(...) {` ... `        },` (8 spaces).
+const mapped = new Set(mapping.imports.map(([, name]) => name));
+glue = glue.replace(/^ {8}(__wbg_[\w$]+): function\([^)]*\) \{\n[\s\S]*?^ {8}\},\n/gm, (entry, name) =>
+  mapped.has(name) ? entry : '',
+);
 const modules = new Set(mapping.imports.map(([module]) => module));
 for (const [, name, renamed] of mapping.imports) {
   // Imports are the keys of the object wasm-bindgen hands to instantiate: `name: function`.
