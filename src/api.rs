@@ -1,5 +1,6 @@
-//! The module's JavaScript interface: mounting on load, and `mount`, `updateCart`,
-//! `unmount`, `refresh` for single-page apps.
+//! The module's JavaScript interface: mounting on load, `mount`, `updateCart`,
+//! `unmount`, `refresh` for single-page apps, and `trackPurchase` for the store's
+//! thank-you page (docs/events.md section 5).
 //!
 //! Loading the module (`<script type="module" src=".../alsobought.js">`) mounts every
 //! `[data-alsobought]` element and renders after every script tag that carries the
@@ -11,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use crate::measurement::{identity, purchase};
 use crate::mount;
 use crate::options::{parse_cart, parse_options};
 
@@ -31,9 +33,11 @@ pub fn start() {
 
 /// `mount(element, options?)`: mounts a widget on `element`, configured by `options`
 /// (keys as the data attributes in camelCase) or, without options, by the element's
-/// data attributes. Mounting an element again replaces its widget.
+/// data attributes. Mounting an element again replaces its widget. A single-page app's
+/// navigation: it starts a new page view.
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, options: JsValue) {
+    identity::start_page_view();
     if options.is_undefined() || options.is_null() {
         mount::mount_from_attributes(element.clone(), element.into(), false);
     } else {
@@ -55,8 +59,18 @@ pub fn unmount(element: HtmlElement) {
 }
 
 /// `refresh()`: re-reads every widget's attributes and reloads it, and mounts
-/// `[data-alsobought]` elements added since.
+/// `[data-alsobought]` elements added since. It starts a new page view.
 #[wasm_bindgen]
 pub fn refresh() {
+    identity::start_page_view();
     mount::refresh_page();
+}
+
+/// `trackPurchase({ orderId, items, currency, value?, beacon? })`: records the order as
+/// a `purchase` event with the part credited to the widget, and returns the event
+/// object (`null` when nothing was recorded: tracking off, an order already recorded,
+/// or bad arguments, which are warned about in the console).
+#[wasm_bindgen(js_name = trackPurchase)]
+pub fn track_purchase(options: JsValue) -> JsValue {
+    purchase::track_purchase(&options)
 }

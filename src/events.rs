@@ -7,7 +7,7 @@
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, Element};
+use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 
 use crate::product::ProductView;
 
@@ -21,8 +21,13 @@ pub const CLICK: &str = "alsobought:click";
 pub const ADD_TO_CART: &str = "alsobought:add-to-cart";
 /// `alsobought:error`: nothing is shown; `detail.message` says why.
 pub const ERROR: &str = "alsobought:error";
+/// `alsobought:exposure`: the widget mounted inside an experiment (docs/events.md).
+pub const EXPOSURE: &str = "alsobought:exposure";
+/// `alsobought:purchase`, on `document`: `trackPurchase` recorded an order.
+pub const PURCHASE: &str = "alsobought:purchase";
 
 /// A product with its position in the widget, as events report it.
+#[derive(Clone, Copy)]
 pub struct ShownProduct<'a> {
     /// Position in the list shown, from 0.
     pub index: usize,
@@ -79,7 +84,7 @@ pub fn error_detail(message: &str) -> Object {
 }
 
 /// Dispatches `name` on `host`; returns `false` when a listener called `preventDefault()`.
-pub fn dispatch(host: &Element, name: &str, detail: &Object, cancelable: bool) -> bool {
+pub fn dispatch(host: &EventTarget, name: &str, detail: &Object, cancelable: bool) -> bool {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -13,6 +13,7 @@ pub mod carousel_geometry;
 pub mod config;
 mod join;
 pub mod load_error;
+pub mod measurement;
 pub mod product;
 pub mod range_reply;
 pub mod styles;

@@ -22,17 +22,20 @@ use web_sys::{
 };
 
 use crate::components::{AlsoBought, WidgetData};
-use crate::config::{parse_config, Layout, Origin, Parsed, RawValue, WidgetConfig};
+use crate::config::{Layout, Origin, WidgetConfig};
 use crate::console;
 use crate::events::{self, ShownProduct};
 use crate::fetch_source::FetchSource;
 use crate::load_error::LoadError;
+use crate::measurement::settings::Configured;
+use crate::measurement::sources::{configure, AttributeSource};
+use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
 use crate::styles::{reserve_rule, STYLESHEET};
 use crate::table_cache::TableCache;
 use crate::table_loader::{load_table, recommend_from, Recommendations};
 
-/// The attribute the host gets: `loading`, `ready`, `empty` or `error`.
+/// The attribute the host gets: `loading`, `ready`, `empty`, `error` or `holdout`.
 pub const STATE_ATTRIBUTE: &str = "data-alsobought-state";
 
 /// Cleans up one thing a widget added to the page.
@@ -53,6 +56,8 @@ struct Widget {
     generation: u32,
     /// Removes everything the current render added.
     teardown: Vec<Teardown>,
+    /// Its events and experiment variant, for the life of the mount.
+    tracker: Rc<Tracker>,
 }
 
 thread_local! {
@@ -110,11 +115,7 @@ fn is_widget_script(script: &Element) -> bool {
 
 /// Reads the data attributes of `attributes_from` and mounts a widget on `host`.
 pub fn mount_from_attributes(host: HtmlElement, attributes_from: Element, created_host: bool) {
-    let parsed = parse_config(Origin::Attributes, |setting| {
-        attributes_from
-            .get_attribute(&["data-", setting.attribute].concat())
-            .map(RawValue::Text)
-    });
+    let parsed = configure(&AttributeSource(&attributes_from));
     start(
         host,
         Some(attributes_from),
@@ -124,7 +125,7 @@ pub fn mount_from_attributes(host: HtmlElement, attributes_from: Element, create
 }
 
 /// Mounts a widget on `host` with settings from the JS options object.
-pub fn mount_from_options(host: HtmlElement, parsed: Result<Parsed, String>) {
+pub fn mount_from_options(host: HtmlElement, parsed: Result<Configured, String>) {
     start(host, None, false, parsed);
 }
 
@@ -132,16 +133,23 @@ fn start(
     host: HtmlElement,
     attributes_from: Option<Element>,
     created_host: bool,
-    parsed: Result<Parsed, String>,
+    parsed: Result<Configured, String>,
 ) {
     unmount(&host);
-    let parsed = match parsed {
-        Ok(parsed) => parsed,
+    let Configured {
+        parsed,
+        measurement,
+    } = match parsed {
+        Ok(configured) => configured,
         Err(message) => return fail(&host, &message),
     };
     for warning in &parsed.warnings {
         console::warn(warning);
     }
+    let tracker = Rc::new(Tracker::new(measurement));
+    // Before anything loads, so that every variant, the holdout included, is counted
+    // at the same moment (docs/events.md 3.3).
+    tracker.exposure(&host, &parsed.config);
     WIDGETS.with_borrow_mut(|widgets| {
         widgets.push(Widget {
             host: host.clone(),
@@ -150,6 +158,7 @@ fn start(
             config: parsed.config,
             generation: 0,
             teardown: Vec::new(),
+            tracker,
         })
     });
     reload(&host);
@@ -161,14 +170,23 @@ pub fn reload(host: &HtmlElement) {
     let found = WIDGETS.with_borrow_mut(|widgets| {
         let widget = widgets.iter_mut().find(|widget| widget.host == *host)?;
         widget.generation = generation;
-        Some((widget.config.clone(), core::mem::take(&mut widget.teardown)))
+        Some((
+            widget.config.clone(),
+            core::mem::take(&mut widget.teardown),
+            Rc::clone(&widget.tracker),
+        ))
     });
-    let Some((config, teardown)) = found else {
+    let Some((config, teardown, tracker)) = found else {
         return;
     };
     teardown.into_iter().for_each(|teardown| teardown());
     if let Err(message) = prepare_shadow_root(host, &config) {
         return fail(host, &message);
+    }
+    // A holdout shows nothing and fetches nothing; its exposure is recorded.
+    if tracker.is_holdout() {
+        let _ = host.set_attribute(STATE_ATTRIBUTE, "holdout");
+        return;
     }
     let _ = host.set_attribute(STATE_ATTRIBUTE, "loading");
     let host = host.clone();
@@ -186,7 +204,7 @@ pub fn reload(host: &HtmlElement) {
             Ok(recommendations) if recommendations.suggestions.is_empty() => {
                 let _ = host.set_attribute(STATE_ATTRIBUTE, "empty");
             }
-            Ok(recommendations) => render(&host, config, recommendations),
+            Ok(recommendations) => render(&host, config, recommendations, tracker),
         }
     });
 }
@@ -312,7 +330,12 @@ fn stylesheet(text: &str) -> Option<CssStyleSheet> {
 }
 
 /// Renders the suggestions into the shadow root, then announces them.
-fn render(host: &HtmlElement, config: WidgetConfig, recommendations: Recommendations) {
+fn render(
+    host: &HtmlElement,
+    config: WidgetConfig,
+    recommendations: Recommendations,
+    tracker: Rc<Tracker>,
+) {
     let Some(root) = host.shadow_root() else {
         return;
     };
@@ -340,6 +363,7 @@ fn render(host: &HtmlElement, config: WidgetConfig, recommendations: Recommendat
         context: recommendations.context,
         suggestions: recommendations.suggestions,
         right_to_left,
+        tracker,
     });
     let view_data = Rc::clone(&data);
     let handle = leptos::mount::mount_to(
@@ -355,8 +379,14 @@ fn render(host: &HtmlElement, config: WidgetConfig, recommendations: Recommendat
     );
     let _ = host.set_attribute(STATE_ATTRIBUTE, "ready");
     let shown = shown_products(&data);
-    let detail = events::products_detail(&shown, data.store_currency());
-    events::dispatch(host, events::READY, &detail, false);
+    data.tracker.dispatch(
+        host,
+        events::READY,
+        &shown,
+        data.store_currency(),
+        None,
+        false,
+    );
     observe_impression(host, data);
 }
 
@@ -386,7 +416,8 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
     shown
 }
 
-/// Dispatches `alsobought:impression` the first time at least half of the widget is visible.
+/// Records the impression the first time at least half of the widget is visible (the
+/// tracker keeps it to once per mount, across cart updates).
 fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
     let observer_slot: Rc<RefCell<Option<IntersectionObserver>>> = Rc::default();
     let callback = {
@@ -402,9 +433,7 @@ fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
             if let Some(observer) = observer_slot.borrow_mut().take() {
                 observer.disconnect();
             }
-            let shown = shown_products(&data);
-            let detail = events::products_detail(&shown, data.store_currency());
-            events::dispatch(&data.host, events::IMPRESSION, &detail, false);
+            data.tracker.impression(&data, &shown_products(&data));
         })
     };
     let options = IntersectionObserverInit::new();

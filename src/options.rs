@@ -8,13 +8,15 @@
 //! the serde route measured 6.0 KB (brotli) more (docs/widget-size.md)
 //! for thirteen optional keys.
 
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-use crate::config::{parse_config, Origin, Parsed, RawValue};
+use crate::config::{Origin, RawValue};
+use crate::measurement::settings::Configured;
+use crate::measurement::sources::{configure, OptionsSource};
 
 /// One value as the widget's settings see it: text, a number, or a list of ids.
-fn raw_value(value: JsValue) -> Option<RawValue> {
+pub(crate) fn raw_value(value: JsValue) -> Option<RawValue> {
     if value.is_undefined() || value.is_null() {
         return None;
     }
@@ -40,19 +42,15 @@ fn raw_value(value: JsValue) -> Option<RawValue> {
     ))
 }
 
-/// Validates a JS options object; `Err` is the console line for a fatal problem.
-pub fn parse_options(options: JsValue) -> Result<Parsed, String> {
+/// Validates a JS options object (with its experiment variant's settings applied);
+/// `Err` is the console line for a fatal problem.
+pub fn parse_options(options: JsValue) -> Result<Configured, String> {
     if !options.is_object() {
         return Err(String::from(
             "alsobought: mount() options must be an object such as { table, product }",
         ));
     }
-    parse_config(Origin::Options, |setting| {
-        Reflect::get(&options, &JsValue::from_str(setting.option))
-            .ok()
-            .and_then(raw_value)
-    })
-    .map_err(|error| error.message(Origin::Options))
+    configure(&OptionsSource(&options)).map_err(|error| error.message(Origin::Options))
 }
 
 /// A cart given to `updateCart`: an array of ids or a comma-separated string.

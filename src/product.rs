@@ -21,6 +21,8 @@ pub struct ProductView {
     pub url: Option<String>,
     /// Image source: `http(s):` or relative only.
     pub image: Option<String>,
+    /// The product's category (analytics' `item_category`), if the table has one.
+    pub category: Option<String>,
     /// Price in hundredths of the currency unit.
     pub price_hundredths: Option<u32>,
     /// The card's own ISO 4217 currency.
@@ -37,6 +39,7 @@ impl ProductView {
             title: card.title.to_string(),
             url: safe_url(card.url).map(str::to_string),
             image: safe_url(card.image).map(str::to_string),
+            category: (!card.category.is_empty()).then(|| card.category.to_string()),
             price_hundredths: card.price_hundredths,
             currency: card.currency.map(str::to_string),
             rating_tenths: card.rating_tenths,
@@ -129,6 +132,7 @@ mod tests {
             title: id.into(),
             url: None,
             image: None,
+            category: None,
             price_hundredths: price,
             currency: currency.map(str::to_string),
             rating_tenths: None,

@@ -32,7 +32,7 @@ contain:layout paint;
 --ab-card:var(--alsobought-card-width,clamp(8.5em,38vw,12em));
 --ab-head:2.25em;--ab-body:8.75em;--ab-row:4.5em;--ab-foot:3.5em}
 :host([data-alsobought-state=loading]),:host([data-alsobought-state=ready]){min-height:calc(var(--ab-reserve,0)*var(--ab-height))!important}
-:host([data-alsobought-state=error]),:host([data-alsobought-state=empty]){display:none!important}
+:host([data-alsobought-state=error]),:host([data-alsobought-state=empty]),:host([data-alsobought-state=holdout]){display:none!important}
 .ab-root{all:initial;display:block;box-sizing:border-box;font:400 1em/1.4 var(--alsobought-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
 color:var(--ab-text);background:var(--ab-bg)}
 .ab-root *,.ab-root *::before,.ab-root *::after{box-sizing:inherit}

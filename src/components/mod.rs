@@ -14,7 +14,8 @@ use std::rc::Rc;
 use web_sys::Element;
 
 use crate::config::WidgetConfig;
-use crate::events::{self, ShownProduct};
+use crate::events::ShownProduct;
+use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
 use crate::product::ProductView;
 
@@ -33,6 +34,8 @@ pub struct WidgetData {
     pub right_to_left: bool,
     /// `Intl.NumberFormat`s for `data-locale`, made on first use.
     pub prices: RefCell<PriceFormatter>,
+    /// Records what the shopper does with it (docs/events.md).
+    pub tracker: Rc<Tracker>,
 }
 
 /// Shared, cheaply cloned access to the widget's data from event handlers.
@@ -57,19 +60,16 @@ impl WidgetData {
     /// Dispatches `alsobought:add-to-cart` for `products`; unless a listener prevents
     /// it, opens `navigate_to` (the product page, where the shopper can buy it).
     pub fn add_to_cart(&self, products: &[ShownProduct<'_>], navigate_to: Option<&str>) {
-        let detail = events::products_detail(products, self.store_currency());
-        let not_prevented = events::dispatch(&self.host, events::ADD_TO_CART, &detail, true);
+        let not_prevented = self.tracker.add_to_cart(self, products, navigate_to);
         if let (true, Some(url), Some(window)) = (not_prevented, navigate_to, web_sys::window()) {
             let _ = window.location().set_href(url);
         }
     }
 
-    /// Dispatches `alsobought:click` for the suggestion at `index`.
+    /// Records a click on the suggestion at `index` (`alsobought:click`).
     pub fn clicked(&self, index: usize) {
         if let Some(product) = self.suggestions.get(index) {
-            let detail =
-                events::products_detail(&[ShownProduct { index, product }], self.store_currency());
-            events::dispatch(&self.host, events::CLICK, &detail, false);
+            self.tracker.click(self, &[ShownProduct { index, product }]);
         }
     }
 }

@@ -1,0 +1,190 @@
+//! Sending events to the store's collector (`data-beacon`, docs/events.md section
+//! 6.3) with `navigator.sendBeacon`: a `text/plain` string body, so the request is
+//! CORS-safelisted (no preflight) and carries no credentials.
+//!
+//! No request competes with the page while it loads: a due queue waits for the
+//! `load` event and then for an idle moment (`requestIdleCallback`). When the page is
+//! hidden or left (`visibilitychange` to hidden, `pagehide`: the last moments a page is
+//! sure to get) everything queued is sent at once. The policy itself (when, how many
+//! per body) is `batch.rs`. The two page listeners live as long as the page, like the
+//! queues they flush, so they are never removed.
+
+use core::cell::{Cell, RefCell};
+
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::RequestInit;
+
+use crate::console;
+use crate::measurement::batch::{AfterPush, BeaconQueue, MAX_BODY_BYTES, MAX_UNSENT_AGE_MS};
+use crate::measurement::json::push_integer;
+
+thread_local! {
+    static QUEUES: RefCell<Vec<BeaconQueue>> = const { RefCell::new(Vec::new()) };
+    static LISTENING: Cell<bool> = const { Cell::new(false) };
+    static SEND_SCHEDULED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes sure a queue for `url` exists (so `trackPurchase` finds the page's collector)
+/// and that the page listeners are installed.
+pub fn register(url: &str) {
+    QUEUES.with_borrow_mut(|queues| {
+        if !queues.iter().any(|queue| queue.url == url) {
+            queues.push(BeaconQueue::new(url));
+        }
+    });
+    listen_once();
+}
+
+/// The first collector URL a widget of this page registered.
+pub fn first_url() -> Option<String> {
+    QUEUES.with_borrow(|queues| queues.first().map(|queue| queue.url.clone()))
+}
+
+/// Queues one event (JSON text) for `url`.
+pub fn enqueue(url: &str, event: String) {
+    register(url);
+    let after = QUEUES.with_borrow_mut(|queues| {
+        queues
+            .iter_mut()
+            .find(|queue| queue.url == url)
+            .map(|queue| queue.push(event))
+    });
+    match after {
+        Some(AfterPush::StartTimer(timer)) => {
+            let url = url.to_string();
+            wasm_bindgen_futures::spawn_local(async move {
+                TimeoutFuture::new(MAX_UNSENT_AGE_MS).await;
+                let due = QUEUES.with_borrow(|queues| {
+                    queues
+                        .iter()
+                        .any(|queue| queue.url == url && queue.is_due(timer))
+                });
+                if due {
+                    send_when_idle();
+                }
+            });
+        }
+        Some(AfterPush::SendWhenIdle) => send_when_idle(),
+        Some(AfterPush::Wait) | None => {}
+    }
+}
+
+/// Sends every queue once the page has loaded and is idle (at once where the browser
+/// has no `requestIdleCallback`, after the load).
+fn send_when_idle() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if SEND_SCHEDULED.replace(true) {
+        return;
+    }
+    let loaded = window
+        .document()
+        .is_some_and(|document| document.ready_state() == "complete");
+    if !loaded {
+        let after_load = Closure::once_into_js(|| {
+            SEND_SCHEDULED.set(false);
+            send_when_idle();
+        });
+        let _ = window.add_event_listener_with_callback("load", after_load.unchecked_ref());
+        return;
+    }
+    let when_idle = Closure::once_into_js(|| {
+        SEND_SCHEDULED.set(false);
+        send_all();
+    });
+    if window
+        .request_idle_callback(when_idle.unchecked_ref())
+        .is_err()
+    {
+        let _ = window.set_timeout_with_callback(when_idle.unchecked_ref());
+    }
+}
+
+/// Sends everything queued, now.
+fn send_all() {
+    let batches: Vec<_> = QUEUES.with_borrow_mut(|queues| {
+        queues
+            .iter_mut()
+            .map(|queue| (queue.url.clone(), queue.take_bodies()))
+            .collect()
+    });
+    for (url, bodies) in batches {
+        for body in &bodies.texts {
+            send(&url, body);
+        }
+        if bodies.oversized > 0 {
+            let mut message = String::from("alsobought: ");
+            push_integer(&mut message, bodies.oversized as u64);
+            message.push_str(" event(s) larger than a beacon body may be (");
+            push_integer(&mut message, MAX_BODY_BYTES as u64);
+            message.push_str(" bytes) were not sent to ");
+            message.push_str(&url);
+            console::warn(&message);
+        }
+    }
+}
+
+/// One body: `sendBeacon`, else once with a `keepalive` fetch; a failure drops it
+/// (analytics never retries in a loop).
+fn send(url: &str, body: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let queued = window
+        .navigator()
+        .send_beacon_with_opt_str(url, Some(body))
+        .unwrap_or(false);
+    if queued {
+        return;
+    }
+    // Plain keys through one `Reflect.set` binding (web-sys has no `keepalive` setter).
+    let init = Object::new();
+    let options: [(&str, JsValue); 5] = [
+        ("method", "POST".into()),
+        ("body", body.into()),
+        ("keepalive", true.into()),
+        ("mode", "no-cors".into()),
+        ("credentials", "omit".into()),
+    ];
+    for (key, value) in options {
+        let _ = Reflect::set(&init, &key.into(), &value);
+    }
+    let request = window.fetch_with_str_and_init(url, init.unchecked_ref::<RequestInit>());
+    // Awaited so that a network failure is not an unhandled rejection on the page.
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(request).await;
+    });
+}
+
+/// Installs the `visibilitychange` and `pagehide` listeners once per page.
+fn listen_once() {
+    if LISTENING.replace(true) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_visibility = Closure::<dyn FnMut()>::new(|| {
+        let hidden = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| document.hidden());
+        if hidden {
+            send_all();
+        }
+    });
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_visibility.as_ref().unchecked_ref(),
+        );
+    }
+    let on_page_hide = Closure::<dyn FnMut()>::new(send_all);
+    let _ =
+        window.add_event_listener_with_callback("pagehide", on_page_hide.as_ref().unchecked_ref());
+    on_visibility.forget();
+    on_page_hide.forget();
+}
