@@ -33,8 +33,9 @@ pub fn safe_url(raw: &str) -> Option<&str> {
 /// The scheme of an absolute URL: an ASCII letter, then letters, digits, `+`, `-` or
 /// `.`, then `:`. `None` for relative URLs (`/p/1`, `p?x=a:b`, `//cdn/x.jpg`).
 fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let candidate = &url[..colon];
+    // `split_once` rather than `&url[..colon]`: the same cut without a panic path, which
+    // would link core's str-boundary panic message (3.3 KB of wasm).
+    let (candidate, _) = url.split_once(':')?;
     let mut bytes = candidate.bytes();
     let starts_with_letter = bytes.next().is_some_and(|byte| byte.is_ascii_alphabetic());
     let rest_ok =
