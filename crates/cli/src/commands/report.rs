@@ -31,8 +31,12 @@ use crate::report::{count_of, warn, warn_about_skips};
 const SCHEMA_VERSION: u64 = 1;
 
 /// Bytes of input parsed per parallel task: large enough that splitting costs
-/// nothing, small enough that every core gets several per window.
-const CHUNK_BYTES: usize = 4 << 20;
+/// nothing, small enough that the core folding the previous batch finds chunks left
+/// to parse when it is done.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Chunks per core in one batch.
+const CHUNKS_PER_CORE: usize = 4;
 
 /// Bytes of input held at a time (plus the parsed lines of up to two batches).
 const WINDOW_BYTES: usize = 64 << 20;
@@ -283,13 +287,13 @@ fn fill_window(
     }
 }
 
-/// Parses a window's lines and folds them: batches of one chunk per core are parsed
-/// in parallel while the previous batch is folded into the aggregator, which has to
-/// see the lines in file order.
+/// Parses a window's lines and folds them: batches of a few chunks per core are
+/// parsed in parallel while the previous batch is folded into the aggregator, which
+/// has to see the lines in file order.
 fn fold_window(window: &[u8], folder: &mut EventFolder<'_>) -> anyhow::Result<()> {
     let chunks: Vec<&[u8]> = line_aligned_chunks(window, CHUNK_BYTES).collect();
     let mut parsed_batch: Option<Vec<Vec<ParsedLine<'_>>>> = None;
-    for batch in chunks.chunks(rayon::current_num_threads().max(1)) {
+    for batch in chunks.chunks(rayon::current_num_threads().max(1) * CHUNKS_PER_CORE) {
         let previous = parsed_batch.take();
         let (parsed, folded) = rayon::join(
             || parse_batch(batch),
