@@ -18,6 +18,8 @@ pub mod analytics;
 pub mod evaluation;
 #[cfg(feature = "builder")]
 pub mod mining;
+#[cfg(feature = "builder")]
+pub mod synthetic;
 
 pub use format::*;
 pub use scoring::*;

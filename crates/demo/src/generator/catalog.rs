@@ -6,7 +6,8 @@
 //! variant. Ids are `<CATEGORY CODE>-<number from 1001>` (`COF-1001`): short, URL- and
 //! file-name-safe, and stable for a given seed and count.
 
-use super::random::SplitMix64;
+use alsobought_core::synthetic::SplitMix64;
+
 use super::vocabulary::{Category, ProductType, CATEGORIES, COLOUR_WORDS};
 
 /// One product of the demo catalog.

@@ -2,9 +2,10 @@
 //! order history with real co-purchase structure, a static page and an SVG image per
 //! product, and a JSON copy of the catalog for the store's own scripts.
 //!
-//! Determinism: everything comes from one seed through [`random::SplitMix64`]; no hash
-//! map order, clock or locale reaches the output, so the same seed and sizes give
-//! byte-identical files on every machine.
+//! Determinism: everything comes from one seed through alsobought-core's [`SplitMix64`]
+//! (the generator `alsobought generate` uses too); no hash map order, clock or locale
+//! reaches the output, so the same seed and sizes give byte-identical files on every
+//! machine.
 //!
 //! Output, under the directory given (the demo uses `www/generated/`):
 //!
@@ -22,7 +23,6 @@ pub mod catalog;
 pub mod html;
 pub mod image;
 pub mod orders;
-pub mod random;
 pub mod vocabulary;
 
 use std::fmt::Write as _;
@@ -30,11 +30,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use alsobought_core::synthetic::SplitMix64;
 use serde::Serialize;
 
 use catalog::{catalog_capacity, generate_catalog, Product};
 use orders::{generate_orders, Order};
-use random::SplitMix64;
 
 /// The currency of every demo price.
 pub const CURRENCY: &str = "EUR";

@@ -21,8 +21,9 @@
 //!
 //! Orders run through 2025 in id order (`NW-100001`, ...), one timestamp each in UTC.
 
+use alsobought_core::synthetic::{mix, zipf_weights, SplitMix64, WeightedIndex};
+
 use super::catalog::Product;
-use super::random::{mix, zipf_weights, SplitMix64, WeightedIndex};
 use super::vocabulary::{CATEGORIES, COMPLEMENT_GROUPS};
 
 /// Probability that an order starts from a complementary group rather than at random.

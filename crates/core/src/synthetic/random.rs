@@ -1,8 +1,11 @@
-//! The generator's own pseudo-random numbers: SplitMix64 (Steele, Lea and Flood, 2014).
+//! Seeded pseudo-random numbers for synthetic data: SplitMix64 (Steele, Lea and Flood,
+//! 2014), a weighted index sampler, and the draws the generators need (uniform below a
+//! bound, chance, shuffle, geometric).
 //!
-//! Why not the `rand` crate: the demo data must be byte-identical for a seed on every
-//! machine and every future build, and a 10-line generator with a fixed algorithm
-//! guarantees that where a dependency's algorithm may change between versions.
+//! Why not the `rand` crate: generated data must be byte-identical for a seed in every
+//! future build, and a generator with a fixed algorithm written here guarantees that
+//! where a dependency's algorithms may change between versions. The demo store's
+//! generator and `alsobought generate` share these, so there is one copy to trust.
 
 /// A SplitMix64 generator: 64 bits of state, full period, passes BigCrush.
 #[derive(Clone, Debug)]
@@ -10,15 +13,27 @@ pub struct SplitMix64 {
     state: u64,
 }
 
+/// SplitMix64's increment (the golden ratio in 64-bit fixed point).
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
 impl SplitMix64 {
     /// A generator that starts from `seed`; every seed, 0 included, is fine.
     pub fn new(seed: u64) -> Self {
         Self { state: seed }
     }
 
+    /// The generator of stream `index` of the family keyed by `seed`: chunks of work
+    /// done in parallel each draw from their own stream, so the result does not depend
+    /// on how the chunks are scheduled.
+    pub fn stream(seed: u64, index: u64) -> Self {
+        Self::new(mix(
+            seed ^ mix(index.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA))
+        ))
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state = self.state.wrapping_add(GOLDEN_GAMMA);
         mix(self.state)
     }
 
@@ -28,7 +43,7 @@ impl SplitMix64 {
     }
 
     /// A uniform integer in `0..bound` (`bound` > 0), without modulo bias worth
-    /// mentioning for the small bounds used here (Lemire's multiply-shift).
+    /// mentioning for the bounds used here (Lemire's multiply-shift).
     pub fn below(&mut self, bound: usize) -> usize {
         debug_assert!(bound > 0, "below(0) has no possible value");
         ((u128::from(self.next_u64()) * bound as u128) >> 64) as usize
@@ -52,7 +67,20 @@ impl SplitMix64 {
         }
     }
 
-    /// A generator for a sub-task, so adding draws to one part of the generator does
+    /// A geometric count of failures before the first success, with mean `mean`
+    /// (≥ 0): `P(k) = (1 - p)^k p` where `p = 1 / (1 + mean)`. By inversion, one
+    /// uniform draw each.
+    pub fn geometric(&mut self, mean: f64) -> u64 {
+        if mean <= 0.0 {
+            return 0;
+        }
+        let failure = mean / (1.0 + mean);
+        // 1 - U is in (0, 1], so the logarithm is finite.
+        let uniform = 1.0 - self.next_f64();
+        (uniform.ln() / failure.ln()).floor() as u64
+    }
+
+    /// A generator for a sub-task, so adding draws to one part of a generator does
     /// not shift the numbers every later part sees.
     pub fn fork(&mut self, purpose: &str) -> SplitMix64 {
         let salt = purpose
@@ -73,7 +101,8 @@ pub fn mix(value: u64) -> u64 {
 }
 
 /// Draws indices in proportion to fixed non-negative weights, by binary search over
-/// the cumulative sums: O(log n) per draw.
+/// the cumulative sums: O(log n) per draw, 8 bytes per weight. For Zipf weights over
+/// many items, [`super::ZipfSampler`] needs no table at all.
 #[derive(Clone, Debug)]
 pub struct WeightedIndex {
     cumulative: Vec<f64>,
@@ -156,5 +185,32 @@ mod tests {
             first.fork("orders").next_u64(),
             second.fork("catalog").next_u64()
         );
+    }
+
+    #[test]
+    fn streams_of_one_seed_differ_and_repeat() {
+        let first: Vec<u64> = (0..4)
+            .map(|index| SplitMix64::stream(9, index).next_u64())
+            .collect();
+        let again: Vec<u64> = (0..4)
+            .map(|index| SplitMix64::stream(9, index).next_u64())
+            .collect();
+        assert_eq!(first, again);
+        let mut distinct = first.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 4, "{first:?}");
+    }
+
+    #[test]
+    fn geometric_draws_have_the_requested_mean_and_shape() {
+        let mut random = SplitMix64::new(3);
+        let draws: Vec<u64> = (0..100_000).map(|_| random.geometric(2.0)).collect();
+        let mean = draws.iter().sum::<u64>() as f64 / draws.len() as f64;
+        assert!((mean - 2.0).abs() < 0.05, "mean {mean}");
+        // P(0) = p = 1/3.
+        let zeros = draws.iter().filter(|&&draw| draw == 0).count() as f64 / 100_000.0;
+        assert!((zeros - 1.0 / 3.0).abs() < 0.01, "P(0) {zeros}");
+        assert_eq!(random.geometric(0.0), 0);
     }
 }
