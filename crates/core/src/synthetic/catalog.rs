@@ -14,248 +14,48 @@ use super::text::{push_decimal, push_hundredths, push_padded};
 
 /// Departments and the product nouns of each: a category is one noun of one
 /// department (`kitchen/chef-knife`), repeated with a number suffix when more
-/// categories are asked for than the vocabulary has.
+/// categories are asked for than the vocabulary has. (Vocabulary tables skip rustfmt:
+/// one entry per line would be ten times longer.)
+#[rustfmt::skip]
 const DEPARTMENTS: [(&str, [&str; 6]); 16] = [
-    (
-        "kitchen",
-        [
-            "Skillet",
-            "Saucepan",
-            "Chef Knife",
-            "Cutting Board",
-            "Mixing Bowl",
-            "Colander",
-        ],
-    ),
-    (
-        "coffee",
-        [
-            "Pour-Over Dripper",
-            "Paper Filters",
-            "Burr Grinder",
-            "Milk Frother",
-            "Espresso Cups",
-            "Coffee Beans",
-        ],
-    ),
-    (
-        "garden",
-        [
-            "Trowel",
-            "Pruning Shears",
-            "Watering Can",
-            "Seed Tray",
-            "Planter",
-            "Garden Gloves",
-        ],
-    ),
-    (
-        "bath",
-        [
-            "Bath Towel",
-            "Soap Dish",
-            "Bath Mat",
-            "Toothbrush Holder",
-            "Shower Caddy",
-            "Hand Soap",
-        ],
-    ),
-    (
-        "office",
-        [
-            "Notebook",
-            "Gel Pens",
-            "Desk Lamp",
-            "Stapler",
-            "Paper Tray",
-            "Sticky Notes",
-        ],
-    ),
-    (
-        "toys",
-        [
-            "Jigsaw Puzzle",
-            "Building Blocks",
-            "Plush Bear",
-            "Kite",
-            "Card Game",
-            "Marbles",
-        ],
-    ),
-    (
-        "outdoor",
-        [
-            "Tent",
-            "Sleeping Bag",
-            "Headlamp",
-            "Camping Stove",
-            "Water Bottle",
-            "Backpack",
-        ],
-    ),
-    (
-        "pets",
-        [
-            "Dog Leash",
-            "Cat Bed",
-            "Pet Bowl",
-            "Chew Toy",
-            "Litter Scoop",
-            "Treat Pouch",
-        ],
-    ),
-    (
-        "audio",
-        [
-            "Headphones",
-            "Speaker",
-            "Audio Cable",
-            "Earbuds",
-            "Microphone",
-            "Headphone Stand",
-        ],
-    ),
-    (
-        "fitness",
-        [
-            "Yoga Mat",
-            "Dumbbell",
-            "Resistance Band",
-            "Jump Rope",
-            "Foam Roller",
-            "Gym Towel",
-        ],
-    ),
-    (
-        "lighting",
-        [
-            "Table Lamp",
-            "LED Bulb",
-            "String Lights",
-            "Lamp Shade",
-            "Floor Lamp",
-            "Night Light",
-        ],
-    ),
-    (
-        "baby",
-        [
-            "Baby Bottle",
-            "Bib",
-            "Pacifier",
-            "Swaddle Blanket",
-            "Teether",
-            "Diaper Bag",
-        ],
-    ),
-    (
-        "crafts",
-        [
-            "Yarn",
-            "Knitting Needles",
-            "Sketchbook",
-            "Paint Brushes",
-            "Watercolour Set",
-            "Glue Gun",
-        ],
-    ),
-    (
-        "tea",
-        [
-            "Teapot",
-            "Loose Leaf Tea",
-            "Tea Infuser",
-            "Tea Cups",
-            "Tea Tin",
-            "Honey Jar",
-        ],
-    ),
-    (
-        "cycling",
-        [
-            "Bike Light",
-            "Bike Lock",
-            "Helmet",
-            "Tyre Pump",
-            "Bottle Cage",
-            "Saddle Bag",
-        ],
-    ),
-    (
-        "home",
-        [
-            "Throw Pillow",
-            "Wool Blanket",
-            "Scented Candle",
-            "Flower Vase",
-            "Picture Frame",
-            "Wall Clock",
-        ],
-    ),
+    ("kitchen", ["Skillet", "Saucepan", "Chef Knife", "Cutting Board", "Mixing Bowl", "Colander"]),
+    ("coffee", ["Pour-Over Dripper", "Paper Filters", "Burr Grinder", "Milk Frother", "Espresso Cups", "Coffee Beans"]),
+    ("garden", ["Trowel", "Pruning Shears", "Watering Can", "Seed Tray", "Planter", "Garden Gloves"]),
+    ("bath", ["Bath Towel", "Soap Dish", "Bath Mat", "Toothbrush Holder", "Shower Caddy", "Hand Soap"]),
+    ("office", ["Notebook", "Gel Pens", "Desk Lamp", "Stapler", "Paper Tray", "Sticky Notes"]),
+    ("toys", ["Jigsaw Puzzle", "Building Blocks", "Plush Bear", "Kite", "Card Game", "Marbles"]),
+    ("outdoor", ["Tent", "Sleeping Bag", "Headlamp", "Camping Stove", "Water Bottle", "Backpack"]),
+    ("pets", ["Dog Leash", "Cat Bed", "Pet Bowl", "Chew Toy", "Litter Scoop", "Treat Pouch"]),
+    ("audio", ["Headphones", "Speaker", "Audio Cable", "Earbuds", "Microphone", "Headphone Stand"]),
+    ("fitness", ["Yoga Mat", "Dumbbell", "Resistance Band", "Jump Rope", "Foam Roller", "Gym Towel"]),
+    ("lighting", ["Table Lamp", "LED Bulb", "String Lights", "Lamp Shade", "Floor Lamp", "Night Light"]),
+    ("baby", ["Baby Bottle", "Bib", "Pacifier", "Swaddle Blanket", "Teether", "Diaper Bag"]),
+    ("crafts", ["Yarn", "Knitting Needles", "Sketchbook", "Paint Brushes", "Watercolour Set", "Glue Gun"]),
+    ("tea", ["Teapot", "Loose Leaf Tea", "Tea Infuser", "Tea Cups", "Tea Tin", "Honey Jar"]),
+    ("cycling", ["Bike Light", "Bike Lock", "Helmet", "Tyre Pump", "Bottle Cage", "Saddle Bag"]),
+    ("home", ["Throw Pillow", "Wool Blanket", "Scented Candle", "Flower Vase", "Picture Frame", "Wall Clock"]),
 ];
 
 /// First word of a title.
+#[rustfmt::skip]
 const ADJECTIVES: [&str; 24] = [
-    "Classic",
-    "Compact",
-    "Deluxe",
-    "Everyday",
-    "Heritage",
-    "Nordic",
-    "Urban",
-    "Studio",
-    "Vintage",
-    "Modern",
-    "Rustic",
-    "Essential",
-    "Premium",
-    "Travel",
-    "Artisan",
-    "Pro",
-    "Coastal",
-    "Alpine",
-    "Minimal",
-    "Family",
-    "Signature",
-    "Little",
-    "Grand",
-    "Weekend",
+    "Classic", "Compact", "Deluxe", "Everyday", "Heritage", "Nordic", "Urban", "Studio",
+    "Vintage", "Modern", "Rustic", "Essential", "Premium", "Travel", "Artisan", "Pro",
+    "Coastal", "Alpine", "Minimal", "Family", "Signature", "Little", "Grand", "Weekend",
 ];
 
 /// Second word of a title.
+#[rustfmt::skip]
 const MATERIALS: [&str; 16] = [
-    "Ceramic",
-    "Bamboo",
-    "Steel",
-    "Linen",
-    "Oak",
-    "Recycled",
-    "Cotton",
-    "Glass",
-    "Copper",
-    "Walnut",
-    "Stoneware",
-    "Organic",
-    "Wool",
-    "Enamel",
-    "Cork",
-    "Canvas",
+    "Ceramic", "Bamboo", "Steel", "Linen", "Oak", "Recycled", "Cotton", "Glass", "Copper",
+    "Walnut", "Stoneware", "Organic", "Wool", "Enamel", "Cork", "Canvas",
 ];
 
 /// Optional colour suffix of a title, `(Sage)`.
+#[rustfmt::skip]
 const COLOURS: [&str; 12] = [
-    "Sage",
-    "Charcoal",
-    "Ivory",
-    "Terracotta",
-    "Navy",
-    "Mustard",
-    "Blush",
-    "Olive",
-    "Slate",
-    "Sand",
-    "Forest",
-    "Plum",
+    "Sage", "Charcoal", "Ivory", "Terracotta", "Navy", "Mustard", "Blush", "Olive", "Slate",
+    "Sand", "Forest", "Plum",
 ];
 
 /// Share of products that are sold out: they keep their sales history but the table
