@@ -1,11 +1,15 @@
 //! `alsobought evaluate`: how well would a table built from past orders have predicted
 //! the orders held out? Reads orders like `build`, hands them to
 //! `alsobought_core::evaluation`, and prints its report as an aligned table or JSON.
+//! With `--truth` (a synthetic shop's planted groups) it also says how often the
+//! suggestions find a product's planted partners.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use alsobought_core::evaluation::{
-    evaluate, EvaluationOptions, EvaluationReport, QueryMetrics, CUTOFFS,
+    evaluate_with_planted_groups, EvaluationOptions, EvaluationReport, QueryMetrics,
+    RecommenderReport, CUTOFFS,
 };
 use anyhow::Context;
 use clap::Args;
@@ -14,8 +18,9 @@ use serde_json::{json, Map, Value};
 use super::catalog_args::CatalogArgs;
 use super::mining_args::MiningArgs;
 use super::orders_args::{rows_summary, OrdersArgs};
+use crate::input::planted_groups::read_planted_groups;
 use crate::progress::Progress;
-use crate::report::{bytes, thousands, write_columns};
+use crate::report::{bytes, count_of, thousands, warn, write_columns};
 
 /// `alsobought evaluate`'s flags.
 #[derive(Debug, Args)]
@@ -27,8 +32,11 @@ use crate::report::{bytes, thousands, write_columns};
         products: product-page queries (one product in context, the rest of its basket to \
         find) and cart queries (all but one product in context, that one to find). Reports \
         HitRate@K and Recall@K for K = 1, 3, 5, 10 and catalog coverage, for the default \
-        scoring and for popularity and raw co-occurrence baselines.",
-    after_help = "Example:\n  alsobought evaluate --orders orders.csv --test-fraction 0.2 --json"
+        scoring and for popularity and raw co-occurrence baselines. With --truth, also \
+        how often each finds the planted partners of a synthetic shop's products.",
+    after_help = "Examples:\n  alsobought evaluate --orders orders.csv --test-fraction 0.2 --json\n  \
+        alsobought evaluate --orders shop/orders.csv --catalog shop/catalog.csv \\\n    \
+        --truth shop/groups.csv"
 )]
 pub struct EvaluateArgs {
     #[command(flatten)]
@@ -50,6 +58,12 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "N", default_value_t = EvaluationOptions::default().max_queries_per_basket,
           value_parser = parse_positive, help_heading = "Evaluation")]
     max_queries_per_basket: usize,
+
+    /// Also score suggestions against the complementary groups planted in a synthetic
+    /// history: a CSV FILE with group_id,product_id columns, such as the groups.csv
+    /// `alsobought generate` writes [default: none].
+    #[arg(long, value_name = "FILE", help_heading = "Evaluation")]
+    truth: Option<PathBuf>,
 
     /// Print the report as one JSON object instead of a table [default: off].
     #[arg(long, help_heading = "Output")]
@@ -86,6 +100,7 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         );
     }
     let catalog = args.catalog.read()?.map(|file| file.catalog);
+    let planted = args.truth.as_deref().map(read_planted_groups).transpose()?;
     let options = EvaluationOptions {
         test_fraction: args.test_fraction,
         mining: args.mining.options(),
@@ -93,8 +108,27 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
     };
     let report = {
         let _progress = Progress::step(quiet, "mining and querying three recommenders");
-        evaluate(&history.orders, catalog.as_ref(), &options).context("the evaluation failed")?
+        evaluate_with_planted_groups(
+            &history.orders,
+            catalog.as_ref(),
+            &options,
+            planted.as_ref(),
+        )
+        .context("the evaluation failed")?
     };
+    if let (Some(path), Some(summary)) = (&args.truth, &report.planted) {
+        if summary.unknown_products > 0 {
+            warn(format_args!(
+                "{}: {} in neither the catalog nor the orders: ignored",
+                path.display(),
+                count_of(
+                    summary.unknown_products,
+                    "group member is",
+                    "group members are"
+                )
+            ));
+        }
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -116,14 +150,30 @@ const QUERY_KINDS: [(&str, &str); 2] = [
     ("cart", "all but one product in context, that one to find"),
 ];
 
-fn metrics_of(
-    kind: usize,
-    recommender: &alsobought_core::evaluation::RecommenderReport,
-) -> &QueryMetrics {
-    if kind == 0 {
-        &recommender.product_page
-    } else {
-        &recommender.cart
+/// The planted-truth views, with how each is described.
+const PLANTED_KINDS: [(&str, &str); 2] = [
+    (
+        "planted partners, product pages",
+        "held-out product-page queries of planted products, their planted partners to find",
+    ),
+    (
+        "planted partners, per product",
+        "every planted product once, its planted partners to find",
+    ),
+];
+
+fn metrics_of(kind: usize, recommender: &RecommenderReport) -> Option<&QueryMetrics> {
+    match kind {
+        0 => Some(&recommender.product_page),
+        1 => Some(&recommender.cart),
+        2 => recommender
+            .planted
+            .as_ref()
+            .map(|planted| &planted.page_queries),
+        _ => recommender
+            .planted
+            .as_ref()
+            .map(|planted| &planted.products),
     }
 }
 
@@ -141,11 +191,27 @@ fn write_report(
         thousands(report.test_baskets),
         thousands(report.products),
     )?;
-    for (kind, (title, description)) in QUERY_KINDS.iter().enumerate() {
+    let kinds = QUERY_KINDS.iter().chain(if report.planted.is_some() {
+        PLANTED_KINDS.iter()
+    } else {
+        [].iter()
+    });
+    for (kind, (title, description)) in kinds.enumerate() {
+        if kind == QUERY_KINDS.len() {
+            if let Some(planted) = &report.planted {
+                writeln!(
+                    out,
+                    "\nplanted truth: {} groups; {} planted products with a partner that may be suggested",
+                    thousands(planted.groups),
+                    thousands(planted.products)
+                )?;
+            }
+        }
         let queries = report
             .recommenders
             .first()
-            .map_or(0, |recommender| metrics_of(kind, recommender).queries);
+            .and_then(|recommender| metrics_of(kind, recommender))
+            .map_or(0, |metrics| metrics.queries);
         writeln!(
             out,
             "\n{title}: {description} ({} queries)",
@@ -157,7 +223,9 @@ fn write_report(
         header.push("coverage".to_owned());
         let mut rows = vec![header];
         for (position, recommender) in report.recommenders.iter().enumerate() {
-            let metrics = metrics_of(kind, recommender);
+            let Some(metrics) = metrics_of(kind, recommender) else {
+                continue;
+            };
             // The core lists the default scoring first, then the baselines.
             let role = if position == 0 { "default" } else { "baseline" };
             let mut row = vec![format!("  {} ({role})", recommender.name)];
@@ -179,7 +247,15 @@ fn write_report(
         out,
         "HR@K: share of queries with a held-out product among the first K suggestions; \
          R@K: share of the held-out products found; coverage: share of products ever suggested."
-    )
+    )?;
+    if report.planted.is_some() {
+        writeln!(
+            out,
+            "Planted partners: the targets are a product's planted partners (available ones) \
+             instead of the rest of its basket."
+        )?;
+    }
+    Ok(())
 }
 
 fn percent(value: f64) -> String {
@@ -209,12 +285,26 @@ fn report_json(report: &EvaluationReport, test_fraction: f64) -> Value {
         "test_orders": report.test_orders,
         "test_baskets": report.test_baskets,
         "products": report.products,
-        "recommenders": report.recommenders.iter().map(|recommender| json!({
-            "name": recommender.name,
-            "table_bytes": recommender.table_bytes,
-            "product_page": metrics(&recommender.product_page),
-            "cart": metrics(&recommender.cart),
-        })).collect::<Vec<_>>(),
+        "planted": report.planted.map(|planted| json!({
+            "groups": planted.groups,
+            "products": planted.products,
+            "unknown_products": planted.unknown_products,
+        })),
+        "recommenders": report.recommenders.iter().map(|recommender| {
+            let mut value = json!({
+                "name": recommender.name,
+                "table_bytes": recommender.table_bytes,
+                "product_page": metrics(&recommender.product_page),
+                "cart": metrics(&recommender.cart),
+            });
+            if let Some(planted) = &recommender.planted {
+                value["planted"] = json!({
+                    "page_queries": metrics(&planted.page_queries),
+                    "products": metrics(&planted.products),
+                });
+            }
+            value
+        }).collect::<Vec<_>>(),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod csv_lines;
 pub mod exclusions;
 pub mod orders;
+pub mod planted_groups;
 pub mod queries;
 pub mod skips;
 pub mod source;

@@ -7,11 +7,15 @@
 //! at least two distinct products yields product-page queries (one item in context,
 //! the rest to find) and cart queries (all but one item in context, that one to find).
 //! The same queries go to a popularity baseline and a raw co-occurrence baseline.
+//! Given the groups planted in a synthetic history ([`PlantedGroups`]), each
+//! recommender is also scored on finding a product's planted partners.
 
 mod metrics;
+mod planted;
 mod split;
 
 pub use metrics::{MetricSums, QueryMetrics, CUTOFFS};
+pub use planted::{PlantedGroups, PlantedMetrics, PlantedSummary};
 pub use split::{is_held_out, split_orders, Split};
 
 use std::collections::HashMap;
@@ -21,6 +25,7 @@ use rayon::prelude::*;
 use crate::format::{write_table, Bundle, Table, TableError, WriteError};
 use crate::mining::{build_table_input, Catalog, MiningOptions, Orders, ScoreMeasure};
 use crate::scoring::{recommend_with, CartCombination, Fallback, RecommendOptions};
+use planted::PlantedPartners;
 
 /// Knobs of an evaluation run. `Default` is what `alsobought evaluate` uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +106,8 @@ pub struct RecommenderReport {
     pub product_page: QueryMetrics,
     /// All but one product of a basket in context, that one to find.
     pub cart: QueryMetrics,
+    /// Finding planted partners, when planted groups were given.
+    pub planted: Option<PlantedMetrics>,
     /// Bytes of the table built (0 for popularity).
     pub table_bytes: u64,
 }
@@ -118,6 +125,8 @@ pub struct EvaluationReport {
     pub products: u64,
     /// The default scoring first, then the popularity and co-occurrence baselines.
     pub recommenders: Vec<RecommenderReport>,
+    /// What the planted groups held, when given.
+    pub planted: Option<PlantedSummary>,
 }
 
 /// Why an evaluation could not run.
@@ -137,7 +146,20 @@ pub fn evaluate(
     catalog: Option<&Catalog>,
     options: &EvaluationOptions,
 ) -> Result<EvaluationReport, EvaluationError> {
-    let evaluation = Evaluation::new(orders, catalog, options);
+    evaluate_with_planted_groups(orders, catalog, options, None)
+}
+
+/// [`evaluate`], also scoring each recommender against `planted` groups when given.
+pub fn evaluate_with_planted_groups(
+    orders: &Orders,
+    catalog: Option<&Catalog>,
+    options: &EvaluationOptions,
+    planted: Option<&PlantedGroups>,
+) -> Result<EvaluationReport, EvaluationError> {
+    let mut evaluation = Evaluation::new(orders, catalog, options);
+    if let Some(planted) = planted {
+        evaluation = evaluation.with_planted_groups(planted);
+    }
     let recommenders = [
         Recommender::default_scoring(&options.mining),
         Recommender::Popularity,
@@ -162,6 +184,15 @@ pub struct Evaluation<'a> {
     /// Held-out baskets in universe numbers (sorted, distinct, ≥ 2 items) with the
     /// positions of the items their queries use.
     baskets: Vec<TestBasket>,
+    /// Planted partners in universe numbers, when given.
+    planted: Option<PlantedPartners>,
+}
+
+/// Every metric of one recommender over the prepared queries.
+struct QueryResults {
+    product_page: QueryMetrics,
+    cart: QueryMetrics,
+    planted: Option<PlantedMetrics>,
 }
 
 struct TestBasket {
@@ -223,7 +254,27 @@ impl<'a> Evaluation<'a> {
             universe,
             number_of,
             baskets,
+            planted: None,
         }
+    }
+
+    /// Also scores every recommender on finding the partners `groups` planted. Members
+    /// outside the catalog (or, without one, the orders) are counted and ignored;
+    /// unavailable partners are not targets, since no table suggests them.
+    pub fn with_planted_groups(mut self, groups: &PlantedGroups) -> Self {
+        let planted = PlantedPartners::new(
+            groups,
+            |id| self.number_of.get(id).copied(),
+            |number| {
+                self.catalog.is_none_or(|catalog| {
+                    catalog
+                        .get(self.universe[number as usize])
+                        .is_some_and(|record| record.available)
+                })
+            },
+        );
+        self.planted = Some(planted);
+        self
     }
 
     /// The orders split.
@@ -233,10 +284,10 @@ impl<'a> Evaluation<'a> {
 
     /// Evaluates one recommender on the prepared queries.
     pub fn run(&self, recommender: &Recommender) -> Result<RecommenderReport, EvaluationError> {
-        let (product_page, cart, table_bytes) = match recommender {
+        let (results, table_bytes) = match recommender {
             Recommender::Popularity => {
                 let ranking = self.popularity_ranking();
-                let (product_page, cart) = self.score_queries(|context, out| {
+                let results = self.score_queries(|context, out| {
                     out.extend(
                         ranking
                             .iter()
@@ -245,7 +296,7 @@ impl<'a> Evaluation<'a> {
                             .take(deepest_cutoff()),
                     );
                 });
-                (product_page, cart, 0)
+                (results, 0)
             }
             Recommender::Table {
                 mining,
@@ -275,7 +326,7 @@ impl<'a> Evaluation<'a> {
                     fallback: Fallback::BestSellers,
                     ..RecommendOptions::default()
                 };
-                let (product_page, cart) = self.score_queries(|context, out| {
+                let results = self.score_queries(|context, out| {
                     let context_ids: Vec<&str> = context
                         .iter()
                         .map(|&product| self.universe[product as usize])
@@ -299,13 +350,14 @@ impl<'a> Evaluation<'a> {
                             .filter(|&number| number != u32::MAX),
                     );
                 });
-                (product_page, cart, bytes.len() as u64)
+                (results, bytes.len() as u64)
             }
         };
         Ok(RecommenderReport {
             name: recommender.name(),
-            product_page,
-            cart,
+            product_page: results.product_page,
+            cart: results.cart,
+            planted: results.planted,
             table_bytes,
         })
     }
@@ -318,56 +370,76 @@ impl<'a> Evaluation<'a> {
             test_baskets: self.baskets.len() as u64,
             products: self.universe.len() as u64,
             recommenders,
+            planted: self.planted.as_ref().map(PlantedPartners::summary),
         }
     }
 
     /// Runs every query through `ranked` (context → recommendations, best first) and
-    /// returns the product-page and cart metrics.
-    fn score_queries(
-        &self,
-        ranked: impl Fn(&[u32], &mut Vec<u32>) + Sync,
-    ) -> (QueryMetrics, QueryMetrics) {
+    /// returns the product-page, cart and planted-partner metrics.
+    fn score_queries(&self, ranked: impl Fn(&[u32], &mut Vec<u32>) + Sync) -> QueryResults {
         let product_count = self.universe.len();
-        let empty = || {
-            (
-                MetricSums::new(product_count),
-                MetricSums::new(product_count),
-                Vec::new(),
-                Vec::new(),
-            )
+        let empty = || QuerySums {
+            product_page: MetricSums::new(product_count),
+            cart: MetricSums::new(product_count),
+            planted_pages: MetricSums::new(product_count),
+            context: Vec::new(),
+            ranking: Vec::new(),
         };
-        let (product_page, cart, _, _) = self
+        let sums = self
             .baskets
             .par_iter()
-            .fold(
-                empty,
-                |(mut product_page, mut cart, mut context, mut ranking), basket| {
-                    for &position in &basket.queried {
-                        let item = basket.items[position];
-                        let others: Vec<u32> = basket
-                            .items
-                            .iter()
-                            .copied()
-                            .filter(|&other| other != item)
-                            .collect();
+            .fold(empty, |mut sums, basket| {
+                for &position in &basket.queried {
+                    let item = basket.items[position];
+                    let others: Vec<u32> = basket
+                        .items
+                        .iter()
+                        .copied()
+                        .filter(|&other| other != item)
+                        .collect();
 
-                        ranking.clear();
-                        ranked(&[item], &mut ranking);
-                        product_page.add(&ranking, &others);
-
-                        context.clear();
-                        context.extend_from_slice(&others);
-                        ranking.clear();
-                        ranked(&context, &mut ranking);
-                        cart.add(&ranking, &[item]);
+                    sums.ranking.clear();
+                    ranked(&[item], &mut sums.ranking);
+                    sums.product_page.add(&sums.ranking, &others);
+                    if let Some(partners) = self.planted.as_ref().and_then(|p| p.of(item)) {
+                        sums.planted_pages.add(&sums.ranking, partners);
                     }
-                    (product_page, cart, context, ranking)
-                },
-            )
-            .reduce(empty, |a, b| {
-                (a.0.merge(b.0), a.1.merge(b.1), Vec::new(), Vec::new())
-            });
-        (product_page.metrics(), cart.metrics())
+
+                    sums.context.clear();
+                    sums.context.extend_from_slice(&others);
+                    sums.ranking.clear();
+                    ranked(&sums.context, &mut sums.ranking);
+                    sums.cart.add(&sums.ranking, &[item]);
+                }
+                sums
+            })
+            .reduce(empty, QuerySums::merge);
+        let planted = self.planted.as_ref().map(|planted| {
+            let products = planted
+                .products()
+                .par_iter()
+                .fold(
+                    || (MetricSums::new(product_count), Vec::new()),
+                    |(mut sums, mut ranking), &product| {
+                        ranking.clear();
+                        ranked(&[product], &mut ranking);
+                        let partners = planted.of(product).expect("listed products have partners");
+                        sums.add(&ranking, partners);
+                        (sums, ranking)
+                    },
+                )
+                .map(|(sums, _)| sums)
+                .reduce(|| MetricSums::new(product_count), MetricSums::merge);
+            PlantedMetrics {
+                page_queries: sums.planted_pages.metrics(),
+                products: products.metrics(),
+            }
+        });
+        QueryResults {
+            product_page: sums.product_page.metrics(),
+            cart: sums.cart.metrics(),
+            planted,
+        }
     }
 
     /// Universe products by training order count, most ordered first (ties by number),
@@ -392,6 +464,27 @@ impl<'a> Evaluation<'a> {
             .collect();
         ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.into_iter().map(|(number, _)| number).collect()
+    }
+}
+
+/// Per-thread running sums of [`Evaluation::score_queries`], with scratch vectors.
+struct QuerySums {
+    product_page: MetricSums,
+    cart: MetricSums,
+    planted_pages: MetricSums,
+    context: Vec<u32>,
+    ranking: Vec<u32>,
+}
+
+impl QuerySums {
+    fn merge(self, other: QuerySums) -> QuerySums {
+        QuerySums {
+            product_page: self.product_page.merge(other.product_page),
+            cart: self.cart.merge(other.cart),
+            planted_pages: self.planted_pages.merge(other.planted_pages),
+            context: Vec::new(),
+            ranking: Vec::new(),
+        }
     }
 }
 
