@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{build, collect, email, evaluate, inspect, recommend, report};
+use crate::commands::{build, collect, email, evaluate, generate, inspect, recommend, report};
 
 /// Printed after the subcommand list of `alsobought --help`.
 const AFTER_HELP: &str = "\
@@ -51,6 +51,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Collect widget beacons over HTTP into a JSON lines file for `alsobought report`.
     Collect(collect::CollectArgs),
+    /// Generate a synthetic shop (catalog, orders, planted groups) of any size.
+    Generate(generate::GenerateArgs),
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod build;
 pub mod collect;
 pub mod email;
 pub mod evaluate;
+pub mod generate;
 pub mod inspect;
 pub mod recommend;
 pub mod report;
