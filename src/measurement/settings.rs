@@ -135,18 +135,19 @@ pub struct Configured {
     pub measurement: Measurement,
 }
 
-/// What the page contributes: ids and the URL's query string.
+/// What the page contributes: its page view and the variants its URL forces.
 pub struct PageFacts<'a> {
     /// The page view id in force.
     pub page_view_id: &'a str,
-    /// `location.search`, for a forced variant.
-    pub query: &'a str,
+    /// Every `alsobought_variant` value of the page URL's query, decoded
+    /// (`<experiment>:<variant>`).
+    pub forced_variants: &'a [String],
 }
 
 /// Reads the measurement settings, assigns the variant and validates the widget's
 /// settings with the variant's overrides. `visitor_id` is only called with tracking on.
 pub fn configure(
-    source: &impl SettingsSource,
+    source: &dyn SettingsSource,
     page: &PageFacts<'_>,
     visitor_id: impl FnOnce() -> String,
 ) -> Result<Configured, ConfigError> {
@@ -164,7 +165,7 @@ pub fn configure(
                 &experiment,
                 &variants,
                 &visitor_id,
-                page.query,
+                page.forced_variants,
                 &mut warnings,
             )
         })
@@ -202,7 +203,7 @@ pub fn configure(
 }
 
 /// `data-tracking`: on unless it says `off`; anything else warns and stays on.
-fn read_tracking(source: &impl SettingsSource, warnings: &mut Vec<String>) -> bool {
+fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> bool {
     let Some(value) = source.plain(TRACKING) else {
         return true;
     };
@@ -225,7 +226,7 @@ fn read_tracking(source: &impl SettingsSource, warnings: &mut Vec<String>) -> bo
 /// The experiment's name and variants, or `None` (with one warning when the
 /// attributes are there but wrong: then the experiment is off).
 fn read_experiment(
-    source: &impl SettingsSource,
+    source: &dyn SettingsSource,
     warnings: &mut Vec<String>,
 ) -> Option<(String, Variants)> {
     let name = source.plain(EXPERIMENT);
@@ -293,14 +294,14 @@ fn read_experiment(
 /// The visitor's variant: forced by the page URL when it names a variant of this
 /// experiment, else alsobought-core's assignment.
 fn assign(
-    source: &impl SettingsSource,
+    source: &dyn SettingsSource,
     experiment: &str,
     variants: &Variants,
     visitor_id: &str,
-    query: &str,
+    forced_variants: &[String],
     warnings: &mut Vec<String>,
 ) -> Assignment {
-    let forced = forced_variant(query, experiment).and_then(|name| {
+    let forced = forced_variant(forced_variants, experiment).and_then(|name| {
         let known = variants.get(&name);
         if known.is_none() {
             warnings.push(
@@ -333,50 +334,19 @@ fn assign(
     }
 }
 
-/// The variant named for `experiment` by `?alsobought_variant=<experiment>:<variant>`
-/// in `query` (`location.search`, with or without its `?`).
-pub fn forced_variant(query: &str, experiment: &str) -> Option<String> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .filter(|(key, _)| *key == FORCE_PARAMETER)
-        .map(|(_, value)| percent_decoded(value))
-        .find_map(|value| {
-            let (name, variant) = value.split_once(':')?;
-            (name == experiment).then(|| variant.to_string())
-        })
-}
-
-/// `%3A` → `:` and the like; a malformed escape is kept as written.
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        let escaped = (bytes[at] == b'%')
-            .then(|| bytes.get(at + 1..at + 3))
-            .flatten()
-            .and_then(|hex| core::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                decoded.push(byte);
-                at += 3;
-            }
-            None => {
-                decoded.push(bytes[at]);
-                at += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).unwrap_or_else(|_| text.to_string())
+/// The variant `values` (of `?alsobought_variant=<experiment>:<variant>`) name for
+/// `experiment`; a page may force variants of several experiments.
+pub fn forced_variant(values: &[String], experiment: &str) -> Option<String> {
+    values.iter().find_map(|value| {
+        let (name, variant) = value.split_once(':')?;
+        (name == experiment).then(|| variant.to_string())
+    })
 }
 
 /// `parse_config` over the plain settings with `variant`'s settings in their place;
 /// a warning about an overridden value names the variant's attribute.
 pub fn parse_with_variant(
-    source: &impl SettingsSource,
+    source: &dyn SettingsSource,
     variant: Option<&str>,
 ) -> Result<Parsed, ConfigError> {
     let origin = source.origin();
@@ -402,7 +372,7 @@ pub fn parse_with_variant(
             for warning in &mut parsed.warnings {
                 let rest = warning
                     .strip_prefix(&plain)
-                    .filter(|rest| rest.starts_with(['=', ' ']));
+                    .filter(|rest| matches!(rest.as_bytes().first(), Some(b'=' | b' ')));
                 if let Some(rest) = rest {
                     *warning = [renamed.as_str(), rest].concat();
                 }
@@ -487,10 +457,11 @@ mod tests {
         Attributes(pairs)
     }
 
-    fn run(source: &Attributes, visitor: &str, query: &str) -> Configured {
+    fn run(source: &Attributes, visitor: &str, forced: &[&str]) -> Configured {
+        let forced: Vec<String> = forced.iter().map(|value| value.to_string()).collect();
         let page = PageFacts {
             page_view_id: "0b4e7a0e5fe84ad35fb5f95b9ceeac79",
-            query,
+            forced_variants: &forced,
         };
         configure(source, &page, || visitor.to_string()).expect("table and product are given")
     }
@@ -498,14 +469,14 @@ mod tests {
     #[test]
     fn the_documented_visitors_get_the_documented_variants_and_their_overrides() {
         let source = experiment_page(&[]);
-        let control = run(&source, VISITOR_CONTROL, "");
+        let control = run(&source, VISITOR_CONTROL, &[]);
         let assignment = control.measurement.assignment.clone().unwrap();
         assert_eq!(assignment.variant, "control");
         assert!(!assignment.holdout && !assignment.forced);
         assert_eq!(control.parsed.config.max_suggestions, 4);
         assert_eq!(control.parsed.config.layout, Layout::Carousel);
 
-        let compact = run(&source, VISITOR_COMPACT, "");
+        let compact = run(&source, VISITOR_COMPACT, &[]);
         assert_eq!(compact.measurement.assignment.unwrap().variant, "compact");
         assert_eq!(compact.parsed.config.max_suggestions, 2);
         assert_eq!(compact.parsed.config.layout, Layout::Bundle);
@@ -519,12 +490,12 @@ mod tests {
     #[test]
     fn a_variant_named_holdout_or_flagged_is_a_holdout() {
         // "visitor-5" lands in `holdout` (docs/events.md 4.3).
-        let named = run(&experiment_page(&[]), "visitor-5", "");
+        let named = run(&experiment_page(&[]), "visitor-5", &[]);
         assert!(named.measurement.is_holdout());
         let flagged = run(
             &experiment_page(&[("variant-control-holdout", "")]),
             VISITOR_CONTROL,
-            "",
+            &[],
         );
         let assignment = flagged.measurement.assignment.unwrap();
         assert_eq!(assignment.variant, "control");
@@ -537,7 +508,7 @@ mod tests {
         let forced = run(
             &source,
             VISITOR_CONTROL,
-            "?x=1&alsobought_variant=fbt-2026-11%3Acompact",
+            &["other:control", "fbt-2026-11:compact"],
         );
         let assignment = forced.measurement.assignment.unwrap();
         assert_eq!(
@@ -546,18 +517,10 @@ mod tests {
         );
         assert_eq!(forced.parsed.config.layout, Layout::Bundle);
 
-        let other = run(
-            &source,
-            VISITOR_CONTROL,
-            "?alsobought_variant=other:compact",
-        );
+        let other = run(&source, VISITOR_CONTROL, &["other:compact"]);
         assert_eq!(other.measurement.assignment.unwrap().variant, "control");
 
-        let unknown = run(
-            &source,
-            VISITOR_CONTROL,
-            "?alsobought_variant=fbt-2026-11:nope",
-        );
+        let unknown = run(&source, VISITOR_CONTROL, &["fbt-2026-11:nope"]);
         let assignment = unknown.measurement.assignment.unwrap();
         assert_eq!(
             (assignment.variant.as_str(), assignment.forced),
@@ -576,7 +539,7 @@ mod tests {
             ("variant-compact-fallback", "popular"),
             ("max-suggestions", "abc"),
         ]);
-        let compact = run(&source, VISITOR_COMPACT, "");
+        let compact = run(&source, VISITOR_COMPACT, &[]);
         assert_eq!(compact.parsed.config.fallback, Fallback::BestSellers);
         assert_eq!(compact.parsed.config.min_score, 0.0);
         assert_eq!(
@@ -587,7 +550,7 @@ mod tests {
             ],
             "the overridden plain max-suggestions is not read, so not warned about"
         );
-        let control = run(&source, VISITOR_CONTROL, "");
+        let control = run(&source, VISITOR_CONTROL, &[]);
         assert_eq!(
             control.parsed.warnings,
             ["alsobought: data-max-suggestions=\"abc\" is not a number; using 4"]
@@ -617,7 +580,7 @@ mod tests {
         for (extra, expected) in cases {
             let mut pairs = vec![("table", "/t.table"), ("product", "P")];
             pairs.extend_from_slice(extra);
-            let configured = run(&Attributes(pairs), VISITOR_CONTROL, "");
+            let configured = run(&Attributes(pairs), VISITOR_CONTROL, &[]);
             assert_eq!(configured.measurement.assignment, None, "{expected}");
             assert_eq!(configured.parsed.warnings, [expected]);
         }
@@ -628,7 +591,7 @@ mod tests {
         let source = experiment_page(&[("tracking", "OFF"), ("beacon", "/collect")]);
         let page = PageFacts {
             page_view_id: "p",
-            query: "",
+            forced_variants: &[],
         };
         let configured =
             configure(&source, &page, || panic!("no visitor id with tracking off")).unwrap();
@@ -645,7 +608,7 @@ mod tests {
         let bad = run(
             &experiment_page(&[("tracking", "maybe")]),
             VISITOR_CONTROL,
-            "",
+            &[],
         );
         assert!(bad.measurement.tracking);
         assert_eq!(
@@ -656,7 +619,7 @@ mod tests {
 
     #[test]
     fn list_ids_and_names_default_from_the_context_and_the_title() {
-        let product = run(&experiment_page(&[]), VISITOR_COMPACT, "").measurement;
+        let product = run(&experiment_page(&[]), VISITOR_COMPACT, &[]).measurement;
         assert_eq!(product.list_id, PRODUCT_LIST_ID);
         assert_eq!(product.list_name, "Frequently bought together");
         assert_eq!(product.page_view_id, "0b4e7a0e5fe84ad35fb5f95b9ceeac79");
@@ -668,7 +631,7 @@ mod tests {
             ("title", "Complete your order"),
             ("beacon", " https://collect.example/ab "),
         ]);
-        let cart = run(&cart, VISITOR_CONTROL, "").measurement;
+        let cart = run(&cart, VISITOR_CONTROL, &[]).measurement;
         assert_eq!(cart.list_id, CART_LIST_ID);
         assert_eq!(cart.list_name, "Complete your order");
         assert_eq!(cart.beacon.as_deref(), Some("https://collect.example/ab"));
@@ -680,7 +643,7 @@ mod tests {
             ("list-id", "pdp_fbt"),
             ("list-name", "PDP bundle"),
         ]);
-        let named = run(&named, VISITOR_CONTROL, "").measurement;
+        let named = run(&named, VISITOR_CONTROL, &[]).measurement;
         assert_eq!(
             (named.list_id.as_str(), named.list_name.as_str()),
             ("pdp_fbt", "PDP bundle")
@@ -688,17 +651,11 @@ mod tests {
     }
 
     #[test]
-    fn forced_variants_are_read_from_any_position_of_the_query() {
-        assert_eq!(
-            forced_variant("alsobought_variant=e:b", "e").as_deref(),
-            Some("b")
-        );
-        assert_eq!(
-            forced_variant("?alsobought_variant=x:a&alsobought_variant=e%3ab", "e").as_deref(),
-            Some("b")
-        );
-        assert_eq!(forced_variant("?alsobought_variant=e", "e"), None);
-        assert_eq!(forced_variant("", "e"), None);
-        assert_eq!(percent_decoded("a%2"), "a%2");
+    fn a_forced_variant_is_found_among_several_experiments() {
+        let values = ["x:a".to_string(), "e".to_string(), "e:b".to_string()];
+        assert_eq!(forced_variant(&values, "e").as_deref(), Some("b"));
+        assert_eq!(forced_variant(&values, "x").as_deref(), Some("a"));
+        assert_eq!(forced_variant(&values, "y"), None);
+        assert_eq!(forced_variant(&[], "e"), None);
     }
 }

@@ -5,11 +5,11 @@
 
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
-use web_sys::Element;
+use web_sys::{Element, UrlSearchParams};
 
 use crate::config::{ConfigError, Origin, RawValue, Setting};
 use crate::measurement::identity;
-use crate::measurement::settings::{self, Configured, PageFacts, SettingsSource};
+use crate::measurement::settings::{self, Configured, PageFacts, SettingsSource, FORCE_PARAMETER};
 use crate::options::raw_value;
 
 /// `data-*` attributes: `data-<setting>` and `data-variant-<v>-<setting>`.
@@ -60,14 +60,23 @@ impl SettingsSource for OptionsSource<'_> {
 
 /// Validates a widget's settings from `source` with its experiment variant applied,
 /// under this page view and the shopper's visitor id.
-pub fn configure(source: &impl SettingsSource) -> Result<Configured, ConfigError> {
-    let query = web_sys::window()
+pub fn configure(source: &dyn SettingsSource) -> Result<Configured, ConfigError> {
+    let search = web_sys::window()
         .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    let forced_variants: Vec<String> = UrlSearchParams::new_with_str(&search)
+        .map(|query| {
+            query
+                .get_all(FORCE_PARAMETER)
+                .iter()
+                .filter_map(|value| value.as_string())
+                .collect()
+        })
         .unwrap_or_default();
     let page_view_id = identity::page_view_id();
     let page = PageFacts {
         page_view_id: &page_view_id,
-        query: &query,
+        forced_variants: &forced_variants,
     };
     settings::configure(source, &page, identity::visitor_id)
 }
