@@ -1,22 +1,95 @@
 //! Mining: from an order history (and optionally a catalog) to the [`TableInput`] the
 //! table writer encodes.
 //!
-//! The steps: intern the orders ([`OrdersBuilder`]), count in how many orders each
+//! The steps: collect the line items into baskets, count in how many orders each
 //! product and each pair of products appear (pairs once per order), score each pair
 //! with a [`ScoreMeasure`], keep each product's best K neighbours that may be
 //! suggested, and list the best-sellers for the fallback. Native only (rayon).
+//!
+//! Three ways to count, one way to score ([`selection`] and [`assembly`]):
+//!
+//! - [`build_table_input`]: [`Orders`] in memory, counted per product in parallel
+//!   (evaluation, and `alsobought build` while the baskets fit its budget);
+//! - [`CollectedOrders::mine`]: the baskets of a [`BasketCollector`], in memory when
+//!   they fit its [`MemoryBudget`], otherwise through sorted runs in spill space
+//!   ([`external`]), so memory stays bounded whatever the history's length;
+//! - [`PairStatisticsMiner`]: pair statistics counted elsewhere (the Spark job).
+//!
+//! All three give byte-identical tables for the same orders.
 
+mod assembly;
 mod catalog;
+mod collector;
 mod counting;
+mod external;
 mod measures;
 mod orders;
+mod selection;
+mod spill;
+mod statistics;
 
 pub use catalog::{Catalog, DuplicateProduct};
+pub use collector::{BasketCollector, CollectedOrders, MemoryBudget};
 pub use measures::{PairCounts, ScoreMeasure, UnknownMeasure};
 pub use orders::{Orders, OrdersBuilder};
+pub use spill::{SpillError, SpillReport, SpillSpace};
+pub use statistics::{OrderStatistics, PairCount, PairStatisticsMiner, StatisticsError};
 
-use crate::format::{ProductRecord, TableInput};
-use counting::{keep_best, top_neighbours, NeighbourQuery};
+use crate::format::TableInput;
+use assembly::{assemble, TableProducts, Totals};
+use collector::Collected;
+use counting::{top_neighbours, BasketList};
+use selection::PairScorer;
+
+/// Where an orders reader puts line items: [`OrdersBuilder`] keeps every order as it
+/// is (evaluation splits them by id); [`BasketCollector`] keeps baskets within a memory
+/// budget (building a table).
+pub trait LineSink {
+    /// What the lines become.
+    type Collected;
+
+    /// Records that order `order_id` contains product `product_id`.
+    fn push_line(&mut self, order_id: &str, product_id: &str) -> Result<(), SpillError>;
+
+    /// Distinct products seen so far, numbered from 0 in order of first appearance.
+    fn products_seen(&self) -> usize;
+
+    /// The collected lines.
+    fn into_collected(self) -> Result<Self::Collected, SpillError>;
+}
+
+impl LineSink for OrdersBuilder {
+    type Collected = Orders;
+
+    fn push_line(&mut self, order_id: &str, product_id: &str) -> Result<(), SpillError> {
+        self.add_line(order_id, product_id);
+        Ok(())
+    }
+
+    fn products_seen(&self) -> usize {
+        self.product_count()
+    }
+
+    fn into_collected(self) -> Result<Orders, SpillError> {
+        Ok(self.finish())
+    }
+}
+
+impl<S: SpillSpace> LineSink for BasketCollector<S> {
+    type Collected = CollectedOrders<S>;
+
+    fn push_line(&mut self, order_id: &str, product_id: &str) -> Result<(), SpillError> {
+        self.add_line(order_id, product_id)
+    }
+
+    fn products_seen(&self) -> usize {
+        self.product_count()
+    }
+
+    fn into_collected(self) -> Result<CollectedOrders<S>, SpillError> {
+        self.finish()
+    }
+}
 
 /// Knobs of the miner. `Default` gives what `alsobought build` uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +135,7 @@ pub struct MiningStats {
     pub products_not_in_catalog: u64,
     /// Products written to the table.
     pub products_written: u64,
-    /// Unordered product pairs bought together at least once (among products written).
+    /// Unordered pairs of products in the table bought together at least once.
     pub co_occurring_pairs: u64,
     /// Neighbour edges written.
     pub edges: u64,
@@ -80,97 +153,74 @@ pub fn build_table_input(
     options: &MiningOptions,
 ) -> MinedTable {
     let order_counts = orders.product_order_counts();
-    let (records, table_number) = table_products(orders, catalog);
-    let wanted: Vec<bool> = table_number.iter().map(Option::is_some).collect();
-    let suggestible: Vec<bool> = table_number
-        .iter()
-        .map(|number| number.is_some_and(|number| records[number as usize].available))
-        .collect();
-    let neighbours = top_neighbours(
+    mine_baskets(
         orders,
-        &order_counts,
-        &NeighbourQuery {
-            measure: options.measure,
-            min_together: options.min_together.max(1),
-            max_neighbours: usize::from(options.max_neighbours),
-            wanted: &wanted,
-            suggestible: &suggestible,
+        Totals {
+            ids: orders.product_ids(),
+            order_counts: &order_counts,
+            order_total: orders.order_count() as u64,
         },
-    );
+        catalog,
+        options,
+    )
+}
 
-    let renumber = |list: &[(u32, f32)]| -> Vec<(u32, f32)> {
-        list.iter()
-            .map(|&(product, score)| {
-                (
-                    table_number[product as usize].expect("neighbours are table products"),
-                    score,
-                )
-            })
-            .collect()
-    };
-    let mut table_neighbours = vec![Vec::new(); records.len()];
-    for (product, list) in neighbours.lists.iter().enumerate() {
-        if let Some(number) = table_number[product] {
-            table_neighbours[number as usize] = renumber(list);
+impl<S: SpillSpace> CollectedOrders<S> {
+    /// Mines the collected orders into a table input (catalog rules as in
+    /// [`build_table_input`], whose output this equals byte for byte), in memory when
+    /// the baskets fit the budget, otherwise through sorted runs in spill space.
+    /// Also says what was spilled, reading and counting together.
+    pub fn mine(
+        self,
+        catalog: Option<&Catalog>,
+        options: &MiningOptions,
+    ) -> Result<(MinedTable, SpillReport), SpillError> {
+        let (product_ids, baskets, budget, report) = self.into_parts();
+        match baskets {
+            Collected::InMemory(baskets) => {
+                let order_counts = baskets.order_counts(product_ids.len());
+                let totals = Totals {
+                    ids: &product_ids,
+                    order_counts: &order_counts,
+                    order_total: baskets.basket_count() as u64,
+                };
+                Ok((mine_baskets(&baskets, totals, catalog, options), report))
+            }
+            Collected::Spilled { runs, space } => {
+                external::mine_spilled(product_ids, runs, space, budget, report, catalog, options)
+            }
         }
-    }
-
-    let mut best_sellers: Vec<(u32, f32)> = order_counts
-        .iter()
-        .enumerate()
-        .filter(|&(product, &count)| count > 0 && suggestible[product])
-        .map(|(product, &count)| (product as u32, count as f32))
-        .collect();
-    keep_best(
-        &mut best_sellers,
-        options.best_seller_count,
-        orders.product_ids(),
-    );
-    let best_sellers = renumber(&best_sellers);
-
-    let stats = MiningStats {
-        orders: orders.order_count() as u64,
-        products_in_orders: orders.product_count() as u64,
-        products_not_in_catalog: wanted.iter().filter(|&&known| !known).count() as u64,
-        products_written: records.len() as u64,
-        co_occurring_pairs: neighbours.co_occurring_pairs / 2,
-        edges: table_neighbours.iter().map(|list| list.len() as u64).sum(),
-    };
-    MinedTable {
-        input: TableInput {
-            products: records,
-            neighbours: table_neighbours,
-            best_sellers,
-            order_count: orders.order_count() as u64,
-            max_neighbours: options.max_neighbours,
-        },
-        stats,
     }
 }
 
-/// The table's product records, and for each order-product number its position among
-/// them (`None` when the catalog does not list it).
-fn table_products(
-    orders: &Orders,
+/// The in-memory path: baskets counted per product, scored and ranked by the shared
+/// selection code, assembled like every other path.
+fn mine_baskets(
+    baskets: &impl BasketList,
+    totals: Totals<'_>,
     catalog: Option<&Catalog>,
-) -> (Vec<ProductRecord>, Vec<Option<u32>>) {
-    match catalog {
-        Some(catalog) => {
-            let numbers = orders
-                .product_ids()
-                .iter()
-                .map(|id| catalog.position(id))
-                .collect();
-            (catalog.records().to_vec(), numbers)
-        }
-        None => {
-            let records = orders
-                .product_ids()
-                .iter()
-                .map(ProductRecord::with_id)
-                .collect();
-            let numbers = (0..orders.product_count() as u32).map(Some).collect();
-            (records, numbers)
-        }
-    }
+    options: &MiningOptions,
+) -> MinedTable {
+    let products = TableProducts::new(totals.ids, catalog);
+    let scorer = PairScorer::new(
+        totals.order_counts,
+        totals.order_total,
+        options.measure,
+        options.min_together,
+        products.suggestible.clone(),
+    );
+    let neighbours = top_neighbours(
+        baskets,
+        totals.ids,
+        &products.wanted,
+        &scorer,
+        usize::from(options.max_neighbours),
+    );
+    assemble(
+        totals,
+        products,
+        neighbours.lists,
+        neighbours.co_occurring_pairs,
+        options,
+    )
 }

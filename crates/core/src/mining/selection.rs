@@ -1,0 +1,193 @@
+//! Scoring a pair and keeping each product's best K: the one place where counts become
+//! neighbour lists, whichever way the counts were made.
+//!
+//! Three counting front-ends feed it — the in-memory per-product pass
+//! ([`super::counting`]), the spilling pass over sorted pair runs
+//! ([`super::external`]) and pair statistics computed elsewhere (the Spark job) — and
+//! tables from the same orders are byte-identical because all of them score with
+//! [`PairScorer::score`] and rank with [`keep_best`]: best score first, equal scores by
+//! product id, so nothing depends on the order pairs arrive in.
+
+use std::cmp::Ordering;
+
+use super::measures::{PairCounts, ScoreMeasure};
+
+/// Scores `(context, neighbour)` pairs from their counts, with each product's
+/// popularity power computed once (`powf` per pair dominated mining time).
+pub(crate) struct PairScorer<'a> {
+    measure: ScoreMeasure,
+    min_together: u32,
+    suggestible: Vec<bool>,
+    order_counts: &'a [u32],
+    order_total: u64,
+    context_powers: Vec<f64>,
+    neighbour_powers: Vec<f64>,
+}
+
+impl<'a> PairScorer<'a> {
+    /// A scorer for products with these order counts, out of `order_total` orders;
+    /// only products marked `suggestible` (by product number) are ever neighbours, and
+    /// pairs together in fewer than `min_together` orders (at least 1) are noise.
+    pub fn new(
+        order_counts: &'a [u32],
+        order_total: u64,
+        measure: ScoreMeasure,
+        min_together: u32,
+        suggestible: Vec<bool>,
+    ) -> Self {
+        PairScorer {
+            measure,
+            min_together: min_together.max(1),
+            suggestible,
+            order_counts,
+            order_total,
+            context_powers: order_counts
+                .iter()
+                .map(|&count| measure.context_power(f64::from(count)))
+                .collect(),
+            neighbour_powers: order_counts
+                .iter()
+                .map(|&count| measure.neighbour_power(f64::from(count)))
+                .collect(),
+        }
+    }
+
+    /// The score of `neighbour` as a suggestion on `context`'s page when both are in
+    /// `together` orders; `None` when it is no neighbour (too few orders together, not
+    /// suggestible, or no positive association under the measure).
+    #[inline]
+    pub fn score(&self, context: u32, neighbour: u32, together: u32) -> Option<f32> {
+        let (context, neighbour) = (context as usize, neighbour as usize);
+        if together < self.min_together || !self.suggestible[neighbour] {
+            return None;
+        }
+        let counts = PairCounts {
+            together,
+            context: self.order_counts[context],
+            neighbour: self.order_counts[neighbour],
+            orders: self.order_total,
+        };
+        self.measure.score_with_powers(
+            counts,
+            self.context_powers[context],
+            self.neighbour_powers[neighbour],
+        )
+    }
+}
+
+/// The ranking of candidates: higher score first, equal scores by product id, so the
+/// result depends neither on thread scheduling, nor on product numbering, nor on the
+/// order the candidates came in.
+fn ranking<'i>(ids: &'i [String]) -> impl Fn(&(u32, f32), &(u32, f32)) -> Ordering + 'i {
+    move |a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| ids[a.0 as usize].cmp(&ids[b.0 as usize]))
+    }
+}
+
+/// Keeps the `k` best candidates, sorted best first (see [`ranking`]).
+pub(crate) fn keep_best(candidates: &mut Vec<(u32, f32)>, k: usize, ids: &[String]) {
+    let order = ranking(ids);
+    if k == 0 {
+        candidates.clear();
+        return;
+    }
+    if candidates.len() > k {
+        candidates.select_nth_unstable_by(k - 1, &order);
+        candidates.truncate(k);
+    }
+    candidates.sort_unstable_by(order);
+}
+
+/// Each product's best neighbours, built from candidates offered one at a time in any
+/// order (pairs streamed from sorted runs or from Parquet files).
+///
+/// A list is cut back to the best K with [`keep_best`] whenever it reaches twice K, so
+/// memory stays at most 2K candidates per product while the result equals one
+/// [`keep_best`] over every candidate: the best K of a set are among the best K of any
+/// part of it plus the rest.
+pub(crate) struct NeighbourLists<'a> {
+    lists: Vec<Vec<(u32, f32)>>,
+    max_neighbours: usize,
+    prune_at: usize,
+    ids: &'a [String],
+}
+
+impl<'a> NeighbourLists<'a> {
+    /// Empty lists for `ids.len()` products, keeping `max_neighbours` each.
+    pub fn new(ids: &'a [String], max_neighbours: usize) -> Self {
+        NeighbourLists {
+            lists: vec![Vec::new(); ids.len()],
+            max_neighbours,
+            prune_at: (2 * max_neighbours).max(16),
+            ids,
+        }
+    }
+
+    /// Offers `neighbour` with `score` to `product`'s list.
+    #[inline]
+    pub fn offer(&mut self, product: u32, neighbour: u32, score: f32) {
+        let list = &mut self.lists[product as usize];
+        list.push((neighbour, score));
+        if list.len() >= self.prune_at {
+            keep_best(list, self.max_neighbours, self.ids);
+        }
+    }
+
+    /// Every product's best neighbours, best first, indexed by product number.
+    pub fn finish(mut self) -> Vec<Vec<(u32, f32)>> {
+        for list in &mut self.lists {
+            keep_best(list, self.max_neighbours, self.ids);
+            list.shrink_to_fit();
+        }
+        self.lists
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(count: usize) -> Vec<String> {
+        (0..count).map(|number| format!("p{number:03}")).collect()
+    }
+
+    #[test]
+    fn equal_scores_go_by_product_id_not_by_number() {
+        let ids = vec!["b".to_owned(), "a".to_owned(), "c".to_owned()];
+        let mut candidates = vec![(0, 1.0), (2, 2.0), (1, 1.0)];
+        keep_best(&mut candidates, 2, &ids);
+        assert_eq!(candidates, [(2, 2.0), (1, 1.0)]);
+    }
+
+    #[test]
+    fn streamed_lists_equal_one_selection_over_everything() {
+        let ids = ids(200);
+        // Scores with many ties, offered in a scrambled order.
+        let candidates: Vec<(u32, f32)> = (1..200u32)
+            .map(|neighbour| (neighbour, ((neighbour * 37) % 11) as f32))
+            .collect();
+        let mut scrambled = candidates.clone();
+        scrambled.sort_by_key(|&(neighbour, _)| (neighbour * 7919) % 199);
+        for k in [0, 1, 3, 20, 250] {
+            let mut lists = NeighbourLists::new(&ids, k);
+            for &(neighbour, score) in &scrambled {
+                lists.offer(0, neighbour, score);
+            }
+            let mut expected = candidates.clone();
+            keep_best(&mut expected, k, &ids);
+            assert_eq!(lists.finish()[0], expected, "k = {k}");
+        }
+    }
+
+    #[test]
+    fn scorer_applies_min_together_and_suggestibility() {
+        let counts = [4, 2, 2];
+        let suggestible = vec![true, true, false];
+        let scorer = PairScorer::new(&counts, 10, ScoreMeasure::Confidence, 2, suggestible);
+        assert_eq!(scorer.score(0, 1, 2), Some(0.5));
+        assert_eq!(scorer.score(0, 1, 1), None, "below min_together");
+        assert_eq!(scorer.score(0, 2, 2), None, "not suggestible");
+        assert_eq!(scorer.score(1, 0, 2), Some(1.0));
+    }
+}
