@@ -238,9 +238,11 @@ fn rank_neighbours(
 ) -> Vec<Candidate> {
     let capacity: usize = context.iter().map(Bundle::len).sum();
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
-    let mut context_numbers: Vec<u32> = context
+    // Every sort below sorts plain `u64` keys: one instantiation of the standard sort
+    // instead of three (each is ~3 KB of wasm in the widget, which runs this code).
+    let mut context_numbers: Vec<u64> = context
         .iter()
-        .filter_map(|bundle| bundle.product().map(|card| card.number))
+        .filter_map(|bundle| bundle.product().map(|card| u64::from(card.number)))
         .collect();
     context_numbers.sort_unstable();
     for (bundle_index, bundle) in context.iter().enumerate() {
@@ -279,15 +281,20 @@ fn rank_neighbours(
     // Merge the entries of one product (it may be a neighbour of several cart items),
     // keeping the card position of its best entry; both lists are sorted by number,
     // so context products drop out in the same pass.
-    entries.sort_unstable_by_key(|entry| entry.number);
+    // Sorted by number, then by entry index (the order entries were read in).
+    let mut by_number: Vec<u64> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| (u64::from(entry.number) << 32) | index as u64)
+        .collect();
+    by_number.sort_unstable();
     let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
     let mut context_numbers = context_numbers.iter().peekable();
-    for entry in entries {
-        while context_numbers
-            .next_if(|&&number| number < entry.number)
-            .is_some()
-        {}
-        if context_numbers.peek() == Some(&&entry.number) {
+    for key in by_number {
+        let entry = entries[(key & 0xffff_ffff) as usize];
+        let number = u64::from(entry.number);
+        while context_numbers.next_if(|&&known| known < number).is_some() {}
+        if context_numbers.peek() == Some(&&number) {
             continue;
         }
         match ranked.last_mut() {
@@ -304,17 +311,29 @@ fn rank_neighbours(
         }
     }
     // One integer key: score descending (the float's bits mapped to an order-keeping
-    // unsigned integer), then product number ascending.
-    ranked.sort_unstable_by_key(|candidate| {
-        let bits = candidate.rank_score(combination).to_bits();
-        let ascending = if bits >> 31 == 1 {
-            !bits
-        } else {
-            bits | 0x8000_0000
-        };
-        (u64::from(!ascending) << 32) | u64::from(candidate.number)
-    });
-    ranked
+    // unsigned integer), then product number ascending. `ranked` is sorted by number
+    // and numbers are unique in it, so the number in the key finds the candidate again.
+    let mut by_rank: Vec<u64> = ranked
+        .iter()
+        .map(|candidate| {
+            let bits = candidate.rank_score(combination).to_bits();
+            let ascending = if bits >> 31 == 1 {
+                !bits
+            } else {
+                bits | 0x8000_0000
+            };
+            (u64::from(!ascending) << 32) | u64::from(candidate.number)
+        })
+        .collect();
+    by_rank.sort_unstable();
+    by_rank
+        .iter()
+        .filter_map(|key| {
+            let number = (key & 0xffff_ffff) as u32;
+            let found = ranked.binary_search_by_key(&number, |candidate| candidate.number);
+            found.ok().map(|index| ranked[index])
+        })
+        .collect()
 }
 
 /// Applies the rules every suggestion must pass, in ranking order.
