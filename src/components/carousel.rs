@@ -25,17 +25,17 @@ pub fn Carousel(
     let right_to_left = data.right_to_left;
     let track = NodeRef::<Ul>::new();
     let geometry = RwSignal::new_local(None::<CarouselGeometry>);
+    // `try_`: the frame callback below may run after an unmount disposed both.
     let remeasure = move || {
-        if let Some(track) = track.get_untracked() {
-            geometry.set(Some(measure(&track, count, right_to_left)));
+        if let Some(Some(track)) = track.try_get_untracked() {
+            geometry.try_set(Some(measure(&track, count, right_to_left)));
         }
     };
-    // Measure once the track is in the document, then whenever the window resizes.
-    Effect::new(move |_| {
-        if track.get().is_some() {
-            remeasure();
-        }
-    });
+    // Measure once the track is in the document (the next frame: the view is mounted
+    // by then), then whenever the window resizes or the track scrolls. A frame callback
+    // rather than an `Effect`: nothing reactive is read, and the effect machinery
+    // measured 0.5 KB (brotli) in the download.
+    request_animation_frame(remeasure);
     let resize = window_event_listener(leptos::ev::resize, move |_| remeasure());
     on_cleanup(move || resize.remove());
 
