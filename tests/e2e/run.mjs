@@ -15,6 +15,7 @@ import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { exportEnvironment, launchBrowserServer, repoPath, RESULTS_DIR, startDemoServer } from './lib/environment.mjs';
 import { generateFixtures } from './lib/fixtures.mjs';
+import { prepareSuiteScaleTable } from './lib/scale-shop.mjs';
 
 const SPEC_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'specs');
 const filters = process.argv.slice(2);
@@ -45,6 +46,7 @@ mkdirSync(path.join(RESULTS_DIR, 'screenshots'), { recursive: true });
 
 const facts = generateFixtures();
 console.log(`e2e: fixture tables generated (shop.table ${facts.shopBytes} bytes)`);
+if (files.some((file) => path.basename(file) === 'million.test.mjs')) console.log(`e2e: ${prepareSuiteScaleTable()}`);
 
 const server = await startDemoServer();
 let browserServer;
