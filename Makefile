@@ -66,3 +66,4 @@ bench: widget demo-data
 	cargo bench -p alsobought-core
 	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-widget.mjs
+	node scripts/bench-scale.mjs
