@@ -11,15 +11,13 @@
 
 use core::cell::{Cell, RefCell};
 
-use gloo_timers::future::TimeoutFuture;
-use js_sys::{Object, Reflect};
+use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::RequestInit;
 
 use crate::console;
-use crate::measurement::batch::{AfterPush, BeaconQueue, MAX_BODY_BYTES, MAX_UNSENT_AGE_MS};
-use crate::measurement::json::push_integer;
+use crate::measurement::batch::{AfterPush, BeaconQueue, MAX_UNSENT_AGE_MS};
 
 thread_local! {
     static QUEUES: RefCell<Vec<BeaconQueue>> = const { RefCell::new(Vec::new()) };
@@ -55,8 +53,7 @@ pub fn enqueue(url: &str, event: String) {
     match after {
         Some(AfterPush::StartTimer(timer)) => {
             let url = url.to_string();
-            wasm_bindgen_futures::spawn_local(async move {
-                TimeoutFuture::new(MAX_UNSENT_AGE_MS).await;
+            let when_due = Closure::once_into_js(move || {
                 let due = QUEUES.with_borrow(|queues| {
                     queues
                         .iter()
@@ -66,6 +63,12 @@ pub fn enqueue(url: &str, event: String) {
                     send_when_idle();
                 }
             });
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    when_due.unchecked_ref(),
+                    MAX_UNSENT_AGE_MS as i32,
+                );
+            }
         }
         Some(AfterPush::SendWhenIdle) => send_when_idle(),
         Some(AfterPush::Wait) | None => {}
@@ -117,13 +120,9 @@ fn send_all() {
             send(&url, body);
         }
         if bodies.oversized > 0 {
-            let mut message = String::from("alsobought: ");
-            push_integer(&mut message, bodies.oversized as u64);
-            message.push_str(" event(s) larger than a beacon body may be (");
-            push_integer(&mut message, MAX_BODY_BYTES as u64);
-            message.push_str(" bytes) were not sent to ");
-            message.push_str(&url);
-            console::warn(&message);
+            console::warn(
+                "alsobought: an event larger than a beacon body (60,000 bytes) was not sent",
+            );
         }
     }
 }
@@ -141,18 +140,14 @@ fn send(url: &str, body: &str) {
     if queued {
         return;
     }
-    // Plain keys through one `Reflect.set` binding (web-sys has no `keepalive` setter).
-    let init = Object::new();
-    let options: [(&str, JsValue); 5] = [
-        ("method", "POST".into()),
-        ("body", body.into()),
-        ("keepalive", true.into()),
-        ("mode", "no-cors".into()),
-        ("credentials", "omit".into()),
-    ];
-    for (key, value) in options {
-        let _ = Reflect::set(&init, &key.into(), &value);
-    }
+    // A plain object: web-sys has no `keepalive` setter, and one parse is less code
+    // than five setters.
+    let Ok(init) =
+        JSON::parse(r#"{"method":"POST","keepalive":true,"mode":"no-cors","credentials":"omit"}"#)
+    else {
+        return;
+    };
+    let _ = Reflect::set(&init, &"body".into(), &body.into());
     let request = window.fetch_with_str_and_init(url, init.unchecked_ref::<RequestInit>());
     // Awaited so that a network failure is not an unhandled rejection on the page.
     wasm_bindgen_futures::spawn_local(async move {

@@ -14,10 +14,12 @@ pub const VISITOR_KEY: &str = "alsobought:visitor";
 
 /// 16 random bytes as 32 lower-case hex characters.
 pub fn hex_id(bytes: &[u8; 16]) -> String {
-    bytes
-        .iter()
-        .flat_map(|byte| [hex_digit(byte >> 4), hex_digit(byte & 0xf)])
-        .collect()
+    let mut id = String::with_capacity(32);
+    for byte in bytes {
+        id.push(hex_digit(byte >> 4));
+        id.push(hex_digit(byte & 0xf));
+    }
+    id
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@
 //! store's checkout code.
 
 use js_sys::{Array, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::console;
 use crate::events;
@@ -17,18 +17,18 @@ use crate::measurement::attribution::{
     amount_to_hundredths, attribute, purchase_json, remember_order, PurchaseInput, PurchaseItem,
     Purchaser, ADDED_KEY, ORDERS_KEY,
 };
-use crate::measurement::json::{push_integer, push_string_array};
+use crate::measurement::json::push_string_array;
 use crate::measurement::{attribution, beacon, identity, storage};
 
 /// Records the purchase `options` describes; returns the event object, or `null` when
 /// nothing was recorded (tracking off, an order already recorded, bad arguments).
 pub fn track_purchase(options: &JsValue) -> JsValue {
-    let input = match read_purchase(options) {
-        Ok(input) => input,
-        Err(message) => {
-            console::warn(&message);
-            return JsValue::NULL;
-        }
+    let Some(input) = read_purchase(options) else {
+        console::warn(
+            "alsobought: trackPurchase() needs { orderId, currency, items: [{ item_id, item_name, \
+             price, quantity }] }; nothing was recorded",
+        );
+        return JsValue::NULL;
     };
     if tracking_refused(options) {
         return JsValue::NULL;
@@ -90,26 +90,14 @@ fn tracking_refused(options: &JsValue) -> bool {
             .is_some()
 }
 
-/// Reads `trackPurchase`'s argument; `Err` is the console warning.
-fn read_purchase(options: &JsValue) -> Result<PurchaseInput, String> {
-    const USAGE: &str = "; call it as trackPurchase({ orderId: \"1001\", currency: \"EUR\", \
-                         items: [{ item_id, item_name, price, quantity }] })";
-    if !options.is_object() {
-        return Err(["alsobought: trackPurchase() needs an object", USAGE].concat());
-    }
-    let order_id = text(options, "orderId")
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| ["alsobought: trackPurchase() has no orderId", USAGE].concat())?;
-    let items = field(options, "items")
-        .filter(Array::is_array)
-        .ok_or_else(|| ["alsobought: trackPurchase() has no items array", USAGE].concat())?;
+/// Reads `trackPurchase`'s argument: `None` without an `orderId` or an `items` array.
+fn read_purchase(options: &JsValue) -> Option<PurchaseInput> {
+    let order_id = text(options, "orderId").filter(|id| !id.is_empty())?;
+    let items = field(options, "items").filter(Array::is_array)?;
     let mut lines = Vec::new();
-    for (position, item) in Array::from(&items).iter().enumerate() {
+    for item in Array::from(&items).iter() {
         let Some(id) = text(&item, "item_id").or_else(|| text(&item, "id")) else {
-            let mut message = String::from("alsobought: trackPurchase() item ");
-            push_integer(&mut message, position as u64);
-            message.push_str(" has no item_id; it is left out of the purchase");
-            console::warn(&message);
+            console::warn("alsobought: trackPurchase() left out an item without item_id");
             continue;
         };
         let quantity = field(&item, "quantity")
@@ -129,7 +117,7 @@ fn read_purchase(options: &JsValue) -> Result<PurchaseInput, String> {
     let currency = text(options, "currency")
         .filter(|code| code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic()))
         .map(|code| code.to_ascii_uppercase());
-    Ok(PurchaseInput {
+    Some(PurchaseInput {
         order_id,
         currency,
         items: lines,
@@ -143,16 +131,12 @@ fn field(object: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|value| !value.is_undefined() && !value.is_null())
 }
 
-/// A string field, or a whole number written as one (numeric order ids and SKUs).
+/// A string field, or a number as JavaScript writes it (numeric order ids and SKUs).
 fn text(object: &JsValue, key: &str) -> Option<String> {
     let value = field(object, key)?;
     value.as_string().or_else(|| {
-        let number = value
-            .as_f64()
-            .filter(|number| *number >= 0.0 && number.fract() == 0.0 && *number < 1e16)?;
-        let mut digits = String::new();
-        push_integer(&mut digits, number as u64);
-        Some(digits)
+        value.as_f64()?;
+        Some(value.unchecked_ref::<js_sys::Object>().to_string().into())
     })
 }
 

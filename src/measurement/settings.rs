@@ -208,10 +208,12 @@ fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> boo
         return true;
     };
     if let RawValue::Text(text) = &value {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "on" => return true,
-            "off" => return false,
-            _ => {}
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return false;
+        }
+        if text.eq_ignore_ascii_case("on") {
+            return true;
         }
     }
     warnings.push(warning(
@@ -225,70 +227,56 @@ fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> boo
 
 /// The experiment's name and variants, or `None` (with one warning when the
 /// attributes are there but wrong: then the experiment is off).
+///
+/// The warning states the rules instead of the spec parser's precise reason: that
+/// reason's formatting code would be downloaded by every shopper to help the one
+/// developer who mistypes a spec.
 fn read_experiment(
     source: &dyn SettingsSource,
     warnings: &mut Vec<String>,
 ) -> Option<(String, Variants)> {
+    let origin = source.origin();
     let name = source.plain(EXPERIMENT);
     let spec = source.plain(VARIANTS);
-    if name.is_none() && spec.is_none() {
-        return None;
-    }
-    let origin = source.origin();
-    let (Some(name), Some(spec)) = (name, spec) else {
-        let (given, missing) = if source.plain(EXPERIMENT).is_some() {
-            (EXPERIMENT, VARIANTS)
-        } else {
-            (VARIANTS, EXPERIMENT)
-        };
-        warnings.push(
-            [
-                "alsobought: ",
-                &setting_name(origin, given),
-                " is set but ",
-                &setting_name(origin, missing),
-                " is missing; the experiment is off",
-            ]
-            .concat(),
-        );
-        return None;
-    };
-    let RawValue::Text(experiment) = &name else {
-        warnings.push(warning(
-            origin,
-            EXPERIMENT,
-            &name,
-            " is not text; the experiment is off",
-        ));
-        return None;
-    };
-    let experiment = experiment.trim();
-    if !is_valid_experiment_name(experiment) {
-        warnings.push(warning(
-            origin,
-            EXPERIMENT,
-            &name,
-            " is not 1 to 64 letters, digits, '.', '_' or '-'; the experiment is off",
-        ));
-        return None;
-    }
-    let RawValue::Text(spec_text) = &spec else {
-        warnings.push(warning(
-            origin,
-            VARIANTS,
-            &spec,
-            " is not text; the experiment is off",
-        ));
-        return None;
-    };
-    match Variants::parse(spec_text) {
-        Ok(variants) => Some((experiment.to_string(), variants)),
-        Err(problem) => {
-            let reason = [": ", &problem.to_string(), "; the experiment is off"].concat();
-            warnings.push(warning(origin, VARIANTS, &spec, &reason));
-            None
+    let (name_text, spec_text) = match (&name, &spec) {
+        (None, None) => return None,
+        (Some(RawValue::Text(name)), Some(RawValue::Text(spec))) => (name.trim(), spec),
+        _ => {
+            warnings.push(
+                [
+                    "alsobought: ",
+                    &setting_name(origin, EXPERIMENT),
+                    " and ",
+                    &setting_name(origin, VARIANTS),
+                    " go together, as text; the experiment is off",
+                ]
+                .concat(),
+            );
+            return None;
         }
+    };
+    let (setting, value, problem) = if !is_valid_experiment_name(name_text) {
+        (
+            EXPERIMENT,
+            name,
+            " is not 1 to 64 letters, digits, '.', '_' or '-'",
+        )
+    } else {
+        match Variants::parse(spec_text) {
+            Ok(variants) => return Some((name_text.to_string(), variants)),
+            Err(_) => (
+                VARIANTS,
+                spec,
+                " is not up to 32 name:weight pairs such as \"control:50,holdout:50\" \
+                 (distinct names of a-z 0-9 - _, whole weights, all weighted or none, not all 0)",
+            ),
+        }
+    };
+    if let Some(value) = value {
+        let problem = [problem, "; the experiment is off"].concat();
+        warnings.push(warning(origin, setting, &value, &problem));
     }
+    None
 }
 
 /// The visitor's variant: forced by the page URL when it names a variant of this
@@ -566,15 +554,15 @@ mod tests {
             ),
             (
                 &[("experiment", "e"), ("variants", "a:1,b")],
-                "alsobought: data-variants=\"a:1,b\": variant \"b\" has no weight but others do; give every variant a weight, or none for equal shares; the experiment is off",
+                "alsobought: data-variants=\"a:1,b\" is not up to 32 name:weight pairs such as \"control:50,holdout:50\" (distinct names of a-z 0-9 - _, whole weights, all weighted or none, not all 0); the experiment is off",
             ),
             (
                 &[("experiment", "e")],
-                "alsobought: data-experiment is set but data-variants is missing; the experiment is off",
+                "alsobought: data-experiment and data-variants go together, as text; the experiment is off",
             ),
             (
                 &[("variants", "a,b")],
-                "alsobought: data-variants is set but data-experiment is missing; the experiment is off",
+                "alsobought: data-experiment and data-variants go together, as text; the experiment is off",
             ),
         ];
         for (extra, expected) in cases {

@@ -95,8 +95,6 @@ pub enum VariantSpecError {
     ZeroTotalWeight,
 }
 
-// Names are quoted by hand rather than with `{:?}`: `Debug` for `str` links core's
-// Unicode escaping tables and a slicing panic path into the widget (about 4 KB of wasm).
 impl fmt::Display for VariantSpecError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -109,19 +107,19 @@ impl fmt::Display for VariantSpecError {
             ),
             VariantSpecError::InvalidName { name } => write!(
                 formatter,
-                "variant name \"{name}\" is not 1 to {MAX_VARIANT_NAME_LEN} lower-case letters, digits, \
+                "variant name {name:?} is not 1 to {MAX_VARIANT_NAME_LEN} lower-case letters, digits, \
                  '-' or '_' starting with a letter or digit (names become attribute names)"
             ),
             VariantSpecError::InvalidWeight { name, weight } => write!(
                 formatter,
-                "variant \"{name}\" has weight \"{weight}\", which is not a whole number from 0 to {MAX_WEIGHT}"
+                "variant {name:?} has weight {weight:?}, which is not a whole number from 0 to {MAX_WEIGHT}"
             ),
             VariantSpecError::MixedWeights { name } => write!(
                 formatter,
-                "variant \"{name}\" has no weight but others do; give every variant a weight, or none for equal shares"
+                "variant {name:?} has no weight but others do; give every variant a weight, or none for equal shares"
             ),
             VariantSpecError::DuplicateName { name } => {
-                write!(formatter, "variant \"{name}\" is listed twice")
+                write!(formatter, "variant {name:?} is listed twice")
             }
             VariantSpecError::TooManyVariants { count } => write!(
                 formatter,
