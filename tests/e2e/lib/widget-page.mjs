@@ -16,10 +16,13 @@ export const WIDGET_EVENTS = [
   'alsobought:click',
   'alsobought:add-to-cart',
   'alsobought:error',
+  // docs/events.md: measurement events (exposure on the host, purchase on document).
+  'alsobought:exposure',
+  'alsobought:purchase',
 ];
 
 /** States the widget settles in on its host element (`data-alsobought-state`). */
-export const SETTLED_STATES = ['ready', 'empty', 'error'];
+export const SETTLED_STATES = ['ready', 'empty', 'error', 'holdout'];
 
 const CONSOLE_LOG_DIR = path.join(RESULTS_DIR, 'e2e', 'console');
 
