@@ -40,8 +40,10 @@ pub fn Carousel(
     on_cleanup(move || resize.remove());
 
     // Before the first measurement nothing is known to be scrollable: both disabled.
-    let enabled = move |step| {
-        geometry.with(|geometry| geometry.is_some_and(|geometry| geometry.can_go(step)))
+    // Both buttons take their closures from one maker each, so the two share one
+    // closure type and the view code for them is compiled once, not twice.
+    let disabled = move |step| {
+        move || !geometry.with(|geometry| geometry.is_some_and(|geometry| geometry.can_go(step)))
     };
     let page = move |step| {
         let (Some(track), Some(geometry)) = (track.get_untracked(), geometry.get_untracked())
@@ -53,6 +55,7 @@ pub fn Carousel(
         options.set_behavior(scroll_behavior());
         track.scroll_by_with_scroll_to_options(&options);
     };
+    let on_page = move |step| move |_| page(step);
     let on_key = move |event: KeyboardEvent| {
         let Some(track) = track.get_untracked() else {
             return;
@@ -80,10 +83,10 @@ pub fn Carousel(
     view! {
         <div class="ab-carousel">
             <button class="ab-prev" type="button" aria-label="Previous products"
-                disabled=move || !enabled(Step::Previous) on:click=move |_| page(Step::Previous)>"‹"</button>
+                disabled=disabled(Step::Previous) on:click=on_page(Step::Previous)>"‹"</button>
             <ul class="ab-track" node_ref=track on:scroll=move |_| remeasure() on:keydown=on_key>{cards}</ul>
             <button class="ab-next" type="button" aria-label="Next products"
-                disabled=move || !enabled(Step::Next) on:click=move |_| page(Step::Next)>"›"</button>
+                disabled=disabled(Step::Next) on:click=on_page(Step::Next)>"›"</button>
         </div>
     }
 }
