@@ -16,6 +16,7 @@ pub mod load_error;
 pub mod measurement;
 pub mod product;
 pub mod range_reply;
+mod shared_fetch;
 pub mod styles;
 pub mod table_cache;
 pub mod table_loader;

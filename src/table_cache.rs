@@ -12,10 +12,11 @@ use core::cell::RefCell;
 use core::ops::{Deref, Range};
 use std::rc::Rc;
 
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use futures::future::{FutureExt, LocalBoxFuture};
 
 use crate::load_error::FetchError;
 use crate::range_reply::{interpret_reply, RangeBody, RangeReply};
+use crate::shared_fetch::SharedFetch;
 
 /// Fetches byte ranges of a URL: the browser's `fetch` in the widget, memory in tests.
 pub trait RangeSource {
@@ -80,7 +81,7 @@ struct Fetched {
     etag: Option<String>,
 }
 
-type SharedFetch = Shared<LocalBoxFuture<'static, Result<Rc<Fetched>, FetchError>>>;
+type OneFetch = SharedFetch<Result<Rc<Fetched>, FetchError>>;
 
 /// What is known about one URL.
 #[derive(Default)]
@@ -90,7 +91,7 @@ struct UrlState {
     /// The `ETag` of the first reply; later replies must match it.
     etag: Option<Option<String>>,
     /// Fetches by range, finished or in flight.
-    fetches: Vec<(Range<u64>, SharedFetch)>,
+    fetches: Vec<(Range<u64>, OneFetch)>,
     /// Bytes received so far, by start offset: a later range inside one of them
     /// (a leaf directory inside the first 4 KiB) needs no request.
     received: Vec<(u64, ReadBytes)>,
@@ -125,7 +126,7 @@ impl<S: RangeSource> TableCache<S> {
             return Ok(known);
         }
         let fetch = self.fetch_shared(url, range.clone(), timeout_ms);
-        let fetched = fetch.await?;
+        let fetched = fetch.wait().await?;
         self.with_url(url, |state| match &state.etag {
             None => {
                 state.etag = Some(fetched.etag.clone());
@@ -158,7 +159,7 @@ impl<S: RangeSource> TableCache<S> {
         self.urls.borrow_mut().retain(|(known, _)| known != url);
     }
 
-    fn fetch_shared(&self, url: &str, range: Range<u64>, timeout_ms: u32) -> SharedFetch {
+    fn fetch_shared(&self, url: &str, range: Range<u64>, timeout_ms: u32) -> OneFetch {
         self.with_url(url, |state| {
             if let Some((_, fetch)) = state.fetches.iter().find(|(known, _)| *known == range) {
                 return fetch.clone();
@@ -187,8 +188,8 @@ impl<S: RangeSource> TableCache<S> {
                 };
                 Ok(Rc::new(fetched))
             }
-            .boxed_local()
-            .shared();
+            .boxed_local();
+            let fetch = SharedFetch::new(fetch);
             state.fetches.push((range, fetch.clone()));
             fetch
         })
