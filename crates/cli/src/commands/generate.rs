@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use alsobought_core::synthetic::{
     default_category_count, default_group_count, SyntheticError, SyntheticOptions, SyntheticShop,
-    MAX_GROUP_SIZE,
+    DEFAULT_POPULARITY_EXPONENT, DEFAULT_PURPOSEFUL_SHARE, MAX_GROUP_SIZE,
 };
 use anyhow::Context;
 use clap::Args;
@@ -80,13 +80,13 @@ pub struct GenerateArgs {
 
     /// Zipf exponent S of product popularity: 0 is uniform, real shops are about 0.6
     /// to 1.0.
-    #[arg(long, value_name = "S", default_value_t = SyntheticOptions::new(1, 1, 0).popularity_exponent,
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_POPULARITY_EXPONENT,
           help_heading = "Shape")]
     popularity_exponent: f64,
 
     /// Share of orders built around a planted group (0 to 1); the rest are
     /// popularity noise.
-    #[arg(long, value_name = "FRACTION", default_value_t = SyntheticOptions::new(1, 1, 0).purposeful_share,
+    #[arg(long, value_name = "FRACTION", default_value_t = DEFAULT_PURPOSEFUL_SHARE,
           help_heading = "Shape")]
     purposeful_share: f64,
 

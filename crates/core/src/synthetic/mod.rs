@@ -45,6 +45,11 @@ pub const MAX_PRODUCTS: u32 = MAX_TABLE_PRODUCTS as u32;
 /// Line items per independently seeded chunk. Part of what fixes the output: the same
 /// options with another chunk length give other (equally valid) orders.
 pub const DEFAULT_LINES_PER_CHUNK: u64 = 1 << 18;
+/// Default Zipf exponent of product popularity: the best seller of a million products is
+/// in about 5 % of orders.
+pub const DEFAULT_POPULARITY_EXPONENT: f64 = 0.8;
+/// Default share of orders built around a planted group.
+pub const DEFAULT_PURPOSEFUL_SHARE: f64 = 0.4;
 
 /// What to generate. [`SyntheticOptions::new`] fills in the defaults.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,10 +65,11 @@ pub struct SyntheticOptions {
     pub groups: u32,
     /// Categories, 1 to `products`. Default about `sqrt(products) / 2`, at most 2,000.
     pub categories: u32,
-    /// Zipf exponent of product popularity, 0 (uniform) to 3. Default 0.8: the best
-    /// seller of a million products is in about 5 % of orders.
+    /// Zipf exponent of product popularity, 0 (uniform) to 3; default
+    /// [`DEFAULT_POPULARITY_EXPONENT`].
     pub popularity_exponent: f64,
-    /// Share of orders built around a planted group, 0 to 1. Default 0.4.
+    /// Share of orders built around a planted group, 0 to 1; default
+    /// [`DEFAULT_PURPOSEFUL_SHARE`].
     pub purposeful_share: f64,
     /// ISO 4217 code of every price. Default `EUR`.
     pub currency: String,
@@ -81,8 +87,8 @@ impl SyntheticOptions {
             lines,
             groups: default_group_count(products),
             categories: default_category_count(products),
-            popularity_exponent: 0.8,
-            purposeful_share: 0.4,
+            popularity_exponent: DEFAULT_POPULARITY_EXPONENT,
+            purposeful_share: DEFAULT_PURPOSEFUL_SHARE,
             currency: "EUR".to_owned(),
             lines_per_chunk: DEFAULT_LINES_PER_CHUNK,
         }
