@@ -11,6 +11,7 @@
 #   rustup:  the wasm32-unknown-unknown target
 #   cargo:   wasm-bindgen-cli, exactly the wasm-bindgen version in Cargo.lock
 #   npm:     package-lock.json -> node_modules (binaryen, playwright-core, axe-core)
+#   PyPI:    spark/requirements.txt -> a virtualenv in ~/.cache/alsobought (needs Java)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -88,4 +89,30 @@ else
   printf '%s\n' "$lock_hash" >"$stamp"
 fi
 say "wasm-opt: $(node_modules/.bin/wasm-opt --version)"
+
+# --- Spark (the test of spark/pair_stats.py) ------------------------------------------
+# crates/cli/tests/spark.rs runs the job in Spark local mode: it needs a Java runtime and
+# the PySpark pinned in spark/requirements.txt, installed into a virtualenv outside the
+# repository (about 500 MB and 40 s, once per machine). Without Java the test is skipped.
+pyspark_version=$(sed -n 's/^pyspark==//p' spark/requirements.txt)
+[[ -n "$pyspark_version" ]] || fail "spark/requirements.txt has no pyspark==VERSION line"
+spark_venv="${XDG_CACHE_HOME:-$HOME/.cache}/alsobought/pyspark-$pyspark_version"
+java_bin=java
+[[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && java_bin="$JAVA_HOME/bin/java"
+if ! java_banner=$("$java_bin" -version 2>&1 | head -n 1) || [[ -z "$java_banner" ]]; then
+  printf '\nsetup: WARNING: no Java runtime (no java on PATH or in JAVA_HOME): the Spark job test\n' >&2
+  printf 'setup: WARNING: (crates/cli/tests/spark.rs) will be SKIPPED. Install Java 17 to run it:\n' >&2
+  printf 'setup: WARNING:   apt-get install openjdk-17-jre-headless\n\n' >&2
+elif [[ -x "$spark_venv/bin/spark-submit" ]] &&
+  "$spark_venv/bin/python" -c "import sys, pyspark; sys.exit(pyspark.__version__ != '$pyspark_version')" 2>/dev/null; then
+  say "pyspark present: $pyspark_version in $spark_venv ($java_banner)"
+else
+  command -v python3 >/dev/null || fail "python3 not found: the Spark job test needs Python 3.10 or newer"
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
+    fail "$(python3 --version) is too old for PySpark $pyspark_version: install Python 3.10 or newer"
+  say "installing pyspark $pyspark_version into $spark_venv (about 500 MB, once)"
+  rm -rf "$spark_venv"
+  python3 -m venv "$spark_venv" || fail "python3 -m venv failed: install the venv module (Debian: python3-venv)"
+  "$spark_venv/bin/pip" install --disable-pip-version-check --quiet -r spark/requirements.txt
+fi
 say "done"

@@ -1,18 +1,23 @@
-//! `alsobought build`: orders (and a catalog) → a recommendation table file.
+//! `alsobought build`: orders (and a catalog) → a recommendation table file; or
+//! pair statistics computed by the Spark job (`--pair-stats`) → the same table.
 //!
-//! Glue only: the readers in `input/` turn files into alsobought-core's `Orders` and
-//! `Catalog`, the core mines and encodes, and this file writes the bytes and tells the
-//! user what went in and what came out.
+//! Glue only: the readers in `input/` stream the orders file into alsobought-core's
+//! bounded-memory basket collector (spilling sorted runs to `--temp-dir` past
+//! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, the core mines and
+//! encodes, and this file writes the bytes and tells the user what went in and out.
+
+mod pair_stats;
+mod spill_files;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use alsobought_core::mining::{build_table_input, Catalog, MinedTable};
+use alsobought_core::mining::{BasketCollector, Catalog, MemoryBudget, MinedTable, SpillReport};
 use alsobought_core::{write_table, ProductRecord};
 use anyhow::Context;
-use clap::Args;
+use clap::{ArgGroup, Args};
 
 use super::catalog_args::{unlisted_products, CatalogArgs};
 use super::mining_args::MiningArgs;
@@ -21,7 +26,9 @@ use crate::input::catalog::CatalogFile;
 use crate::input::orders::OrderHistory;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
-use crate::report::{bytes, count_of, plural, thousands, warn};
+use crate::report::{bytes, count_of, plural, thousands, warn, UsageError};
+use pair_stats::PairStats;
+use spill_files::{parse_memory_limit, MemoryLimit, TemporaryFiles};
 
 /// How many missing or unusual ids a warning quotes before only counting.
 const IDS_QUOTED: usize = 5;
@@ -30,11 +37,25 @@ const IDS_QUOTED: usize = 5;
 #[derive(Debug, Args)]
 #[command(
     about = "Mine an order history (and optionally a catalog) into a recommendation table",
-    after_help = BUILD_AFTER_HELP
+    after_help = BUILD_AFTER_HELP,
+    group(ArgGroup::new("input").required(true).args(["orders", "pair_stats"])),
+    // clap would list --orders as required: it is, unless --pair-stats is given.
+    override_usage = "alsobought build (--orders <FILE> | --pair-stats <DIR>) --out <FILE.table> [OPTIONS]"
 )]
 pub struct BuildArgs {
     #[command(flatten)]
-    orders: OrdersArgs,
+    orders: Option<OrdersArgs>,
+
+    /// Mine the pair statistics DIR written by spark/pair_stats.py (summary/,
+    /// products/ and pairs/ Parquet datasets) instead of an orders file: the same table
+    /// as --orders on the same orders, for histories counted on a Spark cluster.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Orders",
+        conflicts_with_all = ["orders", "currency"]
+    )]
+    pair_stats: Option<PathBuf>,
 
     #[command(flatten)]
     catalog: CatalogArgs,
@@ -51,6 +72,21 @@ pub struct BuildArgs {
     /// Write the table to FILE (replaced atomically: readers never see half a table).
     #[arg(long, value_name = "FILE.table", help_heading = "Output")]
     out: PathBuf,
+
+    /// Keep the buffers that grow with the order history (baskets, pair counts)
+    /// within SIZE, such as 512M or 8G (K, M, G, T are powers of 1024); past it,
+    /// sorted runs are spilled to --temp-dir and merged, with the same table as a
+    /// result. Memory that grows with the number of products (ids, neighbour lists,
+    /// the table itself) comes on top. `auto` is half the machine's memory, at most
+    /// 4G.
+    #[arg(long, value_name = "SIZE", default_value = "auto", value_parser = parse_memory_limit,
+          help_heading = "Resources")]
+    max_memory: MemoryLimit,
+
+    /// Spill sorted runs into DIR when --max-memory is exceeded (anonymous files,
+    /// gone when the build ends, even if it is killed) [default: $TMPDIR or /tmp].
+    #[arg(long, value_name = "DIR", help_heading = "Resources")]
+    temp_dir: Option<PathBuf>,
 }
 
 /// Kept under 80 columns per line: clap wraps help to the terminal, and a wrapped
@@ -71,12 +107,34 @@ non-product stock codes dropped:
     --exclude-products POST,DOT,M,m,D,S,B,C2,PADS,ADJUST,ADJUST2 \\
     --exclude-products 'BANK CHARGES,AMAZONFEE,GIFT,SP1002' \\
     --exclude-products-matching 'TEST*,gift_*,DCGS*' \\
-    --out retail.table";
+    --out retail.table
+
+Pair statistics counted by Spark (see the README's Scale section):
+  spark-submit spark/pair_stats.py --orders orders.csv --out stats
+  alsobought build --pair-stats stats --catalog catalog.csv --out store.table";
 
 /// Runs `alsobought build`.
 pub fn run(args: &BuildArgs, quiet: bool) -> anyhow::Result<()> {
+    match (&args.orders, &args.pair_stats) {
+        (Some(orders), _) => build_from_orders(args, orders, quiet),
+        (None, Some(dir)) => build_from_pair_stats(args, dir, quiet),
+        (None, None) => unreachable!("clap requires --orders or --pair-stats"),
+    }
+}
+
+/// `--orders FILE`: read, collect within the memory budget, mine.
+fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    let history = args.orders.read(quiet)?;
+    let budget = args.max_memory.bytes();
+    let temp_dir = args.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let space = TemporaryFiles::new(&temp_dir).map_err(|error| {
+        UsageError(format!(
+            "--temp-dir {}: {error}; give an existing directory you can write to",
+            temp_dir.display()
+        ))
+    })?;
+    let collector = BasketCollector::new(MemoryBudget { bytes: budget }, space);
+    let history = orders.read_into(quiet, collector)?;
     let catalog = match args.catalog.read()? {
         Some(file) => Some(catalog_from_file(file, args)),
         None => catalog_from_orders(
@@ -85,14 +143,22 @@ pub fn run(args: &BuildArgs, quiet: bool) -> anyhow::Result<()> {
         ),
     };
     if let Some(catalog) = &catalog {
-        warn_about_unlisted_products(&history, catalog);
+        warn_about_unlisted_products(history.orders.product_ids(), catalog);
     }
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
-    let mined = {
-        let _progress = Progress::step(quiet, "counting pairs and scoring neighbours");
-        build_table_input(&history.orders, catalog.as_ref(), &args.mining.options())
+    let (collected, history) = history.take_orders();
+    let (mined, spill) = {
+        let message = if collected.in_memory() {
+            "counting pairs and scoring neighbours"
+        } else {
+            "merging sorted runs, counting pairs and scoring neighbours"
+        };
+        let _progress = Progress::step(quiet, message);
+        collected
+            .mine(catalog.as_ref(), &args.mining.options())
+            .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
     let table = write_table(&mined.input).context("cannot encode the table")?;
     let mining_time = mining_started.elapsed();
@@ -106,7 +172,64 @@ pub fn run(args: &BuildArgs, quiet: bool) -> anyhow::Result<()> {
         total: started.elapsed(),
     };
     if !quiet {
-        print_summary(args, &history, &mined, table.len() as u64, &times);
+        let mut lines = orders_lines(&history, mined.stats.orders);
+        lines.push(("memory", memory_line(args, &spill, &temp_dir)));
+        print_summary(args, lines, &mined, table.len() as u64, &times);
+    }
+    Ok(())
+}
+
+/// `--pair-stats DIR`: read the Spark job's statistics, mine them.
+fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let stats = PairStats::open(dir)?;
+    let catalog = args
+        .catalog
+        .read()?
+        .map(|file| catalog_from_file(file, args));
+    if let Some(catalog) = &catalog {
+        warn_about_unlisted_products(&stats.statistics.product_ids, catalog);
+    }
+    let read_time = started.elapsed();
+
+    let mining_started = Instant::now();
+    let mined = {
+        let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
+        stats.mine(catalog.as_ref(), &args.mining.options(), &progress)?
+    };
+    let table = write_table(&mined.input).context("cannot encode the table")?;
+    let mining_time = mining_started.elapsed();
+
+    let writing_started = Instant::now();
+    write_atomically(&args.out, &table)?;
+    let times = Timings {
+        reading: read_time,
+        mining: mining_time,
+        writing: writing_started.elapsed(),
+        total: started.elapsed(),
+    };
+    if !quiet {
+        let summary = &stats.summary;
+        let lines = vec![
+            (
+                "orders",
+                format!(
+                    "{} from {} (pair statistics of spark/pair_stats.py)",
+                    thousands(summary.order_count),
+                    dir.display()
+                ),
+            ),
+            (
+                "rows",
+                format!(
+                    "{} used by the job: {} distinct products, {} distinct pairs",
+                    thousands(summary.line_count),
+                    thousands(summary.product_count),
+                    thousands(summary.pair_count)
+                ),
+            ),
+        ];
+        print_summary(args, lines, &mined, table.len() as u64, &times);
     }
     Ok(())
 }
@@ -119,9 +242,16 @@ fn catalog_from_file(file: CatalogFile, args: &BuildArgs) -> Catalog {
         .as_deref()
         .unwrap_or(Path::new("-"))
         .display();
+    let orders = args.orders.as_ref();
     for (flag, given) in [
-        ("--title-col", args.orders.title_col.is_some()),
-        ("--price-col", args.orders.price_col.is_some()),
+        (
+            "--title-col",
+            orders.is_some_and(|orders| orders.title_col.is_some()),
+        ),
+        (
+            "--price-col",
+            orders.is_some_and(|orders| orders.price_col.is_some()),
+        ),
         ("--currency", args.currency.is_some()),
     ] {
         if given {
@@ -147,7 +277,7 @@ fn catalog_from_file(file: CatalogFile, args: &BuildArgs) -> Catalog {
 
 /// The currency of prices taken from order rows: `--currency`, or else the one
 /// currency the export names (Shopify's `Currency` column).
-fn order_currency(history: &OrderHistory, flag: Option<&str>) -> Option<String> {
+fn order_currency<O>(history: &OrderHistory<O>, flag: Option<&str>) -> Option<String> {
     if let Some(flag) = flag {
         return Some(flag.to_owned());
     }
@@ -168,7 +298,10 @@ fn order_currency(history: &OrderHistory, flag: Option<&str>) -> Option<String> 
 /// Without a catalog: when the orders carry titles or prices, a catalog of every
 /// ordered product made from them (its most frequent title and price); otherwise
 /// `None`, and each product is known by its id alone.
-fn catalog_from_orders(history: &OrderHistory, currency: Option<&str>) -> Option<Catalog> {
+fn catalog_from_orders<S: alsobought_core::mining::SpillSpace>(
+    history: &OrderHistory<alsobought_core::mining::CollectedOrders<S>>,
+    currency: Option<&str>,
+) -> Option<Catalog> {
     let hints = history.hints.as_ref()?;
     let mut untitled = Vec::new();
     let mut catalog = Catalog::new();
@@ -199,8 +332,8 @@ fn catalog_from_orders(history: &OrderHistory, currency: Option<&str>) -> Option
 }
 
 /// Products that were ordered but are not in the catalog are never suggested: say so.
-fn warn_about_unlisted_products(history: &OrderHistory, catalog: &Catalog) {
-    let unlisted = unlisted_products(history.orders.product_ids(), catalog);
+fn warn_about_unlisted_products(product_ids: &[String], catalog: &Catalog) {
+    let unlisted = unlisted_products(product_ids, catalog);
     if !unlisted.is_empty() {
         warn(format_args!(
             "{} ordered {} not in the catalog and never suggested: {}",
@@ -258,14 +391,8 @@ struct Timings {
     total: Duration,
 }
 
-fn print_summary(
-    args: &BuildArgs,
-    history: &OrderHistory,
-    mined: &MinedTable,
-    table_bytes: u64,
-    times: &Timings,
-) {
-    let stats = &mined.stats;
+/// The summary lines about the orders file: what was read and what was used.
+fn orders_lines(history: &OrderHistory<()>, order_count: u64) -> Vec<(&'static str, String)> {
     let mut details = vec![history.layout.to_string()];
     if let Some(customers) = history.customers {
         details.push(count_of(customers, "customer", "customers"));
@@ -275,11 +402,47 @@ fn print_summary(
     }
     let orders = format!(
         "{} from {} ({})",
-        thousands(history.orders.order_count() as u64),
+        thousands(order_count),
         history.source,
         details.join("; ")
     );
     let (rows, dropped) = rows_summary(history);
+    let mut lines = vec![("orders", orders), ("rows", rows)];
+    if let Some(dropped) = dropped {
+        lines.push(("", format!("({dropped})")));
+    }
+    lines
+}
+
+/// How the memory budget went: all in memory, or what was spilled where.
+fn memory_line(args: &BuildArgs, spill: &SpillReport, temp_dir: &Path) -> String {
+    let budget = args.max_memory.describe();
+    if !spill.spilled() {
+        return format!("{budget}; the baskets fit, nothing spilled");
+    }
+    let mut runs = vec![count_of(spill.basket_runs, "run", "runs") + " of baskets"];
+    if spill.pair_runs > 0 {
+        runs.push(count_of(spill.pair_runs, "run", "runs") + " of pair counts");
+    }
+    if spill.merged_runs > 0 {
+        runs.push(count_of(spill.merged_runs, "merged run", "merged runs"));
+    }
+    format!(
+        "{budget}; spilled {} ({}) to {}",
+        runs.join(", "),
+        bytes(spill.bytes_written),
+        temp_dir.display()
+    )
+}
+
+fn print_summary(
+    args: &BuildArgs,
+    mut lines: Vec<(&'static str, String)>,
+    mined: &MinedTable,
+    table_bytes: u64,
+    times: &Timings,
+) {
+    let stats = &mined.stats;
     let mut products = format!("{} in the table", thousands(stats.products_written));
     if args.catalog.catalog.is_some() {
         products.push_str(&format!(
@@ -289,10 +452,6 @@ fn print_summary(
         ));
     }
     let per_product = table_bytes / stats.products_written.max(1);
-    let mut lines = vec![("orders", orders), ("rows", rows)];
-    if let Some(dropped) = dropped {
-        lines.push(("", format!("({dropped})")));
-    }
     lines.extend([
         ("products", products),
         (

@@ -4,10 +4,13 @@
 
 use std::path::PathBuf;
 
+use alsobought_core::mining::{LineSink, OrdersBuilder};
 use clap::Args;
 
 use crate::input::exclusions::ProductExclusions;
-use crate::input::orders::{read_orders, ColumnNames, OrderHistory, OrdersOptions, RowFilters};
+use crate::input::orders::{
+    read_orders_into, ColumnNames, OrderHistory, OrdersOptions, RowFilters,
+};
 use crate::progress::Progress;
 use crate::report::{thousands, warn, warn_about_skips};
 
@@ -135,9 +138,18 @@ impl OrdersArgs {
 
     /// Reads the orders, warning about skipped rows and flags that had no effect.
     pub fn read(&self, quiet: bool) -> anyhow::Result<OrderHistory> {
+        self.read_into(quiet, OrdersBuilder::new())
+    }
+
+    /// [`OrdersArgs::read`] into another sink (`build`'s bounded-memory collector).
+    pub fn read_into<S: LineSink>(
+        &self,
+        quiet: bool,
+        sink: S,
+    ) -> anyhow::Result<OrderHistory<S::Collected>> {
         let history = {
             let progress = Progress::counting(quiet, "reading order rows");
-            read_orders(&self.orders, &self.options(), &progress)?
+            read_orders_into(&self.orders, &self.options(), &progress, sink)?
         };
         let source = &history.source;
         if self.skip_negative_quantity && history.columns.quantity.is_none() {
@@ -151,7 +163,7 @@ impl OrdersArgs {
             ));
         }
         warn_about_skips(source, &history.skips);
-        if history.orders.order_count() == 0 {
+        if history.lines == 0 {
             anyhow::bail!(
                 "{source}: no usable order rows out of {} read; see the warnings above",
                 history.rows
@@ -163,7 +175,7 @@ impl OrdersArgs {
 
 /// What became of the rows, for a summary: `525,461 read: 509,152 used, ...`, and
 /// the options that dropped rows with their counts (if any did).
-pub fn rows_summary(history: &OrderHistory) -> (String, Option<String>) {
+pub fn rows_summary<O>(history: &OrderHistory<O>) -> (String, Option<String>) {
     let skips = &history.skips;
     let mut read = format!(
         "{} read: {} used",

@@ -11,12 +11,13 @@
 //! mid-size store): it reuses one `csv::ByteRecord`, looks fields up by index, and
 //! allocates only when it meets a new id or title.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-use alsobought_core::mining::{Orders, OrdersBuilder};
+use alsobought_core::mining::{LineSink, Orders};
 use anyhow::{bail, Context};
 
 use super::csv_lines::LinedCsv;
@@ -168,9 +169,10 @@ pub struct ProductHints {
     pub price_hundredths: Option<u32>,
 }
 
-/// An orders file, read.
+/// An orders file, read into `O`: [`Orders`] (every order, for evaluation), or what
+/// another [`LineSink`] collects (`build`'s bounded-memory baskets).
 #[derive(Debug)]
-pub struct OrderHistory {
+pub struct OrderHistory<O = Orders> {
     /// The file name for messages.
     pub source: String,
     /// The layout recognised.
@@ -178,15 +180,16 @@ pub struct OrderHistory {
     /// The columns read.
     pub columns: ResolvedColumns,
     /// The baskets, for mining and evaluation.
-    pub orders: Orders,
-    /// Card hints by product number (as in `orders.product_ids()`), when the file has
-    /// a title or price column.
+    pub orders: O,
+    /// Card hints by product number (first appearance among used rows, as the sink
+    /// numbers products), when the file has a title or price column.
     pub hints: Option<Vec<ProductHints>>,
     /// Data rows read (the header not included).
     pub rows: u64,
     /// Rows that became basket lines.
     pub lines: u64,
-    /// Distinct customers, when there is a customer column.
+    /// Distinct customers, when there is a customer column (counted by 64-bit hash:
+    /// a million customers collide with probability below 10⁻⁷).
     pub customers: Option<u64>,
     /// Earliest and latest order date, when the date column holds ISO 8601 dates.
     pub date_range: Option<(String, String)>,
@@ -196,23 +199,73 @@ pub struct OrderHistory {
     pub skips: SkipReport,
 }
 
-/// Reads the orders file at `path` (`-` for standard input, gzip or plain).
-pub fn read_orders(
+impl<O> OrderHistory<O> {
+    /// Takes the orders out (to mine them), keeping what was read about the file for
+    /// the summary.
+    pub fn take_orders(self) -> (O, OrderHistory<()>) {
+        let OrderHistory {
+            source,
+            layout,
+            columns,
+            orders,
+            hints,
+            rows,
+            lines,
+            customers,
+            date_range,
+            currencies,
+            skips,
+        } = self;
+        let described = OrderHistory {
+            source,
+            layout,
+            columns,
+            orders: (),
+            hints,
+            rows,
+            lines,
+            customers,
+            date_range,
+            currencies,
+            skips,
+        };
+        (orders, described)
+    }
+}
+
+/// Reads the orders file at `path` (`-` for standard input, gzip or plain) into
+/// `sink` (an [`OrdersBuilder`](alsobought_core::mining::OrdersBuilder) keeps every
+/// order as it is).
+pub fn read_orders_into<S: LineSink>(
     path: &Path,
     options: &OrdersOptions,
     progress: &Progress,
-) -> anyhow::Result<OrderHistory> {
+    sink: S,
+) -> anyhow::Result<OrderHistory<S::Collected>> {
     let input = open_input(path)?;
-    read_orders_from(input.reader, &input.name, options, progress)
+    read_orders_from_into(input.reader, &input.name, options, progress, sink)
 }
 
 /// Reads orders from `reader`, calling it `source` in messages.
+#[cfg(test)]
 pub fn read_orders_from(
     reader: impl Read,
     source: &str,
     options: &OrdersOptions,
     progress: &Progress,
 ) -> anyhow::Result<OrderHistory> {
+    let sink = alsobought_core::mining::OrdersBuilder::new();
+    read_orders_from_into(reader, source, options, progress, sink)
+}
+
+/// Reads orders from `reader` into `sink`, calling it `source` in messages.
+pub fn read_orders_from_into<S: LineSink>(
+    reader: impl Read,
+    source: &str,
+    options: &OrdersOptions,
+    progress: &Progress,
+    sink: S,
+) -> anyhow::Result<OrderHistory<S::Collected>> {
     let mut builder = csv::ReaderBuilder::new();
     builder.flexible(true).buffer_capacity(1 << 16);
     let mut lined =
@@ -229,7 +282,7 @@ pub fn read_orders_from(
     }
     let (layout, columns) = resolve_columns(&headers, &options.columns, source)?;
 
-    let mut reader = RowReader::new(&columns, headers.len(), options);
+    let mut reader = RowReader::new(&columns, headers.len(), options, sink);
     let mut record = csv::ByteRecord::new();
     loop {
         match lined.csv.read_byte_record(&mut record) {
@@ -242,7 +295,16 @@ pub fn read_orders_from(
                     .with_context(|| format!("cannot read {source} near line {line}"));
             }
         }
-        let Some(problem) = reader.read_row(&record) else {
+        let problem = reader.read_row(&record);
+        if let Some(failure) = reader.failure.take() {
+            return Err(failure).with_context(|| {
+                format!(
+                    "cannot hold the baskets of {source} (at row {})",
+                    reader.rows
+                )
+            });
+        }
+        let Some(problem) = problem else {
             if reader.rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
                 progress.set_count(reader.rows);
             }
@@ -259,7 +321,9 @@ pub fn read_orders_from(
         reader.skips.skip(line, problem);
     }
     progress.set_count(reader.rows);
-    Ok(reader.finish(source.to_owned(), layout, columns.clone()))
+    reader
+        .finish(source.to_owned(), layout, columns.clone())
+        .with_context(|| format!("cannot hold the baskets of {source}"))
 }
 
 /// Finds the columns to read, from the user's names or the layout's defaults.
@@ -391,16 +455,19 @@ fn most_frequent<T>(tally: Vec<(T, u32)>) -> Option<T> {
 }
 
 /// The state of one pass over the rows.
-struct RowReader<'a> {
+struct RowReader<'a, S> {
     columns: &'a ResolvedColumns,
     header_len: usize,
     options: &'a OrdersOptions,
-    builder: OrdersBuilder,
+    sink: S,
+    /// The sink could not take a line (its spill space failed): the read stops.
+    failure: Option<alsobought_core::mining::SpillError>,
     /// Product numbers as the builder assigns them (first appearance among used
     /// rows), kept here only when there are hints to attach to them.
     hint_numbers: HashMap<String, u32>,
     hint_tallies: Vec<HintTally>,
-    customers: std::collections::HashSet<Vec<u8>>,
+    /// 64-bit hashes of the customer ids: 8 bytes per customer, not the id's text.
+    customers: HashSet<u64>,
     last_customer: Vec<u8>,
     earliest_date: Option<String>,
     latest_date: Option<String>,
@@ -410,13 +477,19 @@ struct RowReader<'a> {
     skips: SkipReport,
 }
 
-impl<'a> RowReader<'a> {
-    fn new(columns: &'a ResolvedColumns, header_len: usize, options: &'a OrdersOptions) -> Self {
+impl<'a, S: LineSink> RowReader<'a, S> {
+    fn new(
+        columns: &'a ResolvedColumns,
+        header_len: usize,
+        options: &'a OrdersOptions,
+        sink: S,
+    ) -> Self {
         RowReader {
             columns,
             header_len,
             options,
-            builder: OrdersBuilder::new(),
+            sink,
+            failure: None,
             hint_numbers: HashMap::new(),
             hint_tallies: Vec::new(),
             customers: Default::default(),
@@ -502,7 +575,9 @@ impl<'a> RowReader<'a> {
             }
         }
 
-        self.builder.add_line(order, product);
+        if let Err(failure) = self.sink.push_line(order, product) {
+            self.failure = Some(failure);
+        }
         if columns.title.is_some() || columns.price.is_some() {
             self.add_hints(record, product, price);
         }
@@ -548,9 +623,9 @@ impl<'a> RowReader<'a> {
         }
         self.last_customer.clear();
         self.last_customer.extend_from_slice(customer);
-        if !self.customers.contains(customer) {
-            self.customers.insert(customer.to_vec());
-        }
+        let mut hasher = DefaultHasher::new();
+        hasher.write(customer);
+        self.customers.insert(hasher.finish());
     }
 
     fn note_currency(&mut self, currency: &[u8]) {
@@ -589,10 +664,11 @@ impl<'a> RowReader<'a> {
         source: String,
         layout: OrdersLayout,
         columns: ResolvedColumns,
-    ) -> OrderHistory {
-        let orders = self.builder.finish();
+    ) -> anyhow::Result<OrderHistory<S::Collected>> {
+        let products_seen = self.sink.products_seen();
+        let orders = self.sink.into_collected()?;
         let hints = (columns.title.is_some() || columns.price.is_some()).then(|| {
-            debug_assert_eq!(self.hint_tallies.len(), orders.product_count());
+            debug_assert_eq!(self.hint_tallies.len(), products_seen);
             self.hint_tallies
                 .into_iter()
                 .map(HintTally::into_hints)
@@ -602,7 +678,7 @@ impl<'a> RowReader<'a> {
             .customer
             .as_ref()
             .map(|_| self.customers.len() as u64);
-        OrderHistory {
+        Ok(OrderHistory {
             source,
             layout,
             columns,
@@ -614,7 +690,7 @@ impl<'a> RowReader<'a> {
             date_range: self.earliest_date.zip(self.latest_date),
             currencies: self.currencies,
             skips: self.skips,
-        }
+        })
     }
 }
 
