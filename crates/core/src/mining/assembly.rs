@@ -5,7 +5,7 @@
 use crate::format::{ProductRecord, TableInput};
 
 use super::catalog::Catalog;
-use super::selection::keep_best;
+use super::selection::{keep_best, IdOrder};
 use super::{MinedTable, MiningOptions, MiningStats};
 
 /// The per-product totals of an order history, borrowed from whoever counted them.
@@ -66,6 +66,7 @@ impl TableProducts {
 /// together at least once, for the summary.
 pub(crate) fn assemble(
     totals: Totals<'_>,
+    order: &IdOrder,
     products: TableProducts,
     neighbour_lists: Vec<Vec<(u32, f32)>>,
     co_occurring_pairs: u64,
@@ -101,7 +102,7 @@ pub(crate) fn assemble(
         .filter(|&(product, &count)| count > 0 && suggestible[product])
         .map(|(product, &count)| (product as u32, count as f32))
         .collect();
-    keep_best(&mut best_sellers, options.best_seller_count, totals.ids);
+    keep_best(&mut best_sellers, options.best_seller_count, order);
     let best_sellers = renumber(&best_sellers);
 
     let stats = MiningStats {

@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use super::orders::Orders;
-use super::selection::{keep_best, PairScorer};
+use super::selection::{keep_best, IdOrder, PairScorer};
 
 /// Baskets the pass can walk: each a sorted list of distinct product numbers.
 pub(crate) trait BasketList: Sync {
@@ -43,12 +43,12 @@ pub(crate) struct Neighbours {
 /// Counts, scores and selects neighbours for every wanted product.
 pub(crate) fn top_neighbours(
     baskets: &impl BasketList,
-    ids: &[String],
+    order: &IdOrder,
     wanted: &[bool],
     scorer: &PairScorer<'_>,
     max_neighbours: usize,
 ) -> Neighbours {
-    let product_count = ids.len();
+    let product_count = order.len();
     let index = OrdersByProduct::new(baskets, product_count);
     let results: Vec<(Vec<(u32, f32)>, u64)> = (0..product_count)
         .into_par_iter()
@@ -69,7 +69,7 @@ pub(crate) fn top_neighbours(
                         candidates.push((partner, score));
                     }
                 });
-                keep_best(&mut candidates, max_neighbours, ids);
+                keep_best(&mut candidates, max_neighbours, order);
                 (candidates, wanted_partners)
             },
         )

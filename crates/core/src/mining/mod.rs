@@ -39,7 +39,7 @@ use crate::format::TableInput;
 use assembly::{assemble, TableProducts, Totals};
 use collector::Collected;
 use counting::{top_neighbours, BasketList};
-use selection::PairScorer;
+use selection::{IdOrder, PairScorer};
 
 /// Where an orders reader puts line items: [`OrdersBuilder`] keeps every order as it
 /// is (evaluation splits them by id); [`BasketCollector`] keeps baskets within a memory
@@ -209,15 +209,17 @@ fn mine_baskets(
         options.min_together,
         products.suggestible.clone(),
     );
+    let order = IdOrder::new(totals.ids);
     let neighbours = top_neighbours(
         baskets,
-        totals.ids,
+        &order,
         &products.wanted,
         &scorer,
         usize::from(options.max_neighbours),
     );
     assemble(
         totals,
+        &order,
         products,
         neighbours.lists,
         neighbours.co_occurring_pairs,

@@ -10,7 +10,7 @@
 
 use super::assembly::{assemble, TableProducts, Totals};
 use super::catalog::Catalog;
-use super::selection::{NeighbourLists, PairScorer};
+use super::selection::{IdOrder, NeighbourLists, PairScorer};
 use super::{MinedTable, MiningOptions};
 
 /// Per-product totals of an order history: what scoring needs besides pair counts.
@@ -107,7 +107,7 @@ pub struct PairStatisticsMiner<'a> {
     options: &'a MiningOptions,
     products: TableProducts,
     scorer: PairScorer<'a>,
-    lists: NeighbourLists<'a>,
+    lists: NeighbourLists,
     co_occurring_pairs: u64,
 }
 
@@ -153,7 +153,10 @@ impl<'a> PairStatisticsMiner<'a> {
         Ok(PairStatisticsMiner {
             statistics,
             options,
-            lists: NeighbourLists::new(product_ids, usize::from(options.max_neighbours)),
+            lists: NeighbourLists::new(
+                IdOrder::new(product_ids),
+                usize::from(options.max_neighbours),
+            ),
             products,
             scorer,
             co_occurring_pairs: 0,
@@ -223,14 +226,16 @@ impl<'a> PairStatisticsMiner<'a> {
     /// The table input, once every pair was offered.
     pub fn finish(self) -> MinedTable {
         let statistics = self.statistics;
+        let (lists, order) = self.lists.finish();
         assemble(
             Totals {
                 ids: &statistics.product_ids,
                 order_counts: &statistics.order_counts,
                 order_total: statistics.order_count,
             },
+            &order,
             self.products,
-            self.lists.finish(),
+            lists,
             self.co_occurring_pairs,
             self.options,
         )
