@@ -90,7 +90,8 @@ fn tracking_refused(options: &JsValue) -> bool {
             .is_some()
 }
 
-/// Reads `trackPurchase`'s argument: `None` without an `orderId` or an `items` array.
+/// Reads `trackPurchase`'s argument: `None` without an `orderId`, an `items` array, a
+/// currency or a value (given, or from priced items): the report needs all four.
 fn read_purchase(options: &JsValue) -> Option<PurchaseInput> {
     let order_id = text(options, "orderId").filter(|id| !id.is_empty())?;
     let items = field(options, "items").filter(Array::is_array)?;
@@ -115,13 +116,17 @@ fn read_purchase(options: &JsValue) -> Option<PurchaseInput> {
         });
     }
     let currency = text(options, "currency")
-        .filter(|code| code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic()))
-        .map(|code| code.to_ascii_uppercase());
+        .filter(|code| code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic()))?
+        .to_ascii_uppercase();
+    let value_hundredths = amount(options, "value");
+    if value_hundredths.is_none() && lines.iter().all(|line| line.price_hundredths.is_none()) {
+        return None;
+    }
     Some(PurchaseInput {
         order_id,
-        currency,
+        currency: Some(currency),
         items: lines,
-        value_hundredths: amount(options, "value"),
+        value_hundredths,
     })
 }
 

@@ -391,4 +391,65 @@ async fn track_purchase_credits_what_was_added_through_the_widget_once() {
         alsobought::api::track_purchase(JsValue::from_str("1001")).is_null(),
         "bad arguments are a warning, not an exception"
     );
+    let without_currency =
+        js_sys::JSON::parse(r#"{"orderId": "1002", "items": [{"item_id": "P1", "price": 12.5}]}"#)
+            .unwrap();
+    assert!(
+        alsobought::api::track_purchase(without_currency).is_null(),
+        "the report sums revenue per currency: a purchase needs one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_page_url_forces_a_variant_whose_js_options_settings_apply() {
+    let history = window().history().unwrap();
+    let original = window().location().href().unwrap();
+    history
+        .replace_state_with_url(
+            &JsValue::NULL,
+            "",
+            Some("?alsobought_variant=wasm-force%3Ab"),
+        )
+        .unwrap();
+    let url = blob_url(&shop_table());
+    let host: HtmlElement = window()
+        .document()
+        .unwrap()
+        .create_element("div")
+        .unwrap()
+        .unchecked_into();
+    window()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap()
+        .prepend_with_node_1(&host)
+        .unwrap();
+    let exposures = record_events(&host, "alsobought:exposure");
+    let options = js_sys::JSON::parse(
+        r#"{"product": "P0", "experiment": "wasm-force", "variants": "a:1,b:0",
+            "variantSettings": {"b": {"maxSuggestions": 1, "layout": "bundle"}}}"#,
+    )
+    .unwrap();
+    Reflect::set(&options, &"table".into(), &url.as_str().into()).unwrap();
+    alsobought::api::mount(host.clone(), options);
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
+    assert_eq!(settled(&host).await, "ready");
+    let event = get(&exposures.borrow()[0], "event");
+    assert_eq!(
+        text(&event, "variant").as_deref(),
+        Some("b"),
+        "weight 0, but forced"
+    );
+    assert_eq!(get(&event, "forced").as_bool(), Some(true));
+    assert_eq!(text(&event, "layout").as_deref(), Some("bundle"));
+    assert_eq!(
+        shadow_elements(&host, "label.ab-item").len(),
+        2,
+        "the product on screen and the variant's one suggestion"
+    );
+    unmount(&host);
+    host.remove();
 }
