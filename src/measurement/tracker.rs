@@ -59,20 +59,14 @@ impl Tracker {
         if self.impressed.replace(true) {
             return;
         }
-        let suggestions: Vec<ShownProduct<'_>> = shown
-            .iter()
-            .filter(|shown| {
-                !data
-                    .context
-                    .iter()
-                    .any(|product| product.id == shown.product.id)
-            })
-            .copied()
-            .collect();
+        // The suggestions are the last products shown (a bundle shows its product first).
+        let suggestions = shown
+            .get(shown.len().saturating_sub(data.suggestions.len())..)
+            .unwrap_or_default();
         let event = self.event(
             EventType::Impression,
             &data.config,
-            &suggestions,
+            suggestions,
             data.store_currency(),
         );
         self.announce(
@@ -121,14 +115,11 @@ impl Tracker {
             true,
         );
         if not_prevented {
-            if let Some(url) = navigate_to {
-                let opened: Vec<ShownProduct<'_>> = products
-                    .iter()
-                    .filter(|shown| shown.product.url.as_deref() == Some(url))
-                    .take(1)
-                    .copied()
-                    .collect();
-                self.click(data, &opened);
+            let opened = products
+                .iter()
+                .find(|shown| navigate_to.is_some() && shown.product.url.as_deref() == navigate_to);
+            if let Some(opened) = opened {
+                self.click(data, &[*opened]);
             }
         } else if self.measurement.tracking {
             self.remember_added(&event);

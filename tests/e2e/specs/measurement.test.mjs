@@ -366,6 +366,12 @@ describe('measurement', () => {
       assert.equal(stored[0].variant, 'compact');
       assert.equal(stored[1].layout, 'bundle', 'the compact variant shows a bundle');
       assert.ok(stored[1].items.length <= 2, `the compact variant caps at 2: ${stored[1].items.length}`);
+      assert.deepEqual(
+        stored[1].items.map((item) => item.index),
+        stored[1].items.map((_, position) => position + 1),
+        'the bundle lists the product on screen first (index 0); the items are the suggestions after it',
+      );
+      assert.ok(!stored[1].items.some((item) => item.item_id === HUB_ID), 'the product on screen is no suggestion');
       for (const event of stored) {
         assert.ok(event.received_at - hiddenAt < 3_000, `${event.type} arrived ${event.received_at - hiddenAt} ms after hiding`);
       }
