@@ -94,9 +94,9 @@ impl Tracker {
 
     /// Dispatches the cancelable `alsobought:add-to-cart` for `products`. A store that
     /// handles it (`preventDefault()`) put them in the cart: that is recorded as
-    /// `add_to_cart` and remembered for attribution. Otherwise the shopper is sent to
-    /// `navigate_to`, recorded as a click on that product. Returns whether the event
-    /// was left unhandled.
+    /// `add_to_cart` and remembered for attribution. Otherwise the caller sends the
+    /// shopper to `navigate_to`, recorded here as a click on that product. Returns
+    /// whether the event was left unhandled.
     pub fn add_to_cart(
         &self,
         data: &WidgetData,
