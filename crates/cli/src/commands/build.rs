@@ -157,7 +157,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         };
         let _progress = Progress::step(quiet, message);
         collected
-            .mine(catalog.as_ref(), &args.mining.options())
+            .mine(catalog, &args.mining.options())
             .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
     let table = write_table(&mined.input).context("cannot encode the table")?;
@@ -195,7 +195,7 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
     let mining_started = Instant::now();
     let mined = {
         let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
-        stats.mine(catalog.as_ref(), &args.mining.options(), &progress)?
+        stats.mine(catalog, &args.mining.options(), &progress)?
     };
     let table = write_table(&mined.input).context("cannot encode the table")?;
     let mining_time = mining_started.elapsed();

@@ -54,6 +54,11 @@ impl Catalog {
         self.records.is_empty()
     }
 
+    /// The records, in insertion order, without the id index.
+    pub(crate) fn into_records(self) -> Vec<ProductRecord> {
+        self.records
+    }
+
     /// Where the record with this id sits in [`Catalog::records`].
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
         self.positions.get(id).copied()

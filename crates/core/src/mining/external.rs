@@ -126,7 +126,7 @@ pub(crate) fn mine_spilled<S: SpillSpace>(
     mut space: S,
     budget: MemoryBudget,
     mut report: SpillReport,
-    catalog: Option<&Catalog>,
+    catalog: Option<Catalog>,
     options: &MiningOptions,
 ) -> Result<(MinedTable, SpillReport), SpillError> {
     let basket_runs = reduce_runs::<BasketFormat, S>(basket_runs, &mut space, &mut report)?;
@@ -259,7 +259,7 @@ mod tests {
             collector.add_line(order, product).unwrap();
         }
         let collected = collector.finish().unwrap();
-        let (mined, report) = collected.mine(catalog, options).unwrap();
+        let (mined, report) = collected.mine(catalog.cloned(), options).unwrap();
         (mined, report, 0)
     }
 
@@ -300,7 +300,7 @@ mod tests {
             order_counts,
             order_count: baskets.len() as u64,
         };
-        let mut miner = PairStatisticsMiner::new(&statistics, catalog, options).unwrap();
+        let mut miner = PairStatisticsMiner::new(&statistics, catalog.cloned(), options).unwrap();
         for ((first, second), together) in pairs {
             miner
                 .add(PairCount {

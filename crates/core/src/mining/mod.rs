@@ -160,7 +160,7 @@ pub fn build_table_input(
             order_counts: &order_counts,
             order_total: orders.order_count() as u64,
         },
-        catalog,
+        TableProducts::new(orders.product_ids(), catalog),
         options,
     )
 }
@@ -169,10 +169,11 @@ impl<S: SpillSpace> CollectedOrders<S> {
     /// Mines the collected orders into a table input (catalog rules as in
     /// [`build_table_input`], whose output this equals byte for byte), in memory when
     /// the baskets fit the budget, otherwise through sorted runs in spill space.
-    /// Also says what was spilled, reading and counting together.
+    /// Also says what was spilled, reading and counting together. The catalog's
+    /// records move into the table input.
     pub fn mine(
         self,
-        catalog: Option<&Catalog>,
+        catalog: Option<Catalog>,
         options: &MiningOptions,
     ) -> Result<(MinedTable, SpillReport), SpillError> {
         let (product_ids, baskets, budget, report) = self.into_parts();
@@ -184,7 +185,8 @@ impl<S: SpillSpace> CollectedOrders<S> {
                     order_counts: &order_counts,
                     order_total: baskets.basket_count() as u64,
                 };
-                Ok((mine_baskets(&baskets, totals, catalog, options), report))
+                let products = TableProducts::new_owned(&product_ids, catalog);
+                Ok((mine_baskets(&baskets, totals, products, options), report))
             }
             Collected::Spilled { runs, space } => {
                 external::mine_spilled(product_ids, runs, space, budget, report, catalog, options)
@@ -198,10 +200,9 @@ impl<S: SpillSpace> CollectedOrders<S> {
 fn mine_baskets(
     baskets: &impl BasketList,
     totals: Totals<'_>,
-    catalog: Option<&Catalog>,
+    products: TableProducts,
     options: &MiningOptions,
 ) -> MinedTable {
-    let products = TableProducts::new(totals.ids, catalog);
     let scorer = PairScorer::new(
         totals.order_counts,
         totals.order_total,

@@ -114,10 +114,10 @@ pub struct PairStatisticsMiner<'a> {
 impl<'a> PairStatisticsMiner<'a> {
     /// A miner for these statistics; with a catalog, only its products are in the
     /// table and only its available ones are suggested (as in
-    /// [`super::build_table_input`]).
+    /// [`super::build_table_input`]); its records move into the table input.
     pub fn new(
         statistics: &'a OrderStatistics,
-        catalog: Option<&Catalog>,
+        catalog: Option<Catalog>,
         options: &'a MiningOptions,
     ) -> Result<Self, StatisticsError> {
         let OrderStatistics {
@@ -142,7 +142,7 @@ impl<'a> PairStatisticsMiner<'a> {
                 total: *order_count,
             });
         }
-        let products = TableProducts::new(product_ids, catalog);
+        let products = TableProducts::new_owned(product_ids, catalog);
         let scorer = PairScorer::new(
             order_counts,
             *order_count,

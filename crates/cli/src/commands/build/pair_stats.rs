@@ -110,7 +110,7 @@ impl PairStats {
     /// Reads `DIR/pairs` into a miner and returns the mined table input.
     pub fn mine(
         &self,
-        catalog: Option<&Catalog>,
+        catalog: Option<Catalog>,
         options: &MiningOptions,
         progress: &Progress,
     ) -> anyhow::Result<MinedTable> {
