@@ -9,6 +9,8 @@ use std::io::Write;
 
 use alsobought_core::analytics::{ExperimentReport, Metric, Report};
 
+use super::email::escape_html;
+
 const PANEL_WIDTH: f64 = 280.0;
 const PANEL_HEIGHT: f64 = 230.0;
 const EXPERIMENT_HEADING_HEIGHT: f64 = 34.0;
@@ -253,24 +255,18 @@ fn shorten(name: &str) -> String {
     }
 }
 
-/// Escapes text for SVG (XML) element content and attribute values.
+/// Escapes text for SVG (XML) element content and attribute values: the HTML escaping
+/// the email fragments use (its character references are XML too), after replacing
+/// the control characters XML 1.0 does not allow at all.
 fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0 at all.
-            control if control.is_control() && !matches!(control, '\t' | '\n') => {
-                escaped.push('\u{fffd}')
-            }
-            other => escaped.push(other),
-        }
-    }
-    escaped
+    let allowed: String = text
+        .chars()
+        .map(|character| match character {
+            control if control.is_control() && !matches!(control, '\t' | '\n') => '\u{fffd}',
+            other => other,
+        })
+        .collect();
+    escape_html(&allowed)
 }
 
 #[cfg(test)]
@@ -281,7 +277,7 @@ mod tests {
     fn text_is_escaped_and_long_names_cut() {
         assert_eq!(
             escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{fffd}"
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{fffd}"
         );
         assert_eq!(shorten("control"), "control");
         assert_eq!(shorten("a-very-long-variant"), "a-very-long…");
