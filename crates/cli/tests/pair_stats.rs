@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::Scratch;
-use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
@@ -19,6 +19,7 @@ use parquet::schema::parser::parse_message_type;
 /// One column of a Parquet file to write.
 enum Values {
     Text(Vec<String>),
+    Int(Vec<i32>),
     Long(Vec<i64>),
 }
 
@@ -30,6 +31,7 @@ fn write_parquet(path: &Path, columns: &[(&str, Values)], nullable: bool) {
         .iter()
         .map(|(name, values)| match values {
             Values::Text(_) => format!("{repetition} BYTE_ARRAY {name} (UTF8);"),
+            Values::Int(_) => format!("{repetition} INT32 {name};"),
             Values::Long(_) => format!("{repetition} INT64 {name};"),
         })
         .collect();
@@ -48,6 +50,7 @@ fn write_parquet(path: &Path, columns: &[(&str, Values)], nullable: bool) {
         let mut column = group.next_column().unwrap().expect("a column per field");
         let rows = match values {
             Values::Text(values) => values.len(),
+            Values::Int(values) => values.len(),
             Values::Long(values) => values.len(),
         };
         let levels = vec![1i16; rows];
@@ -59,6 +62,12 @@ fn write_parquet(path: &Path, columns: &[(&str, Values)], nullable: bool) {
                 column
                     .typed::<ByteArrayType>()
                     .write_batch(&bytes, levels, None)
+                    .unwrap();
+            }
+            Values::Int(values) => {
+                column
+                    .typed::<Int32Type>()
+                    .write_batch(values, levels, None)
                     .unwrap();
             }
             Values::Long(values) => {
@@ -112,8 +121,10 @@ fn count_orders(path: &Path) -> Counts {
     }
 }
 
-/// Writes `counts` as a pair statistics directory at `dir`, pairs split over two
-/// part files, with `_SUCCESS` markers as Spark leaves them.
+/// Writes `counts` as a pair statistics directory at `dir`, products numbered in id
+/// order, pairs split over two part files, with `_SUCCESS` markers as Spark leaves
+/// them. A pair whose product is not in `counts.products` gets the index past the
+/// last product.
 fn write_stats(dir: &Path, counts: &Counts, format: &str, pair_count: u64) {
     write_parquet(
         &dir.join("summary/part-00000.snappy.parquet"),
@@ -129,9 +140,19 @@ fn write_stats(dir: &Path, counts: &Counts, format: &str, pair_count: u64) {
         ],
         false,
     );
+    let index: BTreeMap<&str, i32> = counts
+        .products
+        .keys()
+        .enumerate()
+        .map(|(index, id)| (id.as_str(), index as i32))
+        .collect();
     write_parquet(
         &dir.join("products/part-00000.snappy.parquet"),
         &[
+            (
+                "product_index",
+                Values::Int(index.values().copied().collect()),
+            ),
             (
                 "product_id",
                 Values::Text(counts.products.keys().cloned().collect()),
@@ -143,6 +164,12 @@ fn write_stats(dir: &Path, counts: &Counts, format: &str, pair_count: u64) {
         ],
         true,
     );
+    let number = |id: &String| {
+        index
+            .get(id.as_str())
+            .copied()
+            .unwrap_or(index.len() as i32)
+    };
     let pairs: Vec<_> = counts.pairs.iter().collect();
     let (first, second) = pairs.split_at(pairs.len() / 2);
     for (part, half) in [first, second].into_iter().enumerate() {
@@ -151,11 +178,11 @@ fn write_stats(dir: &Path, counts: &Counts, format: &str, pair_count: u64) {
             &[
                 (
                     "product_a",
-                    Values::Text(half.iter().map(|((a, _), _)| a.clone()).collect()),
+                    Values::Int(half.iter().map(|((a, _), _)| number(a)).collect()),
                 ),
                 (
                     "product_b",
-                    Values::Text(half.iter().map(|((_, b), _)| b.clone()).collect()),
+                    Values::Int(half.iter().map(|((_, b), _)| number(b)).collect()),
                 ),
                 (
                     "order_count",
@@ -282,7 +309,10 @@ fn statistics_that_cannot_be_right_are_refused() {
         "alsobought-pair-stats/1",
         stranger.pairs.len() as u64,
     );
-    build("stranger").stderr_has("pair product \"unknown\" is not in stranger/products");
+    build("stranger").stderr_has(&format!(
+        "a pair names product index {0}, outside 0..{0}",
+        stranger.products.len()
+    ));
 
     let mut inflated = Counts {
         pairs: stranger.pairs.clone(),

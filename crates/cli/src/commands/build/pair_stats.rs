@@ -7,15 +7,17 @@
 //! | dataset | columns | rows |
 //! |---|---|---|
 //! | `summary/` | `format` string, `order_count`, `line_count`, `product_count`, `pair_count` int64 | one |
-//! | `products/` | `product_id` string, `order_count` int64 | one per product ordered |
-//! | `pairs/` | `product_a`, `product_b` string (a < b), `order_count` int64 | one per pair bought together |
+//! | `products/` | `product_index` int (0..n), `product_id` string, `order_count` int64 | one per product ordered |
+//! | `pairs/` | `product_a`, `product_b` int (product indexes, a < b), `order_count` int64 | one per pair bought together |
 //!
+//! Pairs name products by index, not id: looking 50 million pairs' ids up in a map of a
+//! million strings took most of a minute (cache misses on the keys), numbers take none.
 //! The files are read column by column with the `parquet` crate's low-level readers
-//! (no Arrow: a few seconds of compile time instead of a minute, and no row objects
-//! per pair), then mined by alsobought-core's `PairStatisticsMiner`, the scoring the
-//! native build uses, so both give the same table for the same orders.
+//! (no Arrow, and no row objects per pair), then mined by alsobought-core's
+//! `PairStatisticsMiner`, the scoring the native build uses, so both give the same
+//! table for the same orders.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -66,41 +68,70 @@ impl PairStats {
     /// Reads `DIR/summary` and `DIR/products`, checking they agree.
     pub fn open(dir: &Path) -> anyhow::Result<PairStats> {
         let summary = read_summary(dir)?;
-        let mut product_ids = Vec::new();
-        let mut order_counts = Vec::new();
+        let product_count = usize::try_from(summary.product_count)
+            .ok()
+            .filter(|&count| count <= u32::MAX as usize)
+            .with_context(|| {
+                format!(
+                    "{}/summary says {} products: more than this tool can number",
+                    dir.display(),
+                    summary.product_count
+                )
+            })?;
+        let mut product_ids = vec![None; product_count];
+        let mut order_counts = vec![0u32; product_count];
         for file in dataset_files(dir, "products")? {
             read_rows(
                 &file,
-                &[("product_id", Kind::Text), ("order_count", Kind::Number)],
+                &[
+                    ("product_index", Kind::Number),
+                    ("product_id", Kind::Text),
+                    ("order_count", Kind::Number),
+                ],
                 |columns, row| {
-                    let id = columns[0].text(row)?;
-                    let count = columns[1].number(row)?;
-                    let count = u32::try_from(count)
+                    let index = columns[0].number(row)?;
+                    let id = columns[1].text(row)?;
+                    let count = columns[2].number(row)?;
+                    let slot = usize::try_from(index)
+                        .ok()
+                        .filter(|&index| index < product_count)
+                        .with_context(|| {
+                            format!(
+                                "product {id:?} has index {index}, outside 0..{product_count} \
+                                 (summary/ says {product_count} products)"
+                            )
+                        })?;
+                    if let Some(other) = &product_ids[slot] {
+                        bail!("products {other:?} and {id:?} both have index {index}");
+                    }
+                    order_counts[slot] = u32::try_from(count)
                         .ok()
                         .filter(|&count| count > 0)
                         .with_context(|| {
                             format!("product {id:?} has an order count of {count}; expected 1 to 2^32 - 1")
                         })?;
-                    product_ids.push(id.to_owned());
-                    order_counts.push(count);
+                    product_ids[slot] = Some(id.to_owned());
                     Ok(())
                 },
             )?;
         }
-        if product_ids.len() as u64 != summary.product_count {
+        let missing = product_ids.iter().filter(|id| id.is_none()).count();
+        if missing > 0 {
             bail!(
-                "{}: {} products listed but summary/ says {}: the datasets come from \
-                 different runs or a copy is incomplete; copy the job's whole output again",
-                dir.display(),
-                product_ids.len(),
-                summary.product_count
+                "{}: {missing} of the {product_count} products summary/ announces are not in \
+                 products/: the datasets come from different runs or a copy is incomplete; \
+                 copy the job's whole output again",
+                dir.display()
             );
         }
         Ok(PairStats {
             dir: dir.to_owned(),
             summary,
             statistics: OrderStatistics {
-                product_ids,
+                product_ids: product_ids
+                    .into_iter()
+                    .map(Option::unwrap_or_default)
+                    .collect(),
                 order_counts,
                 order_count: summary.order_count,
             },
@@ -116,12 +147,11 @@ impl PairStats {
     ) -> anyhow::Result<MinedTable> {
         let dir = self.dir.display();
         let ids = &self.statistics.product_ids;
-        let mut numbers: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
-        for (number, id) in ids.iter().enumerate() {
-            if numbers.insert(id, number as u32).is_some() {
-                bail!("{dir}/products lists product {id:?} twice: was it copied twice?");
-            }
+        let mut distinct: HashSet<&str> = HashSet::with_capacity(ids.len());
+        if let Some(twice) = ids.iter().find(|id| !distinct.insert(id.as_str())) {
+            bail!("{dir}/products lists product {twice:?} twice: was a file copied twice?");
         }
+        drop(distinct);
         let mut miner = PairStatisticsMiner::new(&self.statistics, catalog, options)
             .with_context(|| format!("{dir} is inconsistent"))?;
         let mut pairs = 0u64;
@@ -129,19 +159,24 @@ impl PairStats {
             read_rows(
                 &file,
                 &[
-                    ("product_a", Kind::Text),
-                    ("product_b", Kind::Text),
+                    ("product_a", Kind::Number),
+                    ("product_b", Kind::Number),
                     ("order_count", Kind::Number),
                 ],
                 |columns, row| {
-                    let number_of = |column: &ColumnBatch| -> anyhow::Result<u32> {
-                        let id = column.text(row)?;
-                        numbers.get(id).copied().with_context(|| {
-                            format!("pair product {id:?} is not in {dir}/products")
-                        })
+                    let number = |column: &ColumnBatch| -> anyhow::Result<u32> {
+                        let index = column.number(row)?;
+                        u32::try_from(index)
+                            .ok()
+                            .filter(|&index| (index as usize) < ids.len())
+                            .with_context(|| {
+                                format!(
+                                    "a pair names product index {index}, outside 0..{}",
+                                    ids.len()
+                                )
+                            })
                     };
-                    let first = number_of(&columns[0])?;
-                    let second = number_of(&columns[1])?;
+                    let (first, second) = (number(&columns[0])?, number(&columns[1])?);
                     let count = columns[2].number(row)?;
                     let together = u32::try_from(count)
                         .ok()
@@ -348,7 +383,7 @@ fn read_rows(
                 path.display(),
                 match kind {
                     Kind::Text => "a string (BYTE_ARRAY)",
-                    Kind::Number => "an integer (INT64)",
+                    Kind::Number => "an integer (INT64 or INT32)",
                 }
             ),
         };
