@@ -142,7 +142,7 @@ function main() {
     '',
     '### What a product page fetches (`cargo bench -p alsobought-core --bench product_page_bytes`)',
     '',
-    pageReport.replace(/^# .*\n+/, ''),
+    pageReport.replace(/^# .*\n+/, '').replace(/^## /gm, '#### '),
   ];
   const markdown = lines.join('\n');
   writeBenchmarkSection('native-bench', markdown);
