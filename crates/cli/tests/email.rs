@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Scratch, SMALL_ORDERS};
+use common::{small_store_with, Scratch, SMALL_ORDERS};
 
 /// The small catalog with hostile titles, URLs with queries and fragments, and one
 /// product (E) without an image.
@@ -19,24 +19,7 @@ E,Spoon,1.50,EUR,/p/e,,kitchen,true,
 ";
 
 fn store(catalog: &str) -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write("orders.csv", SMALL_ORDERS);
-    scratch.write("catalog.csv", catalog);
-    scratch
-        .run(&[
-            "build",
-            "--orders",
-            "orders.csv",
-            "--catalog",
-            "catalog.csv",
-            "--out",
-            "store.table",
-            "--min-pair-count",
-            "1",
-            "--quiet",
-        ])
-        .success();
-    scratch
+    small_store_with(catalog, &[])
 }
 
 /// Every value of `attribute="..."` in `html`.

@@ -3,29 +3,10 @@
 
 mod common;
 
-use common::{Scratch, SMALL_CATALOG_CSV, SMALL_ORDERS};
+use common::{small_store_with, Scratch, SMALL_CATALOG_CSV, SMALL_ORDERS};
 
 fn small_store() -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write("orders.csv", SMALL_ORDERS);
-    scratch.write("catalog.csv", SMALL_CATALOG_CSV);
-    scratch
-        .run(&[
-            "build",
-            "--orders",
-            "orders.csv",
-            "--catalog",
-            "catalog.csv",
-            "--out",
-            "store.table",
-            "--min-pair-count",
-            "1",
-            "--neighbours",
-            "5",
-            "-q",
-        ])
-        .success();
-    scratch
+    small_store_with(SMALL_CATALOG_CSV, &["--neighbours", "5"])
 }
 
 /// The value printed after `label` on its line of the overview.

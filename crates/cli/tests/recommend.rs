@@ -3,29 +3,12 @@
 
 mod common;
 
-use common::{Scratch, SMALL_CATALOG_CSV, SMALL_ORDERS};
+use common::{small_store_with, Scratch, SMALL_CATALOG_CSV};
 
 /// A scratch directory holding `store.table` built from the small orders and catalog
 /// (D unavailable; E never bought with anything).
 fn small_store() -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write("orders.csv", SMALL_ORDERS);
-    scratch.write("catalog.csv", SMALL_CATALOG_CSV);
-    scratch
-        .run(&[
-            "build",
-            "--orders",
-            "orders.csv",
-            "--catalog",
-            "catalog.csv",
-            "--out",
-            "store.table",
-            "--min-pair-count",
-            "1",
-            "--quiet",
-        ])
-        .success();
-    scratch
+    small_store_with(SMALL_CATALOG_CSV, &[])
 }
 
 #[test]

@@ -161,3 +161,26 @@ C,Teapot,30,EUR,/p/c,/img/c.jpg,kitchen,true,4
 D,Cosy,9.99,EUR,/p/d,/img/d.jpg,kitchen,false,
 E,Spoon,1.50,EUR,/p/e,/img/e.jpg,kitchen,true,
 ";
+
+/// A scratch directory holding `store.table`, built quietly from [`SMALL_ORDERS`] and
+/// `catalog` with every pair kept (`--min-pair-count 1`) plus `extra_build_args`.
+pub fn small_store_with(catalog: &str, extra_build_args: &[&str]) -> Scratch {
+    let scratch = Scratch::new();
+    scratch.write("orders.csv", SMALL_ORDERS);
+    scratch.write("catalog.csv", catalog);
+    let mut args = vec![
+        "build",
+        "--orders",
+        "orders.csv",
+        "--catalog",
+        "catalog.csv",
+        "--out",
+        "store.table",
+        "--min-pair-count",
+        "1",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra_build_args);
+    scratch.run(&args).success();
+    scratch
+}
