@@ -20,15 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoPath } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
-import { machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { fail as failBenchmark, machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildArguments, retailBuildCommand } from './lib/retail-table.mjs';
 
 const USAGE = 'usage: node scripts/bench-native.mjs [--runs N]';
 
-function fail(message) {
-  console.error(`bench-native: error: ${message}`);
-  process.exit(1);
-}
+const fail = (message) => failBenchmark('bench-native', message);
 
 function parseRuns(args) {
   if (args.length === 0) return 7;

@@ -41,7 +41,7 @@ import {
   spreadPages,
   tableLayout,
 } from '../tests/e2e/lib/scale-shop.mjs';
-import { machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
 
 const KB = 1024;
 const BUDGET = { requests: 4, bytes: 32 * KB, coldMedianMs: 200 };
@@ -53,26 +53,8 @@ const BENCH_DIR = path.join(RESULTS_DIR, 'bench-scale');
 /** The demo store's table (`make demo-data`), the small-table comparison. */
 const DEMO_TABLE_FILE = 'www/generated/store.table';
 
-const options = parseArguments(process.argv.slice(2));
-
-function parseArguments(args) {
-  const parsed = { runs: 20, check: false };
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--runs' && /^\d+$/.test(args[i + 1] ?? '')) parsed.runs = Number(args[++i]);
-    else if (args[i] === '--check') parsed.check = true;
-    else {
-      console.error(`bench-scale: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/bench-scale.mjs [--runs N] [--check]`);
-      process.exit(2);
-    }
-  }
-  if (parsed.runs < 15) console.error(`bench-scale: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
-  return parsed;
-}
-
-function fail(message) {
-  console.error(`bench-scale: error: ${message}`);
-  process.exit(1);
-}
+const options = parseRunsAndCheck('bench-scale', process.argv.slice(2));
+const fail = (message) => failBenchmark('bench-scale', message);
 
 function cli(args) {
   try {

@@ -26,7 +26,7 @@ import zlib from 'node:zlib';
 import { launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
 import { productBundles, readHeader } from '../tests/e2e/lib/table.mjs';
-import { machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
@@ -36,26 +36,8 @@ const RETAIL_TABLE_URL = '/test-results/retail.table';
 const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
 const MAX_SUGGESTIONS = 4;
 
-const options = parseArguments(process.argv.slice(2));
-
-function parseArguments(args) {
-  const parsed = { runs: 20, check: false };
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--runs' && /^\d+$/.test(args[i + 1] ?? '')) parsed.runs = Number(args[++i]);
-    else if (args[i] === '--check') parsed.check = true;
-    else {
-      console.error(`bench-widget: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/bench-widget.mjs [--runs N] [--check]`);
-      process.exit(2);
-    }
-  }
-  if (parsed.runs < 15) console.error(`bench-widget: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
-  return parsed;
-}
-
-function fail(message) {
-  console.error(`bench-widget: error: ${message}`);
-  process.exit(1);
-}
+const options = parseRunsAndCheck('bench-widget', process.argv.slice(2));
+const fail = (message) => failBenchmark('bench-widget', message);
 
 // (a) Download size.
 function measureSizes() {

@@ -31,3 +31,24 @@ export function writeBenchmarkSection(name, markdown) {
   else text = `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, text);
 }
+
+/** Stops the benchmark `name` with one error line. */
+export function fail(name, message) {
+  console.error(`${name}: error: ${message}`);
+  process.exit(1);
+}
+
+/** `[--runs N] [--check]`, as the browser benchmarks take them (20 runs by default). */
+export function parseRunsAndCheck(name, args) {
+  const parsed = { runs: 20, check: false };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runs' && /^\d+$/.test(args[i + 1] ?? '')) parsed.runs = Number(args[++i]);
+    else if (args[i] === '--check') parsed.check = true;
+    else {
+      console.error(`${name}: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/${name}.mjs [--runs N] [--check]`);
+      process.exit(2);
+    }
+  }
+  if (parsed.runs < 15) console.error(`${name}: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
+  return parsed;
+}
