@@ -28,7 +28,7 @@ use crate::input::values::parse_currency;
 use crate::progress::Progress;
 use crate::report::{bytes, count_of, plural, thousands, warn, UsageError};
 use pair_stats::PairStats;
-use spill_files::{parse_memory_limit, MemoryLimit, TemporaryFiles};
+use spill_files::{parse_memory_limit, peak_resident_bytes, MemoryLimit, TemporaryFiles};
 
 /// How many missing or unusual ids a warning quotes before only counting.
 const IDS_QUOTED: usize = 5;
@@ -160,6 +160,8 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
             .mine(catalog, &args.mining.options())
             .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
+    // Reading and counting are what the budget bounds; encoding adds the table.
+    let counting_peak = peak_resident_bytes();
     let table = write_table(&mined.input).context("cannot encode the table")?;
     let mining_time = mining_started.elapsed();
 
@@ -173,7 +175,10 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     };
     if !quiet {
         let mut lines = orders_lines(&history, mined.stats.orders);
-        lines.push(("memory", memory_line(args, &spill, &temp_dir)));
+        lines.push((
+            "memory",
+            memory_line(args, &spill, &temp_dir, counting_peak),
+        ));
         print_summary(args, lines, &mined, table.len() as u64, &times);
     }
     Ok(())
@@ -414,25 +419,36 @@ fn orders_lines(history: &OrderHistory<()>, order_count: u64) -> Vec<(&'static s
     lines
 }
 
-/// How the memory budget went: all in memory, or what was spilled where.
-fn memory_line(args: &BuildArgs, spill: &SpillReport, temp_dir: &Path) -> String {
-    let budget = args.max_memory.describe();
-    if !spill.spilled() {
-        return format!("{budget}; the baskets fit, nothing spilled");
+/// How the memory budget went: all in memory, or what was spilled where; and the
+/// most memory held before the table was encoded (reading and counting).
+fn memory_line(
+    args: &BuildArgs,
+    spill: &SpillReport,
+    temp_dir: &Path,
+    counting_peak: Option<u64>,
+) -> String {
+    let mut line = args.max_memory.describe();
+    if spill.spilled() {
+        let mut runs = vec![count_of(spill.basket_runs, "run", "runs") + " of baskets"];
+        if spill.pair_runs > 0 {
+            runs.push(count_of(spill.pair_runs, "run", "runs") + " of pair counts");
+        }
+        if spill.merged_runs > 0 {
+            runs.push(count_of(spill.merged_runs, "merged run", "merged runs"));
+        }
+        line.push_str(&format!(
+            "; spilled {} ({}) to {}",
+            runs.join(", "),
+            bytes(spill.bytes_written),
+            temp_dir.display()
+        ));
+    } else {
+        line.push_str("; the baskets fit, nothing spilled");
     }
-    let mut runs = vec![count_of(spill.basket_runs, "run", "runs") + " of baskets"];
-    if spill.pair_runs > 0 {
-        runs.push(count_of(spill.pair_runs, "run", "runs") + " of pair counts");
+    if let Some(peak) = counting_peak {
+        line.push_str(&format!("; {} resident until encoding", bytes(peak)));
     }
-    if spill.merged_runs > 0 {
-        runs.push(count_of(spill.merged_runs, "merged run", "merged runs"));
-    }
-    format!(
-        "{budget}; spilled {} ({}) to {}",
-        runs.join(", "),
-        bytes(spill.bytes_written),
-        temp_dir.display()
-    )
+    line
 }
 
 fn print_summary(

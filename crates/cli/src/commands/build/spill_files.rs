@@ -1,5 +1,6 @@
 //! The resources `build` gives the miner: a memory budget (`--max-memory`) and a
-//! directory for the sorted runs that do not fit in it (`--temp-dir`).
+//! directory for the sorted runs that do not fit in it (`--temp-dir`); and how much
+//! memory the build actually held, for its summary.
 
 use std::fs::File;
 use std::io;
@@ -125,6 +126,20 @@ fn machine_memory() -> Option<u64> {
     let line = meminfo.lines().find(|line| line.starts_with("MemTotal:"))?;
     let kilobytes: u64 = line
         .trim_start_matches("MemTotal:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// The most memory this process has had resident so far (`VmHWM`, Linux), in bytes.
+pub fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line
+        .trim_start_matches("VmHWM:")
         .trim()
         .trim_end_matches("kB")
         .trim()
