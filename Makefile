@@ -67,3 +67,4 @@ bench: widget demo-data
 	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-widget.mjs
 	node scripts/bench-scale.mjs
+	node scripts/bench-scale-build.mjs
