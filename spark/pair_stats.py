@@ -34,6 +34,7 @@ DataFrame API, no Python UDF, so the work stays in the JVM.
 """
 
 import argparse
+import os
 import sys
 
 from pyspark.sql import SparkSession, Window
@@ -271,7 +272,9 @@ def main(argv):
     )
     products.unpersist()
     items.unpersist()
-    spark.stop()
+    # Databricks owns its clusters' session: a job script must not stop it.
+    if "DATABRICKS_RUNTIME_VERSION" not in os.environ:
+        spark.stop()
 
 
 if __name__ == "__main__":

@@ -252,7 +252,7 @@ mod tests {
         budget: usize,
         catalog: Option<&Catalog>,
         options: &MiningOptions,
-    ) -> (MinedTable, SpillReport, usize) {
+    ) -> (MinedTable, SpillReport) {
         let mut collector =
             BasketCollector::new(MemoryBudget { bytes: budget }, MemorySpace::default());
         for (order, product) in lines {
@@ -260,7 +260,7 @@ mod tests {
         }
         let collected = collector.finish().unwrap();
         let (mined, report) = collected.mine(catalog.cloned(), options).unwrap();
-        (mined, report, 0)
+        (mined, report)
     }
 
     /// Pair statistics counted the naive way, offered in a scrambled order, with
@@ -349,12 +349,12 @@ mod tests {
                 let expected = in_memory(&lines, catalog, options);
                 let expected_bytes = table_bytes(&expected);
                 // Plenty of memory: one buffer, nothing spilled.
-                let (roomy, report, _) = collected(&lines, 1 << 30, catalog, options);
+                let (roomy, report) = collected(&lines, 1 << 30, catalog, options);
                 assert!(!report.spilled());
                 assert_eq!(table_bytes(&roomy), expected_bytes);
                 assert_eq!(roomy.stats, expected.stats);
                 // A few kilobytes: many basket runs and pair runs, merged in groups.
-                let (tight, report, _) = collected(&lines, 2 * 1024, catalog, options);
+                let (tight, report) = collected(&lines, 2 * 1024, catalog, options);
                 assert!(report.basket_runs > MERGE_FAN_IN as u64, "{report:?}");
                 assert!(report.pair_runs > 1, "{report:?}");
                 assert!(report.merged_runs > 0, "{report:?}");
