@@ -63,7 +63,7 @@ test: setup
 	node tests/e2e/run.mjs
 
 bench: widget demo-data
-	cargo bench -p alsobought-core
+	node scripts/bench-native.mjs
 	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-widget.mjs
 	node scripts/bench-scale.mjs
