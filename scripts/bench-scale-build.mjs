@@ -251,7 +251,7 @@ function main() {
       `### Spilling: ${spillRow.size} lines with \`--max-memory ${SPILL_BUDGET}\``,
       '',
       `Wall ${seconds(run.wall)} (${perSecond(spillRow.lines, run.wall)}), CPU ${seconds(run.cpu)}, peak ${gib(run.peakBytes)}; ` +
-        `${summaryLine(run.stdout, 'memory').replace(/ to \S+$/, ' to --temp-dir')}. ` +
+        `${summaryLine(run.stdout, 'memory').replace(/ to \/\S+;/, ' to --temp-dir;')}. ` +
         `Table byte-identical to the in-memory build: **${spillRow.identical ? 'yes' : 'NO'}**. ` +
         'The peak above the budget is what grows with the products, not the orders: the million-product catalog and the encoded table (1.9 GB) are in memory when it is written.',
     );
