@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoPath, RESULTS_DIR } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
-import { machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { fail as failBenchmark, machine, writeBenchmarkSection } from './lib/benchmarks.mjs';
 
 const USAGE = 'usage: node scripts/bench-scale-build.mjs [--sizes 1M,10M,100M] [--no-spark]';
 const PRODUCTS = '1M';
@@ -45,10 +45,7 @@ const BUDGET_SECONDS = 600;
 const BUDGET_BYTES = 4 * 2 ** 30;
 const WORK_DIR = path.join(RESULTS_DIR, 'bench-scale-build');
 
-function fail(message) {
-  console.error(`bench-scale-build: error: ${message}`);
-  process.exit(1);
-}
+const fail = (message) => failBenchmark('bench-scale-build', message);
 
 function parseArguments(args) {
   const options = { sizes: ['1M', '10M', '100M'], spark: true };
