@@ -36,6 +36,7 @@ use axum::http::header::{self, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
@@ -142,6 +143,14 @@ pub async fn serve(
         shutdown.await;
         let _ = shutdown_started.send(());
     };
+    // Nagle's algorithm holds a response's small body segment until the client ACKs
+    // the headers, and Chromium delays that ACK by up to 40 ms: every table range
+    // would pay it. CDNs and nginx (`tcp_nodelay on`) send at once; so does this.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("alsobought-demo: cannot set TCP_NODELAY ({error}); responses may stall");
+        }
+    });
     let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let grace_expired = async move {
         // An error only means the server finished first and dropped the sender.
