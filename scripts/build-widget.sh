@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Release build of the widget into pkg/: alsobought.js (ES module) + alsobought_bg.wasm,
-# their sizes as shoppers download them, and Subresource Integrity hashes (pkg/sri.json).
+# their sizes as shoppers download them, the optional page stylesheet alsobought.css,
+# and Subresource Integrity hashes of all three (pkg/sri.json).
 #
 # Why it exists: the plain pipeline (cargo -> wasm-bindgen -> wasm-opt) is the one that
 # works on machines that reach only crates.io, npm and Debian (no wasm-pack or trunk
@@ -49,6 +50,8 @@ try {
   await __wbg_init();
 } catch (error) {
   console.error(`alsobought: the widget could not start (${error}); check that alsobought_bg.wasm is served next to alsobought.js with Content-Type application/wasm`);
+  // alsobought.css reserves each host's height; give the space back.
+  for (const host of document.querySelectorAll('[data-alsobought]')) host.setAttribute('data-alsobought-state', 'error');
 }
 EOF
 
@@ -80,6 +83,10 @@ node scripts/shrink-widget-glue.mjs "$out_dir/alsobought.js" "$out_dir/alsobough
   "${removed_classes[@]}"
 rm "$out_dir/names.json"
 
+# The optional page stylesheet that reserves each widget's height from the first paint
+# (generated and checked by src/styles.rs's tests).
+cp src/alsobought.css "$out_dir/alsobought.css"
+
 say "sizes (bytes): raw / gzip -9 / brotli -q 11"
 total_brotli=0
 for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm"; do
@@ -90,6 +97,9 @@ for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm"; do
   printf 'widget:   %-28s %8d %8d %8d\n' "$file" "$raw" "$gzipped" "$brotlied"
 done
 say "total brotli: $total_brotli bytes ($(awk -v b="$total_brotli" 'BEGIN { printf "%.1f", b / 1024 }') KiB)"
+printf 'widget:   %-28s %8d %8d %8d  (optional page stylesheet, not in the total)\n' "$out_dir/alsobought.css" \
+  "$(stat -c %s "$out_dir/alsobought.css")" "$(gzip -9 -c "$out_dir/alsobought.css" | wc -c)" \
+  "$(brotli -q 11 -c "$out_dir/alsobought.css" | wc -c)"
 
 # Subresource Integrity: sha384, base64, as <script integrity="sha384-..."> expects.
 node --input-type=module - "$out_dir" <<'EOF'
@@ -99,7 +109,7 @@ import path from 'node:path';
 
 const outDir = process.argv[2];
 const hashes = {};
-for (const name of ['alsobought.js', 'alsobought_bg.wasm']) {
+for (const name of ['alsobought.js', 'alsobought_bg.wasm', 'alsobought.css']) {
   const digest = createHash('sha384').update(readFileSync(path.join(outDir, name))).digest('base64');
   hashes[name] = `sha384-${digest}`;
   console.log(`widget: SRI ${name}: sha384-${digest}`);

@@ -4,7 +4,10 @@
 // own button still clickable, no uncaught exception, no dialog).
 
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import { repoPath, RESULTS_DIR } from '../lib/environment.mjs';
 import { FIXTURE_TABLES, HUB_ID } from '../lib/fixtures.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
@@ -90,4 +93,45 @@ describe('failures render nothing and leave the page working', () => {
       });
     });
   }
+});
+
+describe('a widget module that cannot start', () => {
+  const environment = useEnvironment();
+
+  test('gives back the height alsobought.css reserved and logs one error', async () => {
+    // The glue without its wasm next to it: instantiation fails after the first paint,
+    // when alsobought.css has already reserved the host's height.
+    const directory = path.join(RESULTS_DIR, 'e2e', 'no-wasm');
+    mkdirSync(directory, { recursive: true });
+    copyFileSync(repoPath('pkg', 'alsobought.js'), path.join(directory, 'alsobought.js'));
+    writeFileSync(
+      path.join(directory, 'page.html'),
+      `<!doctype html>
+<!-- Written by tests/e2e/specs/failures.test.mjs: alsobought.js whose alsobought_bg.wasm is missing. -->
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Widget without its wasm</title>
+<link rel="stylesheet" href="/alsobought/alsobought.css">
+<script type="module" src="alsobought.js"></script></head>
+<body><main><h1>Widget without its wasm</h1>
+<div id="widget" data-alsobought data-table="${FIXTURE_TABLES.shop}" data-product="${HUB_ID}"></div>
+<p>Content below the widget.</p></main></body></html>
+`,
+    );
+    await withPage(environment, 'failure-no-wasm', {}, async (session) => {
+      await session.goto('/test-results/e2e/no-wasm/page.html');
+      assert.deepEqual(await session.waitForWidgets(), ['error'], `console: ${session.describeConsole()}`);
+      await session.page.waitForTimeout(300);
+      const errors = session.scriptConsoleErrors();
+      assert.equal(errors.length, 1, `exactly one console error: ${JSON.stringify(errors)}`);
+      assert.match(errors[0].text, /alsobought: the widget could not start.*alsobought_bg\.wasm/);
+      const heights = await session.page.evaluate(() => {
+        const host = document.getElementById('widget');
+        const failed = host.getBoundingClientRect().height;
+        host.removeAttribute('data-alsobought-state');
+        return { failed, reserved: host.getBoundingClientRect().height };
+      });
+      assert.equal(heights.failed, 0, 'the failed host takes no space (no empty box)');
+      assert.ok(heights.reserved > 100, `alsobought.css reserved the height before the failure: ${JSON.stringify(heights)}`);
+      assert.deepEqual(session.pageErrors, [], 'no uncaught exception');
+    });
+  });
 });

@@ -113,6 +113,7 @@ pub fn product_page(product: &Product) -> String {
 <meta name="description" content="{title} from the {category_name} range at Northwind Goods, {price}.">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/www/store.css">
+<link rel="stylesheet" href="/alsobought/alsobought.css">
 <script type="module" src="/www/store.js" blocking="render"></script>
 <script type="module" src="/alsobought/alsobought.js"></script>
 </head>
