@@ -35,8 +35,8 @@ use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use axum::serve::ListenerExt;
+use axum::Router;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
@@ -109,6 +109,7 @@ pub fn check_root(root: &Path) -> Result<Vec<String>, String> {
     let expected = [
         ("pkg/alsobought.js", "make widget"),
         ("pkg/alsobought_bg.wasm", "make widget"),
+        ("pkg/alsobought.css", "make widget"),
         ("www/generated/store.table", "make demo-data"),
         ("www/generated/catalog.json", "make demo-data"),
     ];
