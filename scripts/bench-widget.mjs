@@ -10,10 +10,13 @@
 //       DOM on a table mined from real orders (Online Retail II), cold (a new browser
 //       context per run) and warm (reload in the same context), median and p90, split
 //       into module fetch, wasm instantiate, table ranges and render;
-//   (c) cumulative layout shift;
-//   (d) table requests and bytes per product page (the demo server's /__log).
+//   (c) cumulative layout shift, with and without the page stylesheet alsobought.css;
+//   (d) the longest script run of the widget in a long animation frame (issue 4: no long
+//       task of the widget's) — a figure here, not a timed test, because a shared
+//       machine's descheduling shows up as long tasks no shopper would see;
+//   (e) table requests and bytes per product page (the demo server's /__log).
 // Budgets (from the product brief): 48 KB brotli total, cold median 150 ms, warm median
-// 60 ms, CLS 0. Over-budget figures are marked in the report; `--check` also makes the
+// 60 ms, CLS 0, no widget script ≥ 50 ms. Over-budget figures are marked in the report; `--check` also makes the
 // script exit 1 on them.
 //
 // Needs: `make widget` (pkg/), the demo server and CLI binaries (target/release or
@@ -30,7 +33,7 @@ import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSectio
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
-const BUDGET = { brotliBytes: 48 * KB, coldMedianMs: 150, warmMedianMs: 60, cls: 0 };
+const BUDGET = { brotliBytes: 48 * KB, coldMedianMs: 150, warmMedianMs: 60, cls: 0, longTaskMs: 50 };
 const WIDGET_FILES = ['pkg/alsobought.js', 'pkg/alsobought_bg.wasm'];
 const RETAIL_TABLE_URL = '/test-results/retail.table';
 const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
@@ -124,6 +127,17 @@ function installProbe() {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) probe.layoutShift += entry.value;
   }).observe({ type: 'layout-shift', buffered: true });
+  // Long animation frames (≥ 50 ms) name the scripts that made them long.
+  probe.longestWidgetScript = 0;
+  new PerformanceObserver((list) => {
+    for (const frame of list.getEntries()) {
+      for (const script of frame.scripts) {
+        if (/\/alsobought\/alsobought/.test(script.sourceURL)) {
+          probe.longestWidgetScript = Math.max(probe.longestWidgetScript, script.duration);
+        }
+      }
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 }
 
 // Runs in the page once the cards are there: the timeline of the load.
@@ -142,6 +156,7 @@ function readTimeline(tablePath) {
     cardCount: probe.cardCount,
     readyAt: probe.readyAt,
     layoutShift: probe.layoutShift,
+    longestWidgetScript: probe.longestWidgetScript,
     htmlEnd: performance.getEntriesByType('navigation')[0]?.responseEnd ?? null,
     script: script && { start: script.startTime, end: script.responseEnd, transfer: script.transferSize },
     wasm: wasm && { start: wasm.startTime, end: wasm.responseEnd, transfer: wasm.transferSize },
@@ -217,6 +232,8 @@ function summarize(runs) {
     summary[key] = { median: percentile(values, 0.5), max: Math.max(...values) };
   }
   summary.cls = Math.max(...runs.map((run) => run.timeline.layoutShift));
+  const longest = runs.map((run) => run.timeline.longestWidgetScript);
+  summary.longestWidgetScript = { median: percentile(longest, 0.5), max: Math.max(...longest) };
   const markNames = [...new Set(runs.flatMap((run) => run.timeline.marks.map((mark) => `${mark.type}:${mark.name}`)))];
   summary.marks = markNames.map((key) => {
     const [type, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
@@ -306,6 +323,12 @@ function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs,
       `The page links \`alsobought.css\` as the README's snippet does; the same page without it (${BARE_RUNS} cold runs) ` +
       `shifts by ${bareCls.toFixed(4)}: the widget can reserve its height only once its module runs, after the first paint.`,
     '',
+    `Longest script run of the widget inside a long animation frame (≥ 50 ms frames only; 0 when it never made one): ` +
+      `cold median ${ms(cold.longestWidgetScript.median)}, max ${ms(cold.longestWidgetScript.max)}; ` +
+      `warm median ${ms(warm.longestWidgetScript.median)}, max ${ms(warm.longestWidgetScript.max)} — ` +
+      `budget: no long task (≥ ${BUDGET.longTaskMs} ms) of the widget's: ` +
+      `${verdict(Math.max(cold.longestWidgetScript.max, warm.longestWidgetScript.max) < BUDGET.longTaskMs)}.`,
+    '',
     '| per product page | median | max |',
     '|---|---:|---:|',
     `| table requests, cold | ${cold.tableRequests.median} | ${cold.tableRequests.max} |`,
@@ -379,6 +402,8 @@ async function main() {
       coldSummary.total.median > BUDGET.coldMedianMs && `cold median ${coldSummary.total.median.toFixed(1)} ms > ${BUDGET.coldMedianMs} ms`,
       warmSummary.total.median > BUDGET.warmMedianMs && `warm median ${warmSummary.total.median.toFixed(1)} ms > ${BUDGET.warmMedianMs} ms`,
       Math.max(coldSummary.cls, warmSummary.cls) > BUDGET.cls && `layout shift ${Math.max(coldSummary.cls, warmSummary.cls)} > 0`,
+      Math.max(coldSummary.longestWidgetScript.max, warmSummary.longestWidgetScript.max) >= BUDGET.longTaskMs &&
+        `a widget script ran ${Math.max(coldSummary.longestWidgetScript.max, warmSummary.longestWidgetScript.max).toFixed(1)} ms`,
     ].filter(Boolean);
     if (over.length) {
       console.error(`bench-widget: over budget: ${over.join('; ')}`);
