@@ -210,24 +210,21 @@ mod tests {
             "{host}{reserving}{{min-height:calc({} + var(--alsobought-card-width,clamp(8.5em,38vw,12em)))}}\n",
             em(HEAD + CARD_TEXT + SPACING)
         );
-        let default_rows = crate::config::DEFAULT_MAX_SUGGESTIONS;
-        css += &format!(
-            "{host}[data-layout=bundle]{reserving}{{min-height:{}}}\n",
-            bundle_height(default_rows)
-        );
-        css += &format!(
-            "{host}[data-layout=bundle]{with_product}{reserving}{{min-height:{}}}\n",
-            bundle_height(default_rows + 1)
-        );
+        // A bundle shows the product on screen (if any) above its suggestions.
+        let mut bundle_rules = |selector: &str, suggestions: usize| {
+            for (extra, rows) in [("", suggestions), (with_product, suggestions + 1)] {
+                css += &format!(
+                    "{selector}{extra}{reserving}{{min-height:{}}}\n",
+                    bundle_height(rows)
+                );
+            }
+        };
+        let bundle = format!("{host}[data-layout=bundle]");
+        bundle_rules(&bundle, crate::config::DEFAULT_MAX_SUGGESTIONS);
         for count in 1..=crate::config::MAX_SUGGESTIONS_LIMIT {
-            let selector = format!("{host}[data-layout=bundle][data-max-suggestions=\"{count}\"]");
-            css += &format!(
-                "{selector}{reserving}{{min-height:{}}}\n",
-                bundle_height(count)
-            );
-            css += &format!(
-                "{selector}{with_product}{reserving}{{min-height:{}}}\n",
-                bundle_height(count + 1)
+            bundle_rules(
+                &format!("{bundle}[data-max-suggestions=\"{count}\"]"),
+                count,
             );
         }
         css
