@@ -12,11 +12,16 @@ use std::rc::Rc;
 use alsobought::mount::{mount_from_attributes, unmount};
 use alsobought_core::{write_table, ProductRecord, TableInput};
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Blob, CustomEvent, HtmlElement, Url};
+use web_sys::HtmlElement;
+
+#[path = "support.rs"]
+mod support;
+
+use support::{blob_url, document, host_element, record_events, settled};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -45,12 +50,6 @@ fn shop_table() -> Vec<u8> {
     write_table(&input).expect("the test shop is a valid table")
 }
 
-fn blob_url(bytes: &[u8]) -> String {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let blob = Blob::new_with_u8_array_sequence(&parts).unwrap();
-    Url::create_object_url_with_blob(&blob).unwrap()
-}
-
 fn window() -> web_sys::Window {
     web_sys::window().unwrap()
 }
@@ -69,42 +68,16 @@ fn number(object: &JsValue, key: &str) -> Option<f64> {
 
 /// A `<div data-alsobought>` in view, mounted with `attributes`.
 fn mount_host(attributes: &[(&str, &str)]) -> HtmlElement {
-    let document = window().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    host.set_attribute("data-alsobought", "").unwrap();
-    for (name, value) in attributes {
-        host.set_attribute(name, value).unwrap();
-    }
-    host.set_attribute("style", "width:360px").unwrap();
-    document.body().unwrap().prepend_with_node_1(&host).unwrap();
+    let host = host_element(attributes);
+    document()
+        .body()
+        .unwrap()
+        .prepend_with_node_1(&host)
+        .unwrap();
     // The runner's log sits above the test's elements: bring the widget into view.
     host.scroll_into_view();
     mount_from_attributes(host.clone(), host.clone().into(), false);
     host
-}
-
-async fn settled(host: &HtmlElement) -> String {
-    for _ in 0..500 {
-        match host.get_attribute("data-alsobought-state").as_deref() {
-            Some("loading") | None => TimeoutFuture::new(10).await,
-            Some(state) => return state.to_string(),
-        }
-    }
-    panic!("the widget is still loading after 5 s");
-}
-
-/// Records the `detail` of every `name` event dispatched on `target`.
-fn record_events(target: &web_sys::EventTarget, name: &str) -> Rc<RefCell<Vec<JsValue>>> {
-    let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
-    let sink = Rc::clone(&seen);
-    let listener = Closure::<dyn FnMut(CustomEvent)>::new(move |event: CustomEvent| {
-        sink.borrow_mut().push(event.detail())
-    });
-    target
-        .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-        .unwrap();
-    listener.forget();
-    seen
 }
 
 /// `window.dataLayer` as Google Tag Manager leaves it: an array whose own `push`

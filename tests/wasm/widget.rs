@@ -4,17 +4,19 @@
 //! page. Run with `cargo test -p alsobought-widget --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use alsobought::mount::{mount_from_attributes, unmount};
 use alsobought_core::{write_table, ProductRecord, TableInput};
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Blob, CustomEvent, Element, HtmlElement, HtmlInputElement, ShadowRoot, Url};
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
+
+#[path = "support.rs"]
+mod support;
+
+use support::{blob_url, document, host_element, record_events, settled};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -54,43 +56,12 @@ fn shop_table() -> Vec<u8> {
     write_table(&input).expect("the test shop is a valid table")
 }
 
-fn blob_url(bytes: &[u8]) -> String {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let blob = Blob::new_with_u8_array_sequence(&parts).unwrap();
-    Url::create_object_url_with_blob(&blob).unwrap()
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
 /// A `<div data-alsobought>` with `attributes`, in the body, mounted.
 fn mount_host(attributes: &[(&str, &str)]) -> HtmlElement {
-    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    host.set_attribute("data-alsobought", "").unwrap();
-    for (name, value) in attributes {
-        host.set_attribute(name, value).unwrap();
-    }
-    // The test page's own layout: a phone-sized column.
-    host.set_attribute("style", "width:360px").unwrap();
+    let host = host_element(attributes);
     document().body().unwrap().append_child(&host).unwrap();
     mount_from_attributes(host.clone(), host.clone().into(), false);
     host
-}
-
-/// Waits until the host leaves the `loading` state; returns the state.
-async fn settled(host: &HtmlElement) -> String {
-    for _ in 0..500 {
-        match host.get_attribute("data-alsobought-state").as_deref() {
-            Some("loading") | None => TimeoutFuture::new(10).await,
-            Some(state) => {
-                // Let effects queued by the render (the carousel's first measurement) run.
-                TimeoutFuture::new(0).await;
-                return state.to_string();
-            }
-        }
-    }
-    panic!("the widget is still loading after 5 s");
 }
 
 fn shadow(host: &HtmlElement) -> ShadowRoot {
@@ -109,19 +80,6 @@ fn one(root: &ShadowRoot, selector: &str) -> Element {
     root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("no {selector} in the widget"))
-}
-
-/// Records the `detail` of every `name` event on `host`.
-fn record_events(host: &HtmlElement, name: &str) -> Rc<RefCell<Vec<JsValue>>> {
-    let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
-    let sink = Rc::clone(&seen);
-    let listener = Closure::<dyn FnMut(CustomEvent)>::new(move |event: CustomEvent| {
-        sink.borrow_mut().push(event.detail())
-    });
-    host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-        .unwrap();
-    listener.forget();
-    seen
 }
 
 fn product_ids(detail: &JsValue) -> Vec<String> {
