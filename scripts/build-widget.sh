@@ -44,8 +44,24 @@ grep -Eq '^export default __wbg_init;|__wbg_init as default' "$out_dir/alsobough
 }
 cat >>"$out_dir/alsobought.js" <<'EOF'
 
-// Appended by scripts/build-widget.sh: instantiate on load, so the widget's start
-// function mounts the page without further code, and importers get a ready API.
+// Appended by scripts/build-widget.sh. First, each table's first read starts now,
+// while the wasm downloads and compiles, instead of after: src/fetch_source.rs takes
+// these requests (one per table URL, the same Range the widget asks for) in place of
+// its own. Hosts in an experiment are left alone: a holdout visitor fetches nothing.
+const firstReads = new Map();
+for (const host of document.querySelectorAll('[data-alsobought][data-table]:not([data-experiment]),script[data-table]:not([data-experiment])')) {
+  const table = host.getAttribute('data-table').trim();
+  const context = `${host.getAttribute('data-product') ?? ''}${host.getAttribute('data-cart') ?? ''}`.trim();
+  if (table && context && !firstReads.has(table)) {
+    const controller = new AbortController();
+    const response = fetch(table, { headers: { Range: 'bytes=0-@LAST_BYTE_OF_FIRST_READ@' }, signal: controller.signal });
+    response.catch(() => {}); // a failure is reported by the widget that takes it
+    firstReads.set(table, { response, controller });
+  }
+}
+globalThis.__alsoboughtFirstReads = firstReads;
+// Then instantiate, so the widget's start function mounts the page without further
+// code, and importers get a ready API.
 try {
   await __wbg_init();
 } catch (error) {
@@ -54,6 +70,15 @@ try {
   for (const host of document.querySelectorAll('[data-alsobought]')) host.setAttribute('data-alsobought-state', 'error');
 }
 EOF
+
+# The first read's length is alsobought-core's INITIAL_FETCH_LEN: the widget takes the
+# start-up code's request in place of its own only if they ask for the same bytes.
+first_read_len=$(sed -n 's/^pub const INITIAL_FETCH_LEN: u64 = \([0-9_]*\);.*/\1/p' crates/core/src/format/mod.rs | tr -d _)
+[[ -n "$first_read_len" ]] || {
+  printf 'widget: error: INITIAL_FETCH_LEN not found in crates/core/src/format/mod.rs; update %s\n' "$0" >&2
+  exit 1
+}
+sed -i "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/" "$out_dir/alsobought.js"
 
 # strip = "debuginfo" keeps the target-features section; the flags below match what
 # rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.

@@ -75,6 +75,28 @@ describe('range loading', () => {
     });
   });
 
+  test('the first table read starts with the module, before the wasm, and is made once', async () => {
+    await withPage(environment, 'range-first-read', {}, async (session) => {
+      const tableUrl = `${DEMO_TABLE_URL}?e2e=${randomUUID()}`;
+      await session.goto(hostPage({ table: tableUrl, product: demo.product }));
+      await session.waitForWidgets();
+      await session.page.waitForTimeout(200);
+      const requests = (await loggedRequests(environment.baseUrl, tableUrl)).filter((request) => request.method === 'GET');
+      const firstReads = requests.filter((request) => request.range === 'bytes=0-4095');
+      assert.equal(firstReads.length, 1, `the start-up code's first read is the widget's, not a second one: ${JSON.stringify(requests)}`);
+      const starts = await session.page.evaluate((table) => {
+        const entries = performance.getEntriesByType('resource');
+        const start = (match) => entries.find((entry) => match(new URL(entry.name)))?.startTime ?? null;
+        return {
+          table: start((url) => url.pathname + url.search === table),
+          wasm: start((url) => url.pathname.endsWith('.wasm')),
+        };
+      }, tableUrl);
+      assert.ok(starts.table !== null && starts.wasm !== null, `both requests were timed: ${JSON.stringify(starts)}`);
+      assert.ok(starts.table <= starts.wasm, `the table read started before the wasm download: ${JSON.stringify(starts)}`);
+    });
+  });
+
   test('a server that ignores Range still gets the widget rendered from the whole file', async () => {
     await withPage(environment, 'range-ignored', {}, async (session) => {
       const tableUrl = `/__norange${DEMO_TABLE_URL}?e2e=${randomUUID()}`;
