@@ -41,6 +41,7 @@ import {
   spreadPages,
   tableLayout,
 } from '../tests/e2e/lib/scale-shop.mjs';
+import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
 import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
 
 const KB = 1024;
@@ -168,34 +169,6 @@ async function serverLog(baseUrl, clear) {
   return (await fetch(`${baseUrl}/__log${clear ? '?clear=1' : ''}`)).json();
 }
 
-// Runs in the page once the cards are there: when the widget's files and the table
-// ranges were fetched (resource timing).
-function readTimeline(tablePath) {
-  const resources = performance.getEntriesByType('resource');
-  const find = (suffix) => resources.find((entry) => new URL(entry.name).pathname.endsWith(suffix));
-  const script = find('/alsobought/alsobought.js');
-  const wasm = find('.wasm');
-  const table = resources.filter((entry) => new URL(entry.name).pathname === tablePath);
-  return {
-    moduleStart: script?.startTime ?? null,
-    moduleEnd: wasm?.responseEnd ?? script?.responseEnd ?? null,
-    tableStart: table.length ? Math.min(...table.map((entry) => entry.startTime)) : null,
-    tableEnd: table.length ? Math.max(...table.map((entry) => entry.responseEnd)) : null,
-  };
-}
-
-/** Splits a load into the phases the report shows (ms). */
-function phases(cardsAt, timeline) {
-  const span = (from, to) => (from !== null && to !== null ? to - from : null);
-  return {
-    total: cardsAt,
-    moduleFetch: span(timeline.moduleStart, timeline.moduleEnd),
-    instantiate: span(timeline.moduleEnd, timeline.tableStart),
-    tableRanges: span(timeline.tableStart, timeline.tableEnd),
-    render: span(timeline.tableEnd, cardsAt),
-  };
-}
-
 /** One cold product page: time to first card by phase, and the table requests it made. */
 async function coldLoad(browser, baseUrl, urlPath, tableUrl) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -210,11 +183,11 @@ async function coldLoad(browser, baseUrl, urlPath, tableUrl) {
     const probe = await page.evaluate(() => ({ ...window.__alsoboughtScale }));
     if (probe.cardsAt === null) fail(`no card appeared on ${urlPath} (error event at ${probe.errorAt})`);
     await page.waitForTimeout(150);
-    const timeline = await page.evaluate(readTimeline, tableUrl);
+    const timeline = await page.evaluate(readLoadTimeline, tableUrl);
     const records = (await serverLog(baseUrl, false)).filter((record) => record.path.startsWith(tableUrl) && record.method === 'GET');
     return {
       cardsAt: probe.cardsAt,
-      phases: phases(probe.cardsAt, timeline),
+      phases: loadPhases(probe.cardsAt, timeline),
       requests: records.length,
       bytes: records.reduce((sum, record) => sum + record.bytes, 0),
     };
@@ -271,13 +244,6 @@ function measureQuality(shop) {
   return { command: `${commandLine(generateArguments(shop, dir))} && ${commandLine(args)}`, report, seconds };
 }
 
-/** The phases of a load, as resource timing splits it. */
-const PHASES = [
-  ['  module fetch (alsobought.js start → .wasm response end)', 'moduleFetch'],
-  ['  wasm instantiate + mount (.wasm end → first table request)', 'instantiate'],
-  ['  table ranges (first request start → last response end)', 'tableRanges'],
-  ['  render (last table response → first card)', 'render'],
-];
 
 const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
@@ -346,7 +312,7 @@ function renderReport({ host, date, runs, generator, table, tableRun, widget, qu
     '|---|---:|---:|---:|---|',
     `| navigation start → first card | ${ms(median(coldTimes))} | ${ms(percentile(coldTimes, 0.9))} | ${ms(Math.max(...coldTimes))} | ` +
       `median ≤ ${BUDGET.coldMedianMs} ms: ${verdict(median(coldTimes) <= BUDGET.coldMedianMs)} |`,
-    ...PHASES.map(
+    ...LOAD_PHASES.map(
       ([label, key]) =>
         `| ${label} | ${ms(median(widget.cold.map((run) => run.phases[key])))} | ${ms(percentile(widget.cold.map((run) => run.phases[key]), 0.9))} | ` +
         `${ms(Math.max(...widget.cold.map((run) => run.phases[key] ?? 0)))} | |`,
@@ -363,7 +329,7 @@ function renderReport({ host, date, runs, generator, table, tableRun, widget, qu
           '',
           '| median of the paired runs | 1M-product table | 300-product table | difference |',
           '|---|---:|---:|---:|',
-          ...[['navigation start → first card', 'total'], ...PHASES].map(([label, key]) => {
+          ...[['navigation start → first card', 'total'], ...LOAD_PHASES].map(([label, key]) => {
             const large = median(widget.cold.map((run) => run.phases[key]));
             const small = median(widget.demo.map((run) => run.phases[key]));
             return `| ${label.trim()} | ${ms(large)} | ${ms(small)} | ${large !== null && small !== null ? ms(large - small) : 'n/a'} |`;

@@ -30,6 +30,7 @@ import { launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
 import { productBundles, readHeader } from '../tests/e2e/lib/table.mjs';
 import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
@@ -140,44 +141,15 @@ function installProbe() {
   }).observe({ type: 'long-animation-frame', buffered: true });
 }
 
-// Runs in the page once the cards are there: the timeline of the load.
-function readTimeline(tablePath) {
+// Runs in the page once the cards are there: what the probe saw.
+function readProbe() {
   const probe = window.__alsoboughtBench;
-  const resources = performance.getEntriesByType('resource');
-  const find = (suffix) => resources.find((entry) => new URL(entry.name).pathname.endsWith(suffix));
-  const script = find('/alsobought/alsobought.js');
-  const wasm = find('.wasm');
-  const table = resources.filter((entry) => new URL(entry.name).pathname === tablePath);
-  const marks = [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('measure')]
-    .filter((entry) => entry.name.startsWith('alsobought'))
-    .map((entry) => ({ name: entry.name, type: entry.entryType, start: entry.startTime, duration: entry.duration }));
   return {
     cardsAt: probe.cardsAt,
     cardCount: probe.cardCount,
     readyAt: probe.readyAt,
     layoutShift: probe.layoutShift,
     longestWidgetScript: probe.longestWidgetScript,
-    htmlEnd: performance.getEntriesByType('navigation')[0]?.responseEnd ?? null,
-    script: script && { start: script.startTime, end: script.responseEnd, transfer: script.transferSize },
-    wasm: wasm && { start: wasm.startTime, end: wasm.responseEnd, transfer: wasm.transferSize },
-    table: table.map((entry) => ({ start: entry.startTime, end: entry.responseEnd, transfer: entry.transferSize })),
-    marks,
-  };
-}
-
-/** Splits one run's timeline into the phases the report shows (ms). */
-function phases(timeline) {
-  const firstTable = timeline.table.length ? Math.min(...timeline.table.map((entry) => entry.start)) : null;
-  const lastTable = timeline.table.length ? Math.max(...timeline.table.map((entry) => entry.end)) : null;
-  const moduleStart = timeline.script?.start ?? null;
-  const moduleEnd = timeline.wasm?.end ?? timeline.script?.end ?? null;
-  return {
-    total: timeline.cardsAt,
-    html: timeline.htmlEnd,
-    moduleFetch: moduleStart !== null && moduleEnd !== null ? moduleEnd - moduleStart : null,
-    instantiate: moduleEnd !== null && firstTable !== null ? firstTable - moduleEnd : null,
-    tableRanges: firstTable !== null ? lastTable - firstTable : null,
-    render: lastTable !== null ? timeline.cardsAt - lastTable : null,
   };
 }
 
@@ -203,11 +175,11 @@ async function measureLoad(page, baseUrl, urlPath, reload) {
   }
   // Images arrive after the cards; a shift would be recorded in this time.
   await page.waitForTimeout(400);
-  const timeline = await page.evaluate(readTimeline, RETAIL_TABLE_URL);
+  const timeline = { ...(await page.evaluate(readLoadTimeline, RETAIL_TABLE_URL)), ...(await page.evaluate(readProbe)) };
   const records = (await serverLog(baseUrl, false)).filter((record) => record.path.startsWith(RETAIL_TABLE_URL));
   return {
     timeline,
-    phases: phases(timeline),
+    phases: loadPhases(timeline.cardsAt, timeline),
     tableRequests: records.length,
     tableBytes: records.reduce((sum, record) => sum + record.bytes, 0),
     statuses: [...new Set(records.map((record) => record.status))],
@@ -221,7 +193,7 @@ function percentile(values, fraction) {
 }
 
 function summarize(runs) {
-  const keys = ['total', 'html', 'moduleFetch', 'instantiate', 'tableRanges', 'render'];
+  const keys = ['total', 'html', 'moduleFetch', 'instantiate', 'tableRanges', 'tableAfterStart', 'render'];
   const summary = {};
   for (const key of keys) {
     const values = runs.map((run) => run.phases[key]);
@@ -256,14 +228,7 @@ function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs,
     gzip: 0,
     brotli: 0,
   });
-  const phaseRows = [
-    ['navigation start → first card (total)', 'total'],
-    ['  HTML response end', 'html'],
-    ['  module fetch (alsobought.js start → .wasm response end)', 'moduleFetch'],
-    ['  wasm instantiate + mount (.wasm end → first table request)', 'instantiate'],
-    ['  table ranges (first request start → last response end)', 'tableRanges'],
-    ['  render (last table response → first card in shadow DOM)', 'render'],
-  ];
+  const phaseRows = [['navigation start → first card (total)', 'total'], ['  HTML response end', 'html'], ...LOAD_PHASES];
   const lines = [
     '## Widget (browser)',
     '',

@@ -64,6 +64,8 @@ globalThis.__alsoboughtFirstReads = firstReads;
 // code, and importers get a ready API.
 try {
   await __wbg_init();
+  // For performance tools (and scripts/bench-widget.mjs): instantiated, hosts mounted.
+  performance.mark('alsobought:started');
 } catch (error) {
   console.error(`alsobought: the widget could not start (${error}); check that alsobought_bg.wasm is served next to alsobought.js with Content-Type application/wasm`);
   // alsobought.css reserves each host's height; give the space back.
