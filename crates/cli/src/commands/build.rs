@@ -162,17 +162,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     };
     // Reading and counting are what the budget bounds; encoding adds the table.
     let counting_peak = peak_resident_bytes();
-    let table = write_table(&mined.input).context("cannot encode the table")?;
-    let mining_time = mining_started.elapsed();
-
-    let writing_started = Instant::now();
-    write_atomically(&args.out, &table)?;
-    let times = Timings {
-        reading: read_time,
-        mining: mining_time,
-        writing: writing_started.elapsed(),
-        total: started.elapsed(),
-    };
+    let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let mut lines = orders_lines(&history, mined.stats.orders);
         lines.push((
@@ -202,17 +192,7 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
         let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
         stats.mine(catalog, &args.mining.options(), &progress)?
     };
-    let table = write_table(&mined.input).context("cannot encode the table")?;
-    let mining_time = mining_started.elapsed();
-
-    let writing_started = Instant::now();
-    write_atomically(&args.out, &table)?;
-    let times = Timings {
-        reading: read_time,
-        mining: mining_time,
-        writing: writing_started.elapsed(),
-        total: started.elapsed(),
-    };
+    let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let summary = &stats.summary;
         let lines = vec![
@@ -237,6 +217,28 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
         print_summary(args, lines, &mined, table.len() as u64, &times);
     }
     Ok(())
+}
+
+/// Encodes the mined table and writes it to `--out` atomically; the timings of the
+/// phases, encoding counted with mining (both paths of `build` end here).
+fn encode_and_write(
+    args: &BuildArgs,
+    mined: &MinedTable,
+    started: Instant,
+    reading: Duration,
+    mining_started: Instant,
+) -> anyhow::Result<(Vec<u8>, Timings)> {
+    let table = write_table(&mined.input).context("cannot encode the table")?;
+    let mining = mining_started.elapsed();
+    let writing_started = Instant::now();
+    write_atomically(&args.out, &table)?;
+    let times = Timings {
+        reading,
+        mining,
+        writing: writing_started.elapsed(),
+        total: started.elapsed(),
+    };
+    Ok((table, times))
 }
 
 /// The catalog read from its file, saying which flags and fields go unused.
