@@ -42,7 +42,7 @@ color:var(--ab-text);background:var(--ab-bg)}
 .ab-root *,.ab-root *::before,.ab-root *::after{box-sizing:inherit}
 .ab-title{margin:0 0 .5em;font-size:1.125em;line-height:1.5;font-weight:600}
 .ab-carousel{display:flex;align-items:center;gap:.25em}
-.ab-track{display:flex;gap:var(--ab-gap);margin:0;padding:0 0 .5em;list-style:none;flex:1;min-width:0;
+.ab-track{display:flex;gap:var(--ab-gap);margin:0;padding:0 0 .5em;list-style:none;flex:0 1 auto;min-width:0;
 overflow-x:auto;overscroll-behavior-x:contain;scroll-snap-type:x mandatory;scrollbar-width:none}
 .ab-track>li{flex:0 0 var(--ab-card);width:var(--ab-card);scroll-snap-align:start;display:flex}
 .ab-card{width:100%;height:calc(var(--ab-card) + var(--ab-body));display:flex;flex-direction:column;gap:.25em;overflow:hidden}
