@@ -67,8 +67,10 @@ say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --versi
 # leptos links server_fn, which links wasm-streams, whose #[wasm_bindgen] stream adapters
 # (IntoUnderlyingSource, IntoUnderlyingByteSource, IntoUnderlyingSink) are exports, so no
 # optimizer may drop them although a client-only widget never creates one: they and
-# everything only they reach (a future_to_promise executor path) are removed here.
+# everything only they reach (a future_to_promise executor path) are removed here; the
+# functions the adapters left in the function table are stubbed first (see the script).
 removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
+node scripts/stub-stream-adapters.mjs "$out_dir/alsobought_bg.wasm" node_modules/.bin/wasm-opt "${wasm_features[@]}"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
   -Oz --converge --strip-producers --low-memory-unused \
   -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
