@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::Shared;
 use crate::events::ShownProduct;
+use crate::measurement::json::decimal;
 use crate::price_format::PriceFormatter;
 use crate::product::{bundle_total, ProductView};
 
@@ -98,7 +99,7 @@ pub fn BundleOffer(
             <div class="ab-summary">
                 <span class="ab-total" aria-live="polite">"Total: " {total}</span>
                 <button class="ab-add-all" type="button" disabled=move || chosen_count() == 0 on:click=add_all>
-                    {move || ["Add all ", &chosen_count().to_string(), " to cart"].concat()}
+                    {move || ["Add all ", &decimal(chosen_count() as u64), " to cart"].concat()}
                 </button>
             </div>
         </div>
