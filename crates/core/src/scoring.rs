@@ -440,8 +440,14 @@ mod tests {
         assert_eq!(heapsorted(vec![7]), [7]);
         assert_eq!(heapsorted(vec![2, 1]), [1, 2]);
         assert_eq!(heapsorted(vec![3, 3, 1, 3]), [1, 3, 3, 3]);
-        assert_eq!(heapsorted((0..100).rev().collect()), (0..100).collect::<Vec<_>>());
-        assert_eq!(heapsorted(vec![u64::MAX, 0, u64::MAX]), [0, u64::MAX, u64::MAX]);
+        assert_eq!(
+            heapsorted((0..100).rev().collect()),
+            (0..100).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            heapsorted(vec![u64::MAX, 0, u64::MAX]),
+            [0, u64::MAX, u64::MAX]
+        );
     }
 
     proptest! {
