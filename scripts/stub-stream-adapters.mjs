@@ -7,12 +7,13 @@
 // their methods hand to `future_to_promise` (and those futures' drop glue) were given
 // slots in the function table at link time, and no optimizer may drop a table entry:
 // JS can call any of them. A client-only widget never creates an adapter, so that code
-// can never run; it weighed 2.6 KB (brotli) of every shopper's download.
+// can never run; it weighed 2.7 KB (brotli) of every shopper's download.
 //
 // What is stubbed: every function whose name (the wasm's name section) mentions the
 // adapters (`wasm_streams::readable::into_underlying…`,
 // `wasm_streams::writable::into_underlying…`), and every `future_to_promise` closure
-// that calls one of them. The guard: binaryen's call graph must show that every chain
+// (or vtable shim of one) that calls one of them or is called only by stubbed ones.
+// The guard: binaryen's call graph must show that every chain
 // of calls into a stubbed function starts at a stubbed function or at the adapters' own
 // exports (`*intounderlying*`, which build-widget.sh removes); otherwise the build
 // stops instead of stubbing.
@@ -110,12 +111,25 @@ const edges = [...graph.matchAll(/^ {2}"([^"]+)" -> "([^"]+)"; \/\/ call$/gm)].m
   callee,
 ]);
 
+const callers = new Map();
+const callees = new Map();
+for (const [caller, callee] of edges) {
+  if (!callers.has(callee)) callers.set(callee, new Set());
+  callers.get(callee).add(caller);
+  if (!callees.has(caller)) callees.set(caller, new Set());
+  callees.get(caller).add(callee);
+}
+// A promise closure is stubbed when it calls stubbed code, or when everything that
+// calls it is stubbed (the executor closure a stubbed vtable shim used to call).
 const stubbed = new Set([...names.values()].filter((name) => ADAPTER.test(name)));
+const onlyCalledByStubs = (name) => callers.has(name) && [...callers.get(name)].every((caller) => stubbed.has(caller));
 for (let grown = true; grown; ) {
   grown = false;
-  for (const [caller, callee] of edges) {
-    if (PROMISE_CLOSURE.test(caller) && stubbed.has(callee) && !stubbed.has(caller)) {
-      stubbed.add(caller);
+  for (const name of names.values()) {
+    if (stubbed.has(name) || !PROMISE_CLOSURE.test(name)) continue;
+    const calls = [...(callees.get(name) ?? [])].some((callee) => stubbed.has(callee));
+    if (calls || onlyCalledByStubs(name)) {
+      stubbed.add(name);
       grown = true;
     }
   }
@@ -123,11 +137,6 @@ for (let grown = true; grown; ) {
 if (stubbed.size === 0) {
   console.log('widget: no wasm-streams stream adapters found: nothing to stub');
   process.exit(0);
-}
-const callers = new Map();
-for (const [caller, callee] of edges) {
-  if (!callers.has(callee)) callers.set(callee, new Set());
-  callers.get(callee).add(caller);
 }
 // Whether every path of calls into `name` starts at a stubbed function or an adapter's
 // export (generic code such as `Abortable::try_poll`, monomorphized for an adapter,
