@@ -1,19 +1,20 @@
 //! The browser's byte source: `fetch` with a `Range` header, aborted after a timeout.
 //!
 //! Plain web-sys `fetch` rather than gloo-net: gloo-net would add its own request
-//! builder and error types for the one call the widget makes. What a reply means
+//! builder and error types for the one call the widget makes. The timeout is the
+//! browser's own `AbortSignal.timeout`: an `AbortController` with a timer closure to
+//! abort it measured 0.3 KB (brotli) more. What a reply means
 //! (206, 200, 416, ...) is decided natively in `range_reply`; this file only moves
 //! bytes and headers across.
 
-use core::cell::Cell;
 use core::ops::Range;
-use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture};
 use js_sys::{Error, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::load_error::FetchError;
 use crate::measurement::json::decimal;
@@ -34,24 +35,24 @@ impl RangeSource for FetchSource {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `AbortSignal.timeout(milliseconds)`: a signal the browser aborts with a
+    /// `TimeoutError` after that long (no timer or closure of ours to keep alive).
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_after(milliseconds: u32) -> Result<AbortSignal, JsValue>;
+}
+
 async fn fetch_range(
     url: String,
     range: Range<u64>,
     timeout_ms: u32,
 ) -> Result<RangeReply, FetchError> {
-    let controller = AbortController::new().map_err(network_error)?;
-    let timed_out = Rc::new(Cell::new(false));
-    // Dropping the timer (when this function returns) cancels it.
-    let _timer = {
-        let controller = controller.clone();
-        let timed_out = Rc::clone(&timed_out);
-        gloo_timers::callback::Timeout::new(timeout_ms, move || {
-            timed_out.set(true);
-            controller.abort();
-        })
-    };
+    // The browser aborts the request (and the body) once `timeout_ms` have passed.
+    // Browsers from before 2022 lack `AbortSignal.timeout`: they fetch without one.
+    let signal = abort_after(timeout_ms).ok();
     let failed = |error: JsValue| {
-        if timed_out.get() {
+        if signal.as_ref().is_some_and(AbortSignal::aborted) {
             FetchError::Timeout {
                 milliseconds: timeout_ms,
             }
@@ -70,7 +71,7 @@ async fn fetch_range(
     headers.set("Range", &range_header).map_err(network_error)?;
     let init = RequestInit::new();
     init.set_headers(&headers);
-    init.set_signal(Some(&controller.signal()));
+    init.set_signal(signal.as_ref());
     let window = web_sys::window().ok_or_else(|| FetchError::Network {
         reason: "no window".into(),
     })?;
