@@ -57,10 +57,12 @@ EOF
 # Each extra flag is measured in docs/widget-size.md: --converge repeats -Oz while it
 # still shrinks; --one-caller-inline-max-function-size=25 keeps a function called from
 # one place out of line unless it is tiny (merged into their callers, such functions
-# compress worse: larger raw, smaller brotli); --low-memory-unused lets loads and
-# stores fold constant addresses (Rust's stack starts at the bottom of memory and
-# grows down, away from address 0, so the first 1 KiB is never a valid object: an
-# overflow there is already fatal).
+# compress worse: larger raw, smaller brotli); --reorder-functions-by-name puts the
+# functions of one crate, module and generic next to each other, where brotli finds
+# their likeness (the names come from wasm-bindgen's name section; the output has
+# none); --low-memory-unused lets loads and stores fold constant addresses (Rust's
+# stack starts at the bottom of memory and grows down, away from address 0, so the
+# first 1 KiB is never a valid object: an overflow there is already fatal).
 # Then, as a separate pass so it prints one mapping, every import and export is
 # renamed to one or two letters and scripts/shrink-widget-glue.mjs applies the same
 # renaming to the JS glue and minifies it.
@@ -75,7 +77,8 @@ say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --versi
 removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
 node scripts/stub-stream-adapters.mjs "$out_dir/alsobought_bg.wasm" node_modules/.bin/wasm-opt "${wasm_features[@]}"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
-  -Oz --converge --one-caller-inline-max-function-size=25 --strip-producers --low-memory-unused \
+  -Oz --converge --one-caller-inline-max-function-size=25 --reorder-functions-by-name \
+  --strip-producers --low-memory-unused \
   -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
 say "wasm-opt --minify-imports-and-exports-and-modules, then the same names in the JS glue (terser)"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --minify-imports-and-exports-and-modules \
