@@ -57,10 +57,10 @@ EOF
 # Each extra flag is measured in docs/widget-size.md: --converge repeats -Oz while it
 # still shrinks; --one-caller-inline-max-function-size=25 keeps a function called from
 # one place out of line unless it is tiny (merged into their callers, such functions
-# compress worse: larger raw, smaller brotli); --reorder-functions-by-name puts the
-# functions of one crate, module and generic next to each other, where brotli finds
-# their likeness (the names come from wasm-bindgen's name section; the output has
-# none); --low-memory-unused lets loads and stores fold constant addresses (Rust's
+# compress worse: larger raw, smaller brotli); --reorder-functions-by-name puts like
+# functions next to each other, where brotli finds their likeness (by crate, then
+# signature, then name: scripts/order-functions.mjs names them so; the output keeps
+# no names); --low-memory-unused lets loads and stores fold constant addresses (Rust's
 # stack starts at the bottom of memory and grows down, away from address 0, so the
 # first 1 KiB is never a valid object: an overflow there is already fatal).
 # Then, as a separate pass so it prints one mapping, every import and export is
@@ -76,6 +76,7 @@ say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --versi
 # functions the adapters left in the function table are stubbed first (see the script).
 removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
 node scripts/stub-stream-adapters.mjs "$out_dir/alsobought_bg.wasm" node_modules/.bin/wasm-opt "${wasm_features[@]}"
+node scripts/order-functions.mjs "$out_dir/alsobought_bg.wasm"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
   -Oz --converge --one-caller-inline-max-function-size=25 --reorder-functions-by-name \
   --strip-producers --low-memory-unused \
