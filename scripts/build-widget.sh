@@ -85,9 +85,14 @@ sed -i "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/" "$out_dir/alsoboug
 # strip = "debuginfo" keeps the target-features section; the flags below match what
 # rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.
 # Each extra flag is measured in docs/widget-size.md: --converge repeats -Oz while it
-# still shrinks; --low-memory-unused lets loads and stores fold constant addresses
-# (Rust's stack starts at the bottom of memory and grows down, away from address 0,
-# so the first 1 KiB is never a valid object: an overflow there is already fatal).
+# still shrinks; --one-caller-inline-max-function-size=25 keeps a function called from
+# one place out of line unless it is tiny (merged into their callers, such functions
+# compress worse: larger raw, smaller brotli); --reorder-functions-by-name puts like
+# functions next to each other, where brotli finds their likeness (by crate, then
+# signature, then name: scripts/order-functions.mjs names them so; the output keeps
+# no names); --low-memory-unused lets loads and stores fold constant addresses (Rust's
+# stack starts at the bottom of memory and grows down, away from address 0, so the
+# first 1 KiB is never a valid object: an overflow there is already fatal).
 # Then, as a separate pass so it prints one mapping, every import and export is
 # renamed to one or two letters and scripts/shrink-widget-glue.mjs applies the same
 # renaming to the JS glue and minifies it.
@@ -97,10 +102,14 @@ say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --versi
 # leptos links server_fn, which links wasm-streams, whose #[wasm_bindgen] stream adapters
 # (IntoUnderlyingSource, IntoUnderlyingByteSource, IntoUnderlyingSink) are exports, so no
 # optimizer may drop them although a client-only widget never creates one: they and
-# everything only they reach (a future_to_promise executor path) are removed here.
+# everything only they reach (a future_to_promise executor path) are removed here; the
+# functions the adapters left in the function table are stubbed first (see the script).
 removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
+node scripts/stub-stream-adapters.mjs "$out_dir/alsobought_bg.wasm" node_modules/.bin/wasm-opt "${wasm_features[@]}"
+node scripts/order-functions.mjs "$out_dir/alsobought_bg.wasm"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
-  -Oz --converge --strip-producers --low-memory-unused \
+  -Oz --converge --one-caller-inline-max-function-size=25 --reorder-functions-by-name \
+  --strip-producers --low-memory-unused \
   -o "$out_dir/alsobought_bg.opt.wasm" "$out_dir/alsobought_bg.wasm"
 say "wasm-opt --minify-imports-and-exports-and-modules, then the same names in the JS glue (terser)"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --minify-imports-and-exports-and-modules \

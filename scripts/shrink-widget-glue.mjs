@@ -49,10 +49,13 @@ for (const removed of removedClasses) {
 }
 // Imports that only those (or other code wasm-opt removed) used are no longer imported;
 // their entries in the imports object go. wasm-bindgen writes each entry as
-// `        name: function(...) {` ... `        },` (8 spaces).
+// `        name: function(...) {` ... `        },` (8 spaces), or, for a call that may
+// throw, `        name: function() { return handleError(function (...) {` ...
+// `        }, arguments); },`.
 const mapped = new Set(mapping.imports.map(([, name]) => name));
-glue = glue.replace(/^ {8}(__wbg_[\w$]+): function\([^)]*\) \{\n[\s\S]*?^ {8}\},\n/gm, (entry, name) =>
-  mapped.has(name) ? entry : '',
+glue = glue.replace(
+  /^ {8}(__wbg_[\w$]+): function\([^)]*\) \{(?: return handleError\(function \([^)]*\) \{)?\n[\s\S]*?^ {8}\}(?:, arguments\); \})?,\n/gm,
+  (entry, name) => (mapped.has(name) ? entry : ''),
 );
 const modules = new Set(mapping.imports.map(([module]) => module));
 for (const [, name, renamed] of mapping.imports) {

@@ -23,7 +23,8 @@ pub fn start() {
         return;
     };
     if document.ready_state() == "loading" {
-        let on_ready = Closure::once_into_js(mount::mount_page);
+        // A `fn()` like the beacon's callbacks: one `Closure` conversion for all.
+        let on_ready = Closure::once_into_js(mount::mount_page as fn());
         let _ =
             document.add_event_listener_with_callback("DOMContentLoaded", on_ready.unchecked_ref());
     } else {

@@ -7,6 +7,8 @@
 //! 0 at the start and negative values towards the left in RTL, so "next" means
 //! scrolling by a negative amount there.
 
+use crate::measurement::json::decimal;
+
 /// A scroll of less than this many pixels is rounding, not a position.
 const SCROLL_TOLERANCE_PX: f64 = 1.0;
 
@@ -136,9 +138,9 @@ impl CarouselGeometry {
 
 /// The slide label of the APG carousel pattern: `"3 of 8"` for index 2 of 8.
 pub fn slide_label(index: usize, count: usize) -> String {
-    let mut label = (index + 1).to_string();
+    let mut label = decimal(index as u64 + 1);
     label.push_str(" of ");
-    label.push_str(&count.to_string());
+    label.push_str(&decimal(count as u64));
     label
 }
 

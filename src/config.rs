@@ -9,6 +9,8 @@
 
 use alsobought_core::Fallback;
 
+use crate::measurement::json::decimal;
+
 /// Suggestions shown when the store does not say (`data-max-suggestions`).
 pub const DEFAULT_MAX_SUGGESTIONS: usize = 4;
 /// The cap on `data-max-suggestions`: more would over-saturate any product page.
@@ -347,7 +349,7 @@ impl Reader {
                     Origin::Options => "maxSuggestions",
                 });
                 message.push('=');
-                message.push_str(&count.to_string());
+                message.push_str(&decimal(count));
                 message.push_str(" is above the maximum of 12; using 12");
                 self.warnings.push(message);
                 MAX_SUGGESTIONS_LIMIT

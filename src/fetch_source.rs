@@ -17,6 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::load_error::FetchError;
+use crate::measurement::json::decimal;
 use crate::range_reply::RangeReply;
 use crate::table_cache::RangeSource;
 
@@ -115,9 +116,9 @@ fn start_fetch(url: &str, range: &Range<u64>) -> Result<(AbortController, Promis
     let headers = Headers::new().map_err(network_error)?;
     let range_header = [
         "bytes=",
-        &range.start.to_string(),
+        &decimal(range.start),
         "-",
-        &(range.end - 1).to_string(),
+        &decimal(range.end - 1),
     ]
     .concat();
     headers.set("Range", &range_header).map_err(network_error)?;

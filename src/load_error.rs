@@ -4,6 +4,8 @@
 
 use alsobought_core::TableError;
 
+use crate::measurement::json::decimal;
+
 /// A failure while fetching bytes of the table. `Clone` because one fetch is shared
 /// by every widget on the page that asked for the same bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,9 +119,9 @@ impl LoadError {
                 server_says,
             } => [
                 "the server has ",
-                &server_says.to_string(),
+                &decimal(*server_says),
                 " bytes but the table header says ",
-                &header_says.to_string(),
+                &decimal(*header_says),
             ]
             .concat(),
             LoadError::UnknownProducts { ids } => [
@@ -164,29 +166,37 @@ impl LoadError {
 
 fn fetch_why(error: &FetchError) -> String {
     match error {
-        FetchError::NotFound { status } => {
-            ["the server answered ", &status.to_string(), " (not found)"].concat()
-        }
+        FetchError::NotFound { status } => [
+            "the server answered ",
+            &decimal(u64::from(*status)),
+            " (not found)",
+        ]
+        .concat(),
         FetchError::RangeNotSatisfiable { start, end } => [
             "the server answered 416 for bytes ",
-            &start.to_string(),
+            &decimal(*start),
             "-",
-            &end.saturating_sub(1).to_string(),
+            &decimal(end.saturating_sub(1)),
             " (the file is shorter than its header says)",
         ]
         .concat(),
-        FetchError::Status { status } => ["the server answered ", &status.to_string()].concat(),
-        FetchError::Network { reason } => ["the request failed: ", reason].concat(),
-        FetchError::Timeout { milliseconds } => {
-            ["no answer within ", &milliseconds.to_string(), " ms"].concat()
+        FetchError::Status { status } => {
+            ["the server answered ", &decimal(u64::from(*status))].concat()
         }
+        FetchError::Network { reason } => ["the request failed: ", reason].concat(),
+        FetchError::Timeout { milliseconds } => [
+            "no answer within ",
+            &decimal(u64::from(*milliseconds)),
+            " ms",
+        ]
+        .concat(),
         FetchError::ShortBody { start, asked, got } => [
             "asked for ",
-            &asked.to_string(),
+            &decimal(*asked),
             " bytes at byte ",
-            &start.to_string(),
+            &decimal(*start),
             " but got ",
-            &got.to_string(),
+            &decimal(*got),
         ]
         .concat(),
         FetchError::BadContentRange { header } => {

@@ -8,6 +8,7 @@
 
 use alsobought_core::Card;
 
+use crate::measurement::json::decimal;
 use crate::url_safety::safe_url;
 
 /// One product as the widget shows it.
@@ -59,7 +60,7 @@ impl ProductView {
     /// The accessible name of the rating, e.g. `"4.5 out of 5 stars"`.
     pub fn rating_label(&self) -> Option<String> {
         let tenths = self.rating_tenths?;
-        let mut label = (tenths / 10).to_string();
+        let mut label = decimal(u64::from(tenths / 10));
         if tenths % 10 != 0 {
             label.push('.');
             label.push(char::from(b'0' + tenths % 10));

@@ -119,34 +119,34 @@ impl<S: RangeSource> TableCache<S> {
         range: Range<u64>,
         timeout_ms: u32,
     ) -> Result<ReadBytes, FetchError> {
-        if let Some(whole) = self.with_url(url, |state| state.whole_file.clone()) {
-            return slice_whole_file(&whole, range);
-        }
-        if let Some(known) = self.with_url(url, |state| received_slice(&state.received, &range)) {
-            return Ok(known);
+        // One borrow of the URL's state before the fetch and one after it: each
+        // `with_url` is a copy of the closure it runs.
+        let known = self.with_url(url, |state| match &state.whole_file {
+            Some(whole) => Some(slice_whole_file(whole, range.clone())),
+            None => received_slice(&state.received, &range).map(Ok),
+        });
+        if let Some(known) = known {
+            return known;
         }
         let fetch = self.fetch_shared(url, range.clone(), timeout_ms);
         let fetched = fetch.wait().await?;
-        self.with_url(url, |state| match &state.etag {
-            None => {
-                state.etag = Some(fetched.etag.clone());
-                Ok(())
-            }
-            Some(first) if *first == fetched.etag => Ok(()),
-            Some(_) => Err(FetchError::Changed),
-        })?;
-        if fetched.whole_file {
-            self.with_url(url, |state| state.whole_file = Some(fetched.bytes.clone()));
-            return slice_whole_file(&fetched.bytes, range);
-        }
-        let read = ReadBytes {
-            bytes: fetched.bytes.clone(),
-            file_length: fetched.file_length,
-        };
         self.with_url(url, |state| {
-            state.received.push((range.start, read.clone()))
-        });
-        Ok(read)
+            match &state.etag {
+                None => state.etag = Some(fetched.etag.clone()),
+                Some(first) if *first == fetched.etag => {}
+                Some(_) => return Err(FetchError::Changed),
+            }
+            if fetched.whole_file {
+                state.whole_file = Some(fetched.bytes.clone());
+                return slice_whole_file(&fetched.bytes, range);
+            }
+            let read = ReadBytes {
+                bytes: fetched.bytes.clone(),
+                file_length: fetched.file_length,
+            };
+            state.received.push((range.start, read.clone()));
+            Ok(read)
+        })
     }
 
     /// The byte source behind the cache.
@@ -197,14 +197,21 @@ impl<S: RangeSource> TableCache<S> {
 
     fn with_url<T>(&self, url: &str, action: impl FnOnce(&mut UrlState) -> T) -> T {
         let mut urls = self.urls.borrow_mut();
-        let index = match urls.iter().position(|(known, _)| known == url) {
-            Some(index) => index,
-            None => {
-                urls.push((url.to_string(), UrlState::default()));
-                urls.len() - 1
-            }
-        };
+        let index = url_index(&mut urls, url);
         action(&mut urls[index].1)
+    }
+}
+
+/// Where the state of `url` is in `urls`, added when it is new. Kept out of line: it
+/// is the same code for every `with_url`, which would otherwise inline a copy each.
+#[inline(never)]
+fn url_index(urls: &mut Vec<(String, UrlState)>, url: &str) -> usize {
+    match urls.iter().position(|(known, _)| known == url) {
+        Some(index) => index,
+        None => {
+            urls.push((url.to_string(), UrlState::default()));
+            urls.len() - 1
+        }
     }
 }
 

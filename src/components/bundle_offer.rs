@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::Shared;
 use crate::events::ShownProduct;
+use crate::measurement::json::decimal;
 use crate::price_format::PriceFormatter;
 use crate::product::{bundle_total, ProductView};
 
@@ -29,9 +30,15 @@ pub fn BundleOffer(
         .collect();
     let item_count = items.len();
     let chosen = RwSignal::new_local(vec![true; item_count]);
-    let items = StoredValue::new_local(items);
+    // Reactive text must be `Send`, so the total's closure holds arena handles and
+    // owned values, not the `Rc` of the widget's data. The products and the price
+    // formatter share one stored value: each stored type is its own copy of the
+    // arena code.
+    let store_currency = data.config.currency.clone();
+    let products_and_prices =
+        StoredValue::new_local((items, PriceFormatter::new(data.config.locale.as_deref())));
 
-    let rows = items.with_value(|items| {
+    let rows = products_and_prices.with_value(|(items, _)| {
         items
             .iter()
             .enumerate()
@@ -50,30 +57,26 @@ pub fn BundleOffer(
             .collect_view()
     });
 
-    // Reactive text must be `Send`, so the total's closure holds arena handles and
-    // owned values, not the `Rc` of the widget's data.
-    let store_currency = data.config.currency.clone();
-    let formatter = StoredValue::new_local(PriceFormatter::new(data.config.locale.as_deref()));
     let total = move || {
         let chosen = chosen.get();
-        let total = items.with_value(|items| {
-            let picked = items
-                .iter()
-                .zip(&chosen)
-                .filter(|(_, &is_chosen)| is_chosen)
-                .map(|(product, _)| product);
-            bundle_total(picked, store_currency.as_deref())
-        });
-        let amount = total.hundredths as f64 / 100.0;
-        formatter
-            .try_update_value(|formatter| formatter.format(amount, total.currency.as_deref()))
+        products_and_prices
+            .try_update_value(|(items, formatter)| {
+                let picked = items
+                    .iter()
+                    .zip(&chosen)
+                    .filter(|(_, &is_chosen)| is_chosen)
+                    .map(|(product, _)| product);
+                let total = bundle_total(picked, store_currency.as_deref());
+                let amount = total.hundredths as f64 / 100.0;
+                formatter.format(amount, total.currency.as_deref())
+            })
             .unwrap_or_default()
     };
     let chosen_count =
         move || chosen.with(|chosen| chosen.iter().filter(|&&is_chosen| is_chosen).count());
     let add_all = move |_| {
         let chosen = chosen.get_untracked();
-        items.with_value(|items| {
+        products_and_prices.with_value(|(items, _)| {
             let picked: Vec<ShownProduct<'_>> = items
                 .iter()
                 .enumerate()
@@ -96,7 +99,7 @@ pub fn BundleOffer(
             <div class="ab-summary">
                 <span class="ab-total" aria-live="polite">"Total: " {total}</span>
                 <button class="ab-add-all" type="button" disabled=move || chosen_count() == 0 on:click=add_all>
-                    {move || ["Add all ", &chosen_count().to_string(), " to cart"].concat()}
+                    {move || ["Add all ", &decimal(chosen_count() as u64), " to cart"].concat()}
                 </button>
             </div>
         </div>

@@ -6,7 +6,6 @@
 //! card by card. The track is measured in one place ([`measure`]) and every decision
 //! is made by `CarouselGeometry` on plain numbers. There is no auto-rotation.
 
-use leptos::html::Ul;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent, ScrollBehavior, ScrollToOptions};
@@ -23,11 +22,12 @@ pub fn Carousel(
 ) -> impl IntoView {
     let count = data.suggestions.len();
     let right_to_left = data.right_to_left;
-    let track = NodeRef::<Ul>::new();
     let geometry = RwSignal::new_local(None::<CarouselGeometry>);
-    // `try_`: the frame callback below may run after an unmount disposed both.
-    let remeasure = move || {
-        if let Some(Some(track)) = track.try_get_untracked() {
+    // The track is looked up in the widget's shadow root when needed: a `NodeRef` is
+    // a signal of its own, and its machinery measured 0.3 KB (brotli) of the download.
+    // `try_`: the frame callback below may run after an unmount disposed the signal.
+    let remeasure = move |host: &Element| {
+        if let Some(track) = track_of(host) {
             geometry.try_set(Some(measure(&track, count, right_to_left)));
         }
     };
@@ -35,9 +35,20 @@ pub fn Carousel(
     // by then), then whenever the window resizes or the track scrolls. A frame callback
     // rather than an `Effect`: nothing reactive is read, and the effect machinery
     // measured 0.5 KB (brotli) in the download.
-    request_animation_frame(remeasure);
-    let resize = window_event_listener(leptos::ev::resize, move |_| remeasure());
+    let host = data.host.clone();
+    request_animation_frame({
+        let host = host.clone();
+        move || remeasure(&host)
+    });
+    let resize = window_event_listener(leptos::ev::resize, {
+        let host = host.clone();
+        move |_| remeasure(&host)
+    });
     on_cleanup(move || resize.remove());
+    let on_scroll = {
+        let host = host.clone();
+        move |_| remeasure(&host)
+    };
 
     // Before the first measurement nothing is known to be scrollable: both disabled.
     // Both buttons take their closures from one maker each, so the two share one
@@ -45,9 +56,8 @@ pub fn Carousel(
     let disabled = move |step| {
         move || !geometry.with(|geometry| geometry.is_some_and(|geometry| geometry.can_go(step)))
     };
-    let page = move |step| {
-        let (Some(track), Some(geometry)) = (track.get_untracked(), geometry.get_untracked())
-        else {
+    let page = move |host: &Element, step| {
+        let (Some(track), Some(geometry)) = (track_of(host), geometry.get_untracked()) else {
             return;
         };
         let options = ScrollToOptions::new();
@@ -55,26 +65,32 @@ pub fn Carousel(
         options.set_behavior(scroll_behavior());
         track.scroll_by_with_scroll_to_options(&options);
     };
-    let on_page = move |step| move |_| page(step);
-    let on_key = move |event: KeyboardEvent| {
-        let Some(track) = track.get_untracked() else {
-            return;
-        };
-        let geometry = measure(&track, count, right_to_left);
-        let cards = track.children();
-        let focused = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
-        let current = (0..cards.length())
-            .find(|&index| {
-                cards
-                    .item(index)
-                    .is_some_and(|card| card.contains(focused.as_ref()))
-            })
-            .map_or(geometry.first_visible(), |index| index as usize);
-        if let Some(target) = geometry.index_after_key(&event.key(), current) {
-            event.prevent_default();
-            focus_card(cards.item(target as u32));
+    let on_page = |step| {
+        let host = host.clone();
+        move |_| page(&host, step)
+    };
+    let on_key = {
+        let host = host.clone();
+        move |event: KeyboardEvent| {
+            let Some(track) = track_of(&host) else {
+                return;
+            };
+            let geometry = measure(&track, count, right_to_left);
+            let cards = track.children();
+            let focused = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+            let current = (0..cards.length())
+                .find(|&index| {
+                    cards
+                        .item(index)
+                        .is_some_and(|card| card.contains(focused.as_ref()))
+                })
+                .map_or(geometry.first_visible(), |index| index as usize);
+            if let Some(target) = geometry.index_after_key(&event.key(), current) {
+                event.prevent_default();
+                focus_card(cards.item(target as u32));
+            }
         }
     };
     let cards = (0..count)
@@ -84,11 +100,20 @@ pub fn Carousel(
         <div class="ab-carousel">
             <button class="ab-prev" type="button" aria-label="Previous products"
                 disabled=disabled(Step::Previous) on:click=on_page(Step::Previous)>"‹"</button>
-            <ul class="ab-track" node_ref=track on:scroll=move |_| remeasure() on:keydown=on_key>{cards}</ul>
+            <ul class="ab-track" on:scroll=on_scroll on:keydown=on_key>{cards}</ul>
             <button class="ab-next" type="button" aria-label="Next products"
                 disabled=disabled(Step::Next) on:click=on_page(Step::Next)>"›"</button>
         </div>
     }
+}
+
+/// The carousel's track in the shadow root of `host`.
+fn track_of(host: &Element) -> Option<HtmlElement> {
+    host.shadow_root()?
+        .query_selector(".ab-track")
+        .ok()??
+        .dyn_into()
+        .ok()
 }
 
 /// The one place the DOM is measured.

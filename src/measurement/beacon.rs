@@ -87,18 +87,23 @@ fn send_when_idle() {
     let loaded = window
         .document()
         .is_some_and(|document| document.ready_state() == "complete");
+    // The callbacks capture nothing and are passed as `fn()` pointers: every
+    // `Closure` of one type shares its conversion code, one per closure type is
+    // compiled otherwise (here and in `listen_once`, `api::start`).
     if !loaded {
-        let after_load = Closure::once_into_js(|| {
+        let after_load: fn() = || {
             SEND_SCHEDULED.set(false);
             send_when_idle();
-        });
+        };
+        let after_load = Closure::once_into_js(after_load);
         let _ = window.add_event_listener_with_callback("load", after_load.unchecked_ref());
         return;
     }
-    let when_idle = Closure::once_into_js(|| {
+    let when_idle: fn() = || {
         SEND_SCHEDULED.set(false);
         send_all();
-    });
+    };
+    let when_idle = Closure::once_into_js(when_idle);
     if window
         .request_idle_callback(when_idle.unchecked_ref())
         .is_err()
@@ -163,21 +168,22 @@ fn listen_once() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let on_visibility = Closure::<dyn FnMut()>::new(|| {
+    let on_visibility: fn() = || {
         let hidden = web_sys::window()
             .and_then(|window| window.document())
             .is_some_and(|document| document.hidden());
         if hidden {
             send_all();
         }
-    });
+    };
+    let on_visibility = Closure::<dyn FnMut()>::new(on_visibility);
     if let Some(document) = window.document() {
         let _ = document.add_event_listener_with_callback(
             "visibilitychange",
             on_visibility.as_ref().unchecked_ref(),
         );
     }
-    let on_page_hide = Closure::<dyn FnMut()>::new(send_all);
+    let on_page_hide = Closure::<dyn FnMut()>::new(send_all as fn());
     let _ =
         window.add_event_listener_with_callback("pagehide", on_page_hide.as_ref().unchecked_ref());
     on_visibility.forget();

@@ -55,6 +55,14 @@ pub fn push_integer(out: &mut String, mut value: u64) {
     out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
+/// A whole number as decimal text: [`push_integer`] for labels and messages too, so
+/// that no integer `to_string` (core::fmt's formatting path) is compiled in.
+pub fn decimal(value: u64) -> String {
+    let mut out = String::new();
+    push_integer(&mut out, value);
+    out
+}
+
 /// Appends an amount of money given in hundredths as a JSON number in currency units:
 /// 1250 → `12.5`, 3000 → `30`, 5 → `0.05`, -199 → `-1.99`.
 pub fn push_amount(out: &mut String, hundredths: i64) {

@@ -238,13 +238,12 @@ fn rank_neighbours(
 ) -> Vec<Candidate> {
     let capacity: usize = context.iter().map(Bundle::len).sum();
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
-    // Every sort below sorts plain `u64` keys: one instantiation of the standard sort
-    // instead of three (each is ~3 KB of wasm in the widget, which runs this code).
+    // Every sort below sorts plain `u64` keys: one sort for all three (`sort_keys`).
     let mut context_numbers: Vec<u64> = context
         .iter()
         .filter_map(|bundle| bundle.product().map(|card| u64::from(card.number)))
         .collect();
-    context_numbers.sort_unstable();
+    sort_keys(&mut context_numbers);
     for (bundle_index, bundle) in context.iter().enumerate() {
         let mut list_best = None;
         for (position, (number, quantized)) in bundle.edges().enumerate() {
@@ -287,7 +286,7 @@ fn rank_neighbours(
         .enumerate()
         .map(|(index, entry)| (u64::from(entry.number) << 32) | index as u64)
         .collect();
-    by_number.sort_unstable();
+    sort_keys(&mut by_number);
     let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
     let mut context_numbers = context_numbers.iter().peekable();
     for key in by_number {
@@ -325,7 +324,7 @@ fn rank_neighbours(
             (u64::from(!ascending) << 32) | u64::from(candidate.number)
         })
         .collect();
-    by_rank.sort_unstable();
+    sort_keys(&mut by_rank);
     by_rank
         .iter()
         .filter_map(|key| {
@@ -334,6 +333,50 @@ fn rank_neighbours(
             found.ok().map(|index| ranked[index])
         })
         .collect()
+}
+
+/// Sorts `keys` ascending. Plain integers sort to one result whichever algorithm
+/// sorts them, so the widget (wasm32) uses a heapsort of a dozen lines: the standard
+/// `sort_unstable` is 4.4 KB of wasm (quicksort, pivot selection, small-sort) that
+/// every shopper downloads, for lists of a few hundred keys. Native code (the
+/// command-line tool, benchmarks) keeps the standard sort; the tests compare the two.
+#[cfg(not(target_arch = "wasm32"))]
+fn sort_keys(keys: &mut [u64]) {
+    keys.sort_unstable();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn sort_keys(keys: &mut [u64]) {
+    heapsort(keys);
+}
+
+/// Heapsort: a max-heap, whose largest key is swapped to the end, one at a time.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn heapsort(keys: &mut [u64]) {
+    fn sift_down(keys: &mut [u64], mut node: usize, end: usize) {
+        loop {
+            let mut child = 2 * node + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && keys[child] < keys[child + 1] {
+                child += 1;
+            }
+            if keys[node] >= keys[child] {
+                return;
+            }
+            keys.swap(node, child);
+            node = child;
+        }
+    }
+    let len = keys.len();
+    for node in (0..len / 2).rev() {
+        sift_down(keys, node, len);
+    }
+    for end in (1..len).rev() {
+        keys.swap(0, end);
+        sift_down(keys, 0, end);
+    }
 }
 
 /// Applies the rules every suggestion must pass, in ranking order.
@@ -377,6 +420,48 @@ impl<'a> Picker<'_, '_, 'a> {
                     >= limit
             }
             _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heapsort;
+    use proptest::prelude::*;
+
+    fn heapsorted(mut keys: Vec<u64>) -> Vec<u64> {
+        heapsort(&mut keys);
+        keys
+    }
+
+    #[test]
+    fn heapsort_handles_the_edge_cases() {
+        assert_eq!(heapsorted(vec![]), Vec::<u64>::new());
+        assert_eq!(heapsorted(vec![7]), [7]);
+        assert_eq!(heapsorted(vec![2, 1]), [1, 2]);
+        assert_eq!(heapsorted(vec![3, 3, 1, 3]), [1, 3, 3, 3]);
+        assert_eq!(
+            heapsorted((0..100).rev().collect()),
+            (0..100).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            heapsorted(vec![u64::MAX, 0, u64::MAX]),
+            [0, u64::MAX, u64::MAX]
+        );
+    }
+
+    proptest! {
+        /// The widget's sort (wasm32) gives what the standard sort gives natively.
+        #[test]
+        fn heapsort_sorts_like_the_standard_sort(
+            keys in prop_oneof![
+                proptest::collection::vec(any::<u64>(), 0..600),
+                proptest::collection::vec(0u64..8, 0..600),
+            ]
+        ) {
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            prop_assert_eq!(heapsorted(keys), expected);
         }
     }
 }
