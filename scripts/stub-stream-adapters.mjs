@@ -22,6 +22,7 @@
 //   (rewrites module.wasm in place; prints how many functions were stubbed)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { encodeLeb, importedFunctionCount, readLeb as readLebAt, readSections } from './lib/wasm-binary.mjs';
 
 const [wasmPath, wasmOpt, ...features] = process.argv.slice(2);
 if (!wasmPath || !wasmOpt) {
@@ -41,41 +42,11 @@ const ADAPTER_EXPORT = /intounderlying/i;
 
 const bytes = readFileSync(wasmPath);
 
-function readLeb(at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
+const readLeb = (at) => readLebAt(bytes, at);
+const leb = encodeLeb;
+const sections = readSections(bytes);
 
-function leb(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Buffer.from(out);
-}
-
-// The sections, as [id, start of contents, end, start of the section header].
-const sections = [];
-for (let at = 8; at < bytes.length; ) {
-  const id = bytes[at];
-  const [size, start] = readLeb(at + 1);
-  sections.push([id, start, start + size, at]);
-  at = start + size;
-}
-
-// Functions are numbered imports first; WebAssembly.Module knows how many there are.
-const importedFunctions = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).filter(
-  ({ kind }) => kind === 'function',
-).length;
+const importedFunctions = importedFunctionCount(bytes);
 
 // The name section's function names (subsection 1): index -> name.
 const names = new Map();
