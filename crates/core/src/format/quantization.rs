@@ -108,7 +108,8 @@ fn ln(x: f64) -> f64 {
 /// `e^y` for the `y` of [`Quantization::dequantize`] (|y| < 709): `y = n · ln 2 + t`
 /// with |t| ≤ ln 2 / 2, the Taylor series of `e^t`, then times `2^n` as an exponent.
 fn exp(y: f64) -> f64 {
-    let n = (y / core::f64::consts::LN_2).round();
+    // `floor` is one wasm instruction; `round` would be a libm function.
+    let n = (y / core::f64::consts::LN_2 + 0.5).floor();
     let t = y - n * core::f64::consts::LN_2;
     // |t| ≤ 0.347: the terms up to t^17/17! reach below 1e-20.
     let mut series = 1.0;
