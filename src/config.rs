@@ -228,7 +228,7 @@ pub fn parse_config(
 }
 
 /// Trimmed text of a value; numbers and lists are not text.
-fn text(value: Option<RawValue>) -> Option<String> {
+pub fn text(value: Option<RawValue>) -> Option<String> {
     match value? {
         RawValue::Text(text) => Some(text.trim().to_string()),
         RawValue::Number(_) | RawValue::List(_) => None,
