@@ -228,21 +228,29 @@ pub fn parse_config(
 }
 
 /// Trimmed text of a value; numbers and lists are not text.
-fn text(value: Option<RawValue>) -> Option<String> {
+pub fn text(value: Option<RawValue>) -> Option<String> {
     match value? {
         RawValue::Text(text) => Some(text.trim().to_string()),
         RawValue::Number(_) | RawValue::List(_) => None,
     }
 }
 
-/// Comma-separated ids (attributes) or a list (options), trimmed, empties dropped.
-fn id_list(value: RawValue) -> Vec<String> {
-    let ids: Vec<String> = match value {
-        RawValue::Text(text) => text.split(',').map(|id| id.trim().to_string()).collect(),
-        RawValue::List(ids) => ids.into_iter().map(|id| id.trim().to_string()).collect(),
-        RawValue::Number(_) => Vec::new(),
+/// Comma-separated ids (attributes, `updateCart("a,b")`) or a list (options,
+/// `updateCart([...])`), trimmed, empties dropped: the one reading of a list of ids.
+pub fn id_list(value: RawValue) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut add = |id: &str| {
+        let id = id.trim();
+        if !id.is_empty() {
+            ids.push(id.to_string());
+        }
     };
-    ids.into_iter().filter(|id| !id.is_empty()).collect()
+    match &value {
+        RawValue::Text(text) => text.split(',').for_each(&mut add),
+        RawValue::List(list) => list.iter().for_each(|id| add(id)),
+        RawValue::Number(_) => {}
+    }
+    ids
 }
 
 /// Collects warnings while validating; knows how to spell names for its origin.

@@ -4,7 +4,7 @@
 
 use alsobought_core::TableError;
 
-use crate::measurement::json::decimal;
+use crate::measurement::json::push_integer;
 
 /// A failure while fetching bytes of the table. `Clone` because one fetch is shared
 /// by every widget on the page that asked for the same bytes.
@@ -100,7 +100,7 @@ impl LoadError {
         message.push_str(" (");
         message.push_str(url);
         message.push_str("): ");
-        message.push_str(&self.why());
+        self.push_why(&mut message);
         if let Some(fix) = self.fix() {
             message.push_str("; ");
             message.push_str(fix);
@@ -108,27 +108,31 @@ impl LoadError {
         message
     }
 
-    /// The evidence: what happened, with the numbers.
-    pub fn why(&self) -> String {
+    /// Appends the evidence, what happened with the numbers, to `out`. Written
+    /// piece by piece into the one message: no text of its own per number or list.
+    pub fn push_why(&self, out: &mut String) {
         match self {
-            LoadError::Fetch(error) => fetch_why(error),
+            LoadError::Fetch(error) => push_fetch_why(error, out),
             // The core's messages already end in their fix.
-            LoadError::Table(error) => error.to_string(),
+            LoadError::Table(error) => out.push_str(&error.to_string()),
             LoadError::LengthMismatch {
                 header_says,
                 server_says,
-            } => [
-                "the server has ",
-                &decimal(*server_says),
-                " bytes but the table header says ",
-                &decimal(*header_says),
-            ]
-            .concat(),
-            LoadError::UnknownProducts { ids } => [
-                "none of the products in context is in the table: ",
-                &ids.join(", "),
-            ]
-            .concat(),
+            } => {
+                out.push_str("the server has ");
+                push_integer(out, *server_says);
+                out.push_str(" bytes but the table header says ");
+                push_integer(out, *header_says);
+            }
+            LoadError::UnknownProducts { ids } => {
+                out.push_str("none of the products in context is in the table: ");
+                for (position, id) in ids.iter().enumerate() {
+                    if position > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(id);
+                }
+            }
         }
     }
 
@@ -164,46 +168,48 @@ impl LoadError {
     }
 }
 
-fn fetch_why(error: &FetchError) -> String {
+fn push_fetch_why(error: &FetchError, out: &mut String) {
     match error {
-        FetchError::NotFound { status } => [
-            "the server answered ",
-            &decimal(u64::from(*status)),
-            " (not found)",
-        ]
-        .concat(),
-        FetchError::RangeNotSatisfiable { start, end } => [
-            "the server answered 416 for bytes ",
-            &decimal(*start),
-            "-",
-            &decimal(end.saturating_sub(1)),
-            " (the file is shorter than its header says)",
-        ]
-        .concat(),
-        FetchError::Status { status } => {
-            ["the server answered ", &decimal(u64::from(*status))].concat()
+        FetchError::NotFound { status } => {
+            out.push_str("the server answered ");
+            push_integer(out, u64::from(*status));
+            out.push_str(" (not found)");
         }
-        FetchError::Network { reason } => ["the request failed: ", reason].concat(),
-        FetchError::Timeout { milliseconds } => [
-            "no answer within ",
-            &decimal(u64::from(*milliseconds)),
-            " ms",
-        ]
-        .concat(),
-        FetchError::ShortBody { start, asked, got } => [
-            "asked for ",
-            &decimal(*asked),
-            " bytes at byte ",
-            &decimal(*start),
-            " but got ",
-            &decimal(*got),
-        ]
-        .concat(),
+        FetchError::RangeNotSatisfiable { start, end } => {
+            out.push_str("the server answered 416 for bytes ");
+            push_integer(out, *start);
+            out.push('-');
+            push_integer(out, end.saturating_sub(1));
+            out.push_str(" (the file is shorter than its header says)");
+        }
+        FetchError::Status { status } => {
+            out.push_str("the server answered ");
+            push_integer(out, u64::from(*status));
+        }
+        FetchError::Network { reason } => {
+            out.push_str("the request failed: ");
+            out.push_str(reason);
+        }
+        FetchError::Timeout { milliseconds } => {
+            out.push_str("no answer within ");
+            push_integer(out, u64::from(*milliseconds));
+            out.push_str(" ms");
+        }
+        FetchError::ShortBody { start, asked, got } => {
+            out.push_str("asked for ");
+            push_integer(out, *asked);
+            out.push_str(" bytes at byte ");
+            push_integer(out, *start);
+            out.push_str(" but got ");
+            push_integer(out, *got);
+        }
         FetchError::BadContentRange { header } => {
-            ["the server's 206 reply has Content-Range \"", header, "\""].concat()
+            out.push_str("the server's 206 reply has Content-Range \"");
+            out.push_str(header);
+            out.push('"');
         }
         FetchError::Changed => {
-            String::from("the file changed on the server (new ETag) while loading, twice")
+            out.push_str("the file changed on the server (new ETag) while loading, twice")
         }
     }
 }

@@ -9,9 +9,9 @@
 //! for thirteen optional keys.
 
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::config::{Origin, RawValue};
+use crate::config::{id_list, Origin, RawValue};
 use crate::measurement::settings::Configured;
 use crate::measurement::sources::{configure, OptionsSource};
 
@@ -27,7 +27,8 @@ pub(crate) fn raw_value(value: JsValue) -> Option<RawValue> {
         return Some(RawValue::Number(number));
     }
     if Array::is_array(&value) {
-        let ids = Array::from(&value)
+        let ids = value
+            .unchecked_ref::<Array>()
             .iter()
             .filter_map(|id| id.as_string())
             .collect();
@@ -55,13 +56,5 @@ pub fn parse_options(options: JsValue) -> Result<Configured, String> {
 
 /// A cart given to `updateCart`: an array of ids or a comma-separated string.
 pub fn parse_cart(ids: JsValue) -> Vec<String> {
-    let ids: Vec<String> = match raw_value(ids) {
-        Some(RawValue::List(ids)) => ids,
-        Some(RawValue::Text(text)) => text.split(',').map(str::to_string).collect(),
-        _ => Vec::new(),
-    };
-    ids.into_iter()
-        .map(|id| id.trim().to_string())
-        .filter(|id| !id.is_empty())
-        .collect()
+    raw_value(ids).map(id_list).unwrap_or_default()
 }

@@ -9,7 +9,7 @@
 //! twice. Plain Rust on owned values, tested natively; `purchase.rs` reads and writes
 //! the storage and the JS arguments.
 
-use crate::measurement::event::{items_value, Event, EventType, Item, Order};
+use crate::measurement::event::{items_value, line_value, Event, EventType, Item, Order};
 use crate::measurement::json::{push_integer, push_optional_string, push_string};
 
 /// `localStorage` key of the products added through the widget.
@@ -170,14 +170,13 @@ pub fn purchase_json(
             quantity: item.quantity,
         })
         .collect();
-    let attributed: Vec<Item<'_>> = items
-        .iter()
-        .zip(credited)
-        .filter(|(_, &credited)| credited)
-        .map(|(item, _)| item.clone())
-        .collect();
+    // One pass over the credited lines: their value and their distinct ids.
+    let mut attributed_value_hundredths = 0i64;
     let mut attributed_items: Vec<&str> = Vec::new();
-    for item in &attributed {
+    for (item, _) in items.iter().zip(credited).filter(|(_, &credited)| credited) {
+        if let Some(amount) = line_value(item) {
+            attributed_value_hundredths = attributed_value_hundredths.saturating_add(amount);
+        }
         if !attributed_items.contains(&item.id) {
             attributed_items.push(item.id);
         }
@@ -195,7 +194,7 @@ pub fn purchase_json(
         currency: input.currency.as_deref(),
         order: Some(Order {
             order_id: &input.order_id,
-            attributed_value_hundredths: items_value(&attributed).unwrap_or(0),
+            attributed_value_hundredths,
             attributed_items,
         }),
         items,

@@ -231,11 +231,16 @@ impl<'a> Event<'a> {
     }
 }
 
+/// What one line is worth in hundredths (price × quantity), `None` without a price.
+pub fn line_value(item: &Item<'_>) -> Option<i64> {
+    Some(item.price_hundredths? * i64::from(item.quantity))
+}
+
 /// Σ price × quantity over the priced items, or `None` when none has a price.
 pub fn items_value(items: &[Item<'_>]) -> Option<i64> {
     items
         .iter()
-        .filter_map(|item| Some(item.price_hundredths? * i64::from(item.quantity)))
+        .filter_map(line_value)
         .reduce(|total, amount| total.saturating_add(amount))
 }
 

@@ -96,7 +96,7 @@ fn read_purchase(options: &JsValue) -> Option<PurchaseInput> {
     let order_id = text(options, "orderId").filter(|id| !id.is_empty())?;
     let items = field(options, "items").filter(Array::is_array)?;
     let mut lines = Vec::new();
-    for item in Array::from(&items).iter() {
+    for item in items.unchecked_ref::<Array>().iter() {
         let Some(id) = text(&item, "item_id").or_else(|| text(&item, "id")) else {
             console::warn("alsobought: trackPurchase() left out an item without item_id");
             continue;

@@ -14,7 +14,7 @@ use alsobought_core::experiment::{is_valid_experiment_name, Variants, HOLDOUT_VA
 use core::cell::RefCell;
 
 use crate::config::{
-    parse_config, ConfigError, Origin, Parsed, RawValue, Setting, FALLBACK, LAYOUT,
+    self, parse_config, ConfigError, Origin, Parsed, RawValue, Setting, FALLBACK, LAYOUT,
     MAX_PER_CATEGORY, MAX_SUGGESTIONS, MIN_SCORE, TITLE,
 };
 
@@ -175,10 +175,7 @@ pub fn configure(
     let mut parsed = parse_with_variant(source, assignment.as_ref().map(|a| a.variant.as_str()))?;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
-    let text = |setting| match source.plain(setting) {
-        Some(RawValue::Text(text)) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        _ => None,
-    };
+    let text = |setting| config::text(source.plain(setting)).filter(|text| !text.is_empty());
     let list_id = text(LIST_ID).unwrap_or_else(|| {
         let default = if parsed.config.product.is_some() {
             PRODUCT_LIST_ID

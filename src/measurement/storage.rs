@@ -6,7 +6,7 @@
 //! `false` here.
 
 use js_sys::{Array, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::measurement::attribution::AddedEntry;
 
@@ -26,12 +26,11 @@ pub fn write(key: &str, value: &str) -> bool {
 
 /// The JSON array stored under `key`, element by element; empty when absent or not
 /// an array (a damaged value is then replaced on the next write).
-fn read_array(key: &str) -> Vec<JsValue> {
+fn read_array(key: &str) -> Array {
     read(key)
         .and_then(|text| JSON::parse(&text).ok())
         .filter(Array::is_array)
-        .map(|array| Array::from(&array).iter().collect())
-        .unwrap_or_default()
+        .map_or_else(Array::new, JsCast::unchecked_into)
 }
 
 fn string_field(object: &JsValue, key: &str) -> Option<String> {
@@ -43,6 +42,7 @@ pub fn read_added(key: &str) -> Vec<AddedEntry> {
     read_array(key)
         .iter()
         .filter_map(|entry| {
+            let entry = &entry;
             Some(AddedEntry {
                 item_id: string_field(entry, "item_id")?,
                 ts: Reflect::get(entry, &"ts".into()).ok()?.as_f64()? as u64,
@@ -57,6 +57,6 @@ pub fn read_added(key: &str) -> Vec<AddedEntry> {
 pub fn read_strings(key: &str) -> Vec<String> {
     read_array(key)
         .iter()
-        .filter_map(JsValue::as_string)
+        .filter_map(|value| value.as_string())
         .collect()
 }
