@@ -42,7 +42,18 @@ import {
   tableLayout,
 } from '../tests/e2e/lib/scale-shop.mjs';
 import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
-import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import {
+  browserBenchHeader,
+  fail as failBenchmark,
+  kb,
+  machine,
+  median,
+  ms,
+  parseRunsAndCheck,
+  percentile,
+  verdict,
+  writeBenchmarkSection,
+} from './lib/benchmarks.mjs';
 
 const KB = 1024;
 const BUDGET = { requests: 4, bytes: 32 * KB, coldMedianMs: 200 };
@@ -68,16 +79,6 @@ function cli(args) {
 /** A command as a reader would type it, paths relative to the repository. */
 function commandLine(args) {
   return `alsobought ${args.map((argument) => (path.isAbsolute(argument) ? path.relative(repoPath(), argument) : argument)).join(' ')}`;
-}
-
-function median(values) {
-  return percentile(values, 0.5);
-}
-
-function percentile(values, fraction) {
-  const sorted = values.filter((value) => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
 }
 
 // (a) Generator throughput, timed from outside (process start to exit) and by the CLI.
@@ -245,11 +246,8 @@ function measureQuality(shop) {
 }
 
 
-const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
-const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 const thousands = (value) => Math.round(value).toLocaleString('en-US');
 const percent = (value) => `${(value * 100).toFixed(1)} %`;
-const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
 
 function renderReport({ host, date, runs, generator, table, tableRun, widget, quality }) {
   const typical = generator.typical;
@@ -259,10 +257,7 @@ function renderReport({ host, date, runs, generator, table, tableRun, widget, qu
   const lines = [
     '## Scale: a million products',
     '',
-    `Measured ${date} by \`node scripts/bench-scale.mjs --runs ${runs}\` (\`make bench\`).`,
-    `Machine: ${host.nproc} CPUs (${host.cpu}), ${host.memoryGiB} GiB, load average ${host.loadAverage} at the start ` +
-      `(the machine is shared: other builds may run); headless Chromium ${widget.chromium}, Node ${host.node}; ` +
-      'server: `alsobought-demo serve` on 127.0.0.1.',
+    ...browserBenchHeader({ script: 'bench-scale', runs, date, host, chromium: widget.chromium }),
     '',
     '### Generator',
     '',

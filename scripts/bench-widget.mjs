@@ -31,40 +31,46 @@ import zlib from 'node:zlib';
 import { launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
 import { productBundles, readHeader } from '../tests/e2e/lib/table.mjs';
-import { fail as failBenchmark, machine, parseRunsAndCheck, writeBenchmarkSection } from './lib/benchmarks.mjs';
+import {
+  browserBenchHeader,
+  fail as failBenchmark,
+  kb,
+  machine,
+  ms,
+  parseRunsAndCheck,
+  percentile,
+  verdict,
+  writeBenchmarkSection,
+} from './lib/benchmarks.mjs';
 import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
 const BUDGET = { brotliBytes: 48 * KB, coldMedianMs: 150, warmMedianMs: 60, cls: 0, longTaskMs: 50 };
-const WIDGET_FILES = ['pkg/alsobought.js', 'pkg/alsobought_bg.wasm'];
+const WIDGET_FILES = ['alsobought.js', 'alsobought_bg.wasm'];
 const RETAIL_TABLE_URL = '/test-results/retail.table';
 const BENCH_DIR = path.join(RESULTS_DIR, 'bench');
 const MAX_SUGGESTIONS = 4;
 // Cold runs on the page without the reserving stylesheet, to report what it prevents.
 const BARE_RUNS = 5;
 
-// `--compare DIR` is taken out before the common arguments are parsed.
-const compareAt = process.argv.indexOf('--compare');
-const compareDir = compareAt > 0 ? process.argv[compareAt + 1] : null;
-if (compareAt > 0 && (!compareDir || !existsSync(path.join(compareDir, 'alsobought_bg.wasm')))) {
+const options = parseRunsAndCheck('bench-widget', process.argv.slice(2), { '--compare': 'DIR' });
+const compareDir = options.compare;
+if (compareDir !== null && !existsSync(path.join(compareDir, 'alsobought_bg.wasm'))) {
   console.error(`bench-widget: --compare needs a directory holding another build's alsobought.js, alsobought_bg.wasm and alsobought.css (got ${JSON.stringify(compareDir)})`);
   process.exit(2);
 }
-const options = parseRunsAndCheck(
-  'bench-widget',
-  process.argv.slice(2).filter((_, index) => compareAt < 0 || (index !== compareAt - 2 && index !== compareAt - 1)),
-);
 const fail = (message) => failBenchmark('bench-widget', message);
 
-// (a) Download size.
-function measureSizes() {
+// (a) Download size of the widget's files in `dir` (this build's pkg/ by default).
+function measureSizes(dir = repoPath('pkg')) {
   return WIDGET_FILES.map((file) => {
-    const full = repoPath(file);
-    if (!existsSync(full)) fail(`${file} is missing: build the widget first (make widget)`);
+    const full = path.join(dir, file);
+    const shown = path.relative(repoPath(), full);
+    if (!existsSync(full)) fail(`${shown} is missing: build the widget first (make widget)`);
     const bytes = readFileSync(full);
     return {
-      file,
+      file: shown,
       raw: bytes.length,
       gzip: zlib.gzipSync(bytes, { level: 9 }).length,
       brotli: zlib.brotliCompressSync(bytes, {
@@ -198,12 +204,6 @@ async function measureLoad(page, baseUrl, urlPath, reload) {
   };
 }
 
-function percentile(values, fraction) {
-  const sorted = values.filter((value) => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
-}
-
 function summarize(runs) {
   const keys = ['total', 'html', 'moduleFetch', 'instantiate', 'tableRanges', 'tableAfterStart', 'render'];
   const summary = {};
@@ -230,9 +230,6 @@ function summarize(runs) {
   return summary;
 }
 
-const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
-const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
-const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
 
 function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs, date }) {
   const total = sizes.reduce((sum, size) => ({ raw: sum.raw + size.raw, gzip: sum.gzip + size.gzip, brotli: sum.brotli + size.brotli }), {
@@ -244,10 +241,7 @@ function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs,
   const lines = [
     '## Widget (browser)',
     '',
-    `Measured ${date} by \`node scripts/bench-widget.mjs --runs ${runs}\` (\`make bench\`).`,
-    `Machine: ${host.nproc} CPUs (${host.cpu}), ${host.memoryGiB} GiB, load average ${host.loadAverage} at the start ` +
-      `(the machine is shared: other builds may run); headless Chromium ${host.chromium}, Node ${host.node}; ` +
-      'server: `alsobought-demo serve` on 127.0.0.1.',
+    ...browserBenchHeader({ script: 'bench-widget', runs, date, host, chromium: host.chromium }),
     '',
     '### Download size',
     '',
@@ -367,10 +361,7 @@ async function compareBuilds({ browser, baseUrl, products, pages }) {
     }
   }
   for (const { context } of contexts) await context.close();
-  const brotli = (dir) =>
-    ['alsobought.js', 'alsobought_bg.wasm']
-      .map((file) => zlib.brotliCompressSync(readFileSync(path.join(dir, file)), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)
-      .reduce((sum, bytes) => sum + bytes, 0);
+  const brotli = (dir) => measureSizes(dir).reduce((sum, size) => sum + size.brotli, 0);
   const totals = (runs) => runs.map((run) => run.phases.total);
   console.log(`Interleaved comparison, ${options.runs} cold and ${options.runs} warm runs each:\n`);
   console.log('| build | brotli | cold median | cold p90 | warm median | warm p90 |\n|---|---:|---:|---:|---:|---:|');

@@ -38,17 +38,47 @@ export function fail(name, message) {
   process.exit(1);
 }
 
-/** `[--runs N] [--check]`, as the browser benchmarks take them (20 runs by default). */
-export function parseRunsAndCheck(name, args) {
+/**
+ * `[--runs N] [--check]`, as the browser benchmarks take them (20 runs by default), plus
+ * the script's own options that take a value: `valueOptions` maps an option name
+ * (`'--compare'`) to its value's name in the usage line (`'DIR'`); the value is returned
+ * under the name without dashes (`parsed.compare`), `null` when not given.
+ */
+export function parseRunsAndCheck(name, args, valueOptions = {}) {
   const parsed = { runs: 20, check: false };
+  for (const option of Object.keys(valueOptions)) parsed[option.slice(2)] = null;
+  const usage = ['[--runs N]', '[--check]', ...Object.entries(valueOptions).map(([option, value]) => `[${option} ${value}]`)];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs' && /^\d+$/.test(args[i + 1] ?? '')) parsed.runs = Number(args[++i]);
     else if (args[i] === '--check') parsed.check = true;
+    else if (args[i] in valueOptions && args[i + 1] !== undefined) parsed[args[i].slice(2)] = args[++i];
     else {
-      console.error(`${name}: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/${name}.mjs [--runs N] [--check]`);
+      console.error(`${name}: unknown argument ${JSON.stringify(args[i])}; usage: node scripts/${name}.mjs ${usage.join(' ')}`);
       process.exit(2);
     }
   }
   if (parsed.runs < 15) console.error(`${name}: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
   return parsed;
+}
+
+/** The `fraction` quantile (nearest rank) of the finite `values`, or null when there is none. */
+export function percentile(values, fraction) {
+  const sorted = values.filter((value) => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+export const median = (values) => percentile(values, 0.5);
+export const ms = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
+export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+export const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
+
+/** The first lines of a browser benchmark's section: when, by which command, on what. */
+export function browserBenchHeader({ script, runs, date, host, chromium }) {
+  return [
+    `Measured ${date} by \`node scripts/${script}.mjs --runs ${runs}\` (\`make bench\`).`,
+    `Machine: ${host.nproc} CPUs (${host.cpu}), ${host.memoryGiB} GiB, load average ${host.loadAverage} at the start ` +
+      `(the machine is shared: other builds may run); headless Chromium ${chromium}, Node ${host.node}; ` +
+      'server: `alsobought-demo serve` on 127.0.0.1.',
+  ];
 }
