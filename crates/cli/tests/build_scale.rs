@@ -13,20 +13,7 @@ use common::Scratch;
 /// line moved to the end of the orders file, so those orders are split far apart and
 /// their lines land in different spilled runs.
 fn shop_with_scattered_orders(scratch: &Scratch) {
-    scratch
-        .run(&[
-            "generate",
-            "--out",
-            "shop",
-            "--products",
-            "3000",
-            "--lines",
-            "60k",
-            "--seed",
-            "7",
-            "--quiet",
-        ])
-        .success();
+    scratch.generate_shop("3000", "60k", Some("7"));
     let path = scratch.path("shop/orders.csv");
     let text = fs::read_to_string(&path).unwrap();
     let mut lines = text.lines();

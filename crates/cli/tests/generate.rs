@@ -102,18 +102,7 @@ fn out_of_range_sizes_are_usage_errors_naming_the_flag() {
 #[test]
 fn evaluate_with_the_planted_truth_finds_partners_far_better_than_popularity() {
     let scratch = Scratch::new();
-    scratch
-        .run(&[
-            "generate",
-            "--out",
-            "shop",
-            "--products",
-            "1000",
-            "--lines",
-            "100k",
-            "--quiet",
-        ])
-        .success();
+    scratch.generate_shop("1000", "100k", None);
     scratch
         .run(&[
             "build",

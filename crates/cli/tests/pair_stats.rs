@@ -198,20 +198,7 @@ fn write_stats(dir: &Path, counts: &Counts, format: &str, pair_count: u64) {
 }
 
 fn generated_shop(scratch: &Scratch) -> Counts {
-    scratch
-        .run(&[
-            "generate",
-            "--out",
-            "shop",
-            "--products",
-            "500",
-            "--lines",
-            "8k",
-            "--seed",
-            "3",
-            "--quiet",
-        ])
-        .success();
+    scratch.generate_shop("500", "8k", Some("3"));
     count_orders(&scratch.path("shop/orders.csv"))
 }
 

@@ -178,20 +178,7 @@ fn spark_statistics_build_the_native_table_byte_for_byte() {
     };
     eprintln!("spark test: {java}");
     let scratch = Scratch::new();
-    scratch
-        .run(&[
-            "generate",
-            "--out",
-            "shop",
-            "--products",
-            "400",
-            "--lines",
-            "20k",
-            "--seed",
-            "11",
-            "--quiet",
-        ])
-        .success();
+    scratch.generate_shop("400", "20k", Some("11"));
     let mut orders = fs::read_to_string(scratch.path("shop/orders.csv")).unwrap();
     orders.push_str(AWKWARD_ROWS);
     scratch.write("orders.csv", orders);

@@ -43,6 +43,25 @@ impl Scratch {
         self.write(name, bytes)
     }
 
+    /// `alsobought generate` of a shop into `shop/` here (catalog.csv, orders.csv,
+    /// groups.csv), quietly, with `seed` or the generator's default one.
+    pub fn generate_shop(&self, products: &str, lines: &str, seed: Option<&str>) {
+        let mut args = vec![
+            "generate",
+            "--out",
+            "shop",
+            "--products",
+            products,
+            "--lines",
+            lines,
+            "--quiet",
+        ];
+        if let Some(seed) = seed {
+            args.extend(["--seed", seed]);
+        }
+        self.run(&args).success();
+    }
+
     /// Runs `alsobought` with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_stdin(args, "")
