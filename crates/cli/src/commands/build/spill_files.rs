@@ -122,24 +122,20 @@ pub fn parse_memory_limit(text: &str) -> Result<MemoryLimit, String> {
 
 /// Total memory from `/proc/meminfo` (Linux), in bytes.
 fn machine_memory() -> Option<u64> {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = meminfo.lines().find(|line| line.starts_with("MemTotal:"))?;
-    let kilobytes: u64 = line
-        .trim_start_matches("MemTotal:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kilobytes * 1024)
+    proc_kilobytes("/proc/meminfo", "MemTotal:")
 }
 
 /// The most memory this process has had resident so far (`VmHWM`, Linux), in bytes.
 pub fn peak_resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    proc_kilobytes("/proc/self/status", "VmHWM:")
+}
+
+/// The `key: N kB` line of a `/proc` file, in bytes.
+fn proc_kilobytes(file: &str, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let line = text.lines().find(|line| line.starts_with(key))?;
     let kilobytes: u64 = line
-        .trim_start_matches("VmHWM:")
+        .trim_start_matches(key)
         .trim()
         .trim_end_matches("kB")
         .trim()
