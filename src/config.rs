@@ -59,16 +59,19 @@ pub struct Setting {
     pub option: &'static str,
 }
 
+/// Declares [`Setting`] constants, `NAME = "attribute" / "option";`, each documented
+/// with its two names and any doc comment written above it (measurement's settings use
+/// it too).
 macro_rules! settings {
-    ($($constant:ident = $attribute:literal / $option:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $constant:ident = $attribute:literal / $option:literal;)*) => {
         $(
             #[doc = concat!("`data-", $attribute, "` / `", $option, "`.")]
+            $(#[doc = $doc])*
             pub const $constant: Setting = Setting { attribute: $attribute, option: $option };
         )*
-        /// Every setting the widget reads, in the order they are validated.
-        pub const ALL_SETTINGS: &[Setting] = &[$($constant),*];
     };
 }
+pub(crate) use settings;
 
 settings! {
     TABLE = "table" / "table";

@@ -5,7 +5,7 @@
 //! `dataLayer` objects (`json`, `event`), the experiment settings and variant
 //! overrides (`settings`), the beacon queue's policy (`batch`) and attribution
 //! (`attribution`). The browser parts are thin: ids in `localStorage` (`identity`,
-//! `storage`), the per-widget [`Tracker`](tracker::Tracker), `dataLayer` pushes,
+//! `storage`), the per-widget `tracker::Tracker`, `dataLayer` pushes,
 //! `sendBeacon`, `trackPurchase`. Variant assignment is alsobought-core's
 //! `experiment` module, the same code the report's documentation specifies.
 

@@ -18,37 +18,22 @@ use crate::config::{
     MAX_PER_CATEGORY, MAX_SUGGESTIONS, MIN_SCORE, TITLE,
 };
 
-/// `data-tracking` / `tracking`: `on` (default) or `off` (no id, nothing recorded).
-pub const TRACKING: Setting = Setting {
-    attribute: "tracking",
-    option: "tracking",
-};
-/// `data-experiment` / `experiment`: the experiment's name.
-pub const EXPERIMENT: Setting = Setting {
-    attribute: "experiment",
-    option: "experiment",
-};
-/// `data-variants` / `variants`: the variants and their weights.
-pub const VARIANTS: Setting = Setting {
-    attribute: "variants",
-    option: "variants",
-};
-/// `data-list-id` / `listId`: which list the events are about.
-pub const LIST_ID: Setting = Setting {
-    attribute: "list-id",
-    option: "listId",
-};
-/// `data-list-name` / `listName`: the list's name in analytics.
-pub const LIST_NAME: Setting = Setting {
-    attribute: "list-name",
-    option: "listName",
-};
-/// `data-beacon` / `beacon`: where the events are sent.
-pub const BEACON: Setting = Setting {
-    attribute: "beacon",
-    option: "beacon",
-};
-/// `data-variant-<v>-holdout` / `variantSettings.<v>.holdout`: the variant shows nothing.
+config::settings! {
+    /// `on` (default) or `off` (no id, nothing recorded).
+    TRACKING = "tracking" / "tracking";
+    /// The experiment's name.
+    EXPERIMENT = "experiment" / "experiment";
+    /// The variants and their weights.
+    VARIANTS = "variants" / "variants";
+    /// Which list the events are about.
+    LIST_ID = "list-id" / "listId";
+    /// The list's name in analytics.
+    LIST_NAME = "list-name" / "listName";
+    /// Where the events are sent.
+    BEACON = "beacon" / "beacon";
+}
+/// `data-variant-<v>-holdout` / `variantSettings.<v>.holdout`: the variant shows nothing
+/// (only per variant, so not declared with the plain settings above).
 pub const HOLDOUT: Setting = Setting {
     attribute: "holdout",
     option: "holdout",
