@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
-import { useEnvironment, withPage } from '../lib/suite.mjs';
+import { DEMO_TABLE_URL, demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
+import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
 
 const DEFAULT_MAX_SUGGESTIONS = 4;
@@ -81,6 +81,32 @@ describe('demo product page', () => {
         assert.match(card.image.height ?? '', /^[1-9]\d*$/, `card ${index + 1} image has a height attribute`);
         assert.notEqual(card.image.alt, null, `card ${index + 1} image has an alt attribute`);
       });
+    });
+  });
+
+  // A page's first Intl.NumberFormat loads the browser's locale data (15-60 ms in cold
+  // Chromium). The start-up code takes that cost in a task of its own while the wasm
+  // downloads; without it, it lands in the task that renders the cards and makes it long.
+  test('loads the locale data before the wasm starts, not while rendering the cards', async () => {
+    await withPage(environment, 'product-page-locale-data', {}, async (session) => {
+      await session.context.addInitScript(() => {
+        const constructions = [];
+        Object.defineProperty(window, '__numberFormats', { value: constructions });
+        Intl.NumberFormat = new Proxy(Intl.NumberFormat, {
+          construct(target, args) {
+            constructions.push({ widgetStarted: performance.getEntriesByName('alsobought:started').length > 0 });
+            return Reflect.construct(target, args);
+          },
+        });
+      });
+      await session.goto(hostPage({ table: DEMO_TABLE_URL, product: demo.product }));
+      await session.waitForWidgets();
+      const widget = await readWidget(session.page, '#widget');
+      assert.equal(widget.state, 'ready', `widget state; console: ${session.describeConsole()}`);
+      assert.ok(widget.cards.some((card) => card.price), 'the cards show prices, so the widget formats some');
+      const constructions = await session.page.evaluate(() => window.__numberFormats);
+      assert.ok(constructions.length >= 2, `a warm-up and the widget's own formatters: ${JSON.stringify(constructions)}`);
+      assert.equal(constructions[0].widgetStarted, false, `the first Intl.NumberFormat is the start-up code's: ${JSON.stringify(constructions)}`);
     });
   });
 
