@@ -41,7 +41,7 @@ import {
   spreadPages,
   tableLayout,
 } from '../tests/e2e/lib/scale-shop.mjs';
-import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
+import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE } from './lib/load-phases.mjs';
 import {
   browserBenchHeader,
   fail as failBenchmark,
@@ -148,7 +148,7 @@ function writeProductPage(tableUrl, productId, index) {
 
 // Runs in the page before its scripts: the moment the first card enters a shadow root
 // (a MutationObserver callback runs in the task that made the mutation).
-function installProbe() {
+function installProbe(settledMessage) {
   const probe = { cardsAt: null, errorAt: null };
   Object.defineProperty(window, '__alsoboughtScale', { value: probe });
   const attachShadow = Element.prototype.attachShadow;
@@ -158,12 +158,20 @@ function installProbe() {
       if (probe.cardsAt === null && root.querySelector('.ab-card')) {
         probe.cardsAt = performance.now();
         observer.disconnect();
+        console.debug(settledMessage);
       }
     });
     observer.observe(root, { childList: true, subtree: true });
     return root;
   };
-  document.addEventListener('alsobought:error', () => (probe.errorAt ??= performance.now()), true);
+  document.addEventListener(
+    'alsobought:error',
+    () => {
+      probe.errorAt ??= performance.now();
+      console.debug(settledMessage);
+    },
+    true,
+  );
 }
 
 async function serverLog(baseUrl, clear) {
@@ -175,12 +183,9 @@ async function coldLoad(browser, baseUrl, urlPath, tableUrl) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installProbe, SETTLED_MESSAGE);
     await serverLog(baseUrl, true);
-    await page.goto(`${baseUrl}${urlPath}`, { waitUntil: 'load' });
-    await page
-      .waitForFunction(() => window.__alsoboughtScale.cardsAt !== null || window.__alsoboughtScale.errorAt !== null, null, { timeout: 20_000, polling: 25 })
-      .catch(() => {});
+    await navigateUntilSettled(page, () => page.goto(`${baseUrl}${urlPath}`, { waitUntil: 'load' }), 20_000);
     const probe = await page.evaluate(() => ({ ...window.__alsoboughtScale }));
     if (probe.cardsAt === null) fail(`no card appeared on ${urlPath} (error event at ${probe.errorAt})`);
     await page.waitForTimeout(150);

@@ -45,7 +45,7 @@ import {
   verdict,
   writeBenchmarkSection,
 } from './lib/benchmarks.mjs';
-import { LOAD_PHASES, loadPhases, readLoadTimeline } from './lib/load-phases.mjs';
+import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE } from './lib/load-phases.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
@@ -131,8 +131,9 @@ function writeBenchPage(productId, index, { bare = false, variant = '', widgetBa
 }
 
 // Runs in the page before its scripts: notes when the first card enters a shadow root
-// (a MutationObserver callback runs in the same task as the mutation) and layout shifts.
-function installProbe() {
+// (a MutationObserver callback runs in the same task as the mutation) and layout shifts;
+// logs `settledMessage` (SETTLED_MESSAGE) at the first card or error.
+function installProbe(settledMessage) {
   const probe = { cardsAt: null, cardCount: 0, readyAt: null, errorAt: null, layoutShift: 0 };
   Object.defineProperty(window, '__alsoboughtBench', { value: probe });
   const attachShadow = Element.prototype.attachShadow;
@@ -144,13 +145,21 @@ function installProbe() {
         probe.cardsAt = performance.now();
         probe.cardCount = cards;
         observer.disconnect();
+        console.debug(settledMessage);
       }
     });
     observer.observe(root, { childList: true, subtree: true });
     return root;
   };
   document.addEventListener('alsobought:ready', () => (probe.readyAt ??= performance.now()), true);
-  document.addEventListener('alsobought:error', () => (probe.errorAt ??= performance.now()), true);
+  document.addEventListener(
+    'alsobought:error',
+    () => {
+      probe.errorAt ??= performance.now();
+      console.debug(settledMessage);
+    },
+    true,
+  );
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) probe.layoutShift += entry.value;
   }).observe({ type: 'layout-shift', buffered: true });
@@ -194,14 +203,7 @@ async function serverLog(baseUrl, clear) {
 /** Loads `urlPath` (navigating or reloading) and returns the timeline and server records. */
 async function measureLoad(page, baseUrl, urlPath, reload) {
   await serverLog(baseUrl, true);
-  if (reload) await page.reload({ waitUntil: 'load' });
-  else await page.goto(urlPath, { waitUntil: 'load' });
-  await page
-    .waitForFunction(() => window.__alsoboughtBench.cardsAt !== null || window.__alsoboughtBench.errorAt !== null, null, {
-      timeout: 15_000,
-      polling: 25,
-    })
-    .catch(() => {});
+  await navigateUntilSettled(page, () => (reload ? page.reload({ waitUntil: 'load' }) : page.goto(urlPath, { waitUntil: 'load' })), 15_000);
   const settled = await page.evaluate(() => window.__alsoboughtBench);
   if (settled.cardsAt === null) {
     fail(`no card appeared on ${urlPath} (widget state: ${await page.evaluate(() => document.querySelector('[data-alsobought]')?.dataset.alsoboughtState)})`);
@@ -346,7 +348,7 @@ function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs,
 async function openBenchPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.addInitScript(installProbe);
+  await page.addInitScript(installProbe, SETTLED_MESSAGE);
   if (latencyMs > 0) {
     const session = await context.newCDPSession(page);
     await session.send('Network.emulateNetworkConditions', { offline: false, latency: latencyMs, downloadThroughput: -1, uploadThroughput: -1 });

@@ -54,3 +54,22 @@ export function loadPhases(cardsAt, timeline) {
     render: lastTable !== null ? cardsAt - Math.max(lastTable, started ?? 0) : null,
   };
 }
+
+/** What a bench probe logs (console.debug) once the first card is there or the widget failed. */
+export const SETTLED_MESSAGE = 'alsobought-bench:settled';
+
+/**
+ * Runs `navigate` (a goto or a reload) and resolves once the page's probe logs
+ * SETTLED_MESSAGE, or after `timeout` ms.
+ * Why not `page.waitForFunction`: polling injects Playwright's utility script (about
+ * 12 ms of main thread in a trace) and runs a check every 25 ms, in the middle of the
+ * load being measured (the page's `load` event fires before the wasm has arrived).
+ * Listening for a console message takes nothing from the page.
+ */
+export async function navigateUntilSettled(page, navigate, timeout) {
+  const settled = page
+    .waitForEvent('console', { predicate: (message) => message.text() === SETTLED_MESSAGE, timeout })
+    .catch(() => {});
+  await navigate();
+  await settled;
+}
