@@ -17,6 +17,8 @@ pub mod analytics;
 #[cfg(feature = "builder")]
 pub mod evaluation;
 #[cfg(feature = "builder")]
+pub mod html;
+#[cfg(feature = "builder")]
 pub mod mining;
 #[cfg(feature = "builder")]
 pub mod synthetic;

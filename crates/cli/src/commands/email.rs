@@ -16,7 +16,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use alsobought_core::{Card, Fallback, RecommendOptions, Suggestion, Table};
+use alsobought_core::{html, Card, Fallback, RecommendOptions, Suggestion, Table};
 use anyhow::{bail, Context};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Value};
@@ -468,22 +468,6 @@ fn percent_encode(text: &str) -> String {
     encoded
 }
 
-/// Escapes text for HTML element content and double- or single-quoted attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
 /// A suggestion ready for an email: its card and absolute URLs.
 struct EmailProduct<'a> {
     card: Card<'a>,
@@ -560,7 +544,7 @@ impl Renderer<'_> {
         );
         html.push_str(&format!(
             "<tr><td colspan=\"{columns}\" style=\"padding:16px 8px 8px 8px;font-size:18px;font-weight:bold;line-height:24px;\">{}</td></tr>\n",
-            escape_html(self.heading)
+            html::escape(self.heading)
         ));
         for row in products.chunks(COLUMNS) {
             html.push_str("<tr>\n");
@@ -575,8 +559,8 @@ impl Renderer<'_> {
 
     fn cell(&self, product: &EmailProduct<'_>, width: usize) -> String {
         let card = &product.card;
-        let link = escape_html(&product.link);
-        let title = escape_html(card.title);
+        let link = html::escape(&product.link);
+        let title = html::escape(card.title);
         let mut cell = format!(
             "<td width=\"{width}%\" valign=\"top\" align=\"center\" style=\"width:{width}%;padding:8px;vertical-align:top;text-align:center;\">\n"
         );
@@ -584,7 +568,7 @@ impl Renderer<'_> {
             cell.push_str(&format!(
                 "<a href=\"{link}\" style=\"text-decoration:none;\"><img src=\"{}\" alt=\"{title}\" width=\"{IMAGE_WIDTH}\" \
                  style=\"display:block;margin:0 auto;width:100%;max-width:{IMAGE_WIDTH}px;height:auto;border:0;outline:none;\"></a>\n",
-                escape_html(image)
+                html::escape(image)
             ));
         }
         cell.push_str(&format!(
@@ -593,7 +577,7 @@ impl Renderer<'_> {
         if card.price_hundredths.is_some() {
             cell.push_str(&format!(
                 "<p style=\"margin:0;font-size:14px;line-height:18px;font-weight:bold;\">{}</p>\n",
-                escape_html(&price_text(card.price_hundredths, card.currency))
+                html::escape(&price_text(card.price_hundredths, card.currency))
             ));
         }
         cell.push_str("</td>\n");
@@ -712,13 +696,5 @@ mod tests {
         assert_eq!(file_stem("../etc/passwd"), "%2E%2E%2Fetc%2Fpasswd");
         assert_eq!(file_stem(""), "%00");
         assert_ne!(file_stem("a b"), file_stem("a_b"));
-    }
-
-    #[test]
-    fn html_escapes_text_and_attributes() {
-        assert_eq!(
-            escape_html("<b>\"Tom\" & 'Jerry'</b>"),
-            "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
-        );
     }
 }

@@ -8,8 +8,7 @@
 use std::io::Write;
 
 use alsobought_core::analytics::{ExperimentReport, Metric, Report};
-
-use super::email::escape_html;
+use alsobought_core::html;
 
 const PANEL_WIDTH: f64 = 280.0;
 const PANEL_HEIGHT: f64 = 230.0;
@@ -266,7 +265,7 @@ fn escape(text: &str) -> String {
             other => other,
         })
         .collect();
-    escape_html(&allowed)
+    html::escape(&allowed)
 }
 
 #[cfg(test)]

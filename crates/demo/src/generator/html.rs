@@ -1,30 +1,16 @@
-//! The generated product pages of the demo store, and the HTML escaping every piece of
-//! catalog text goes through.
+//! The generated product pages of the demo store (every piece of catalog text goes
+//! through alsobought-core's HTML escaping).
 //!
 //! The pages use no inline script or style (only `/www/store.css`, `/www/store.js` and
 //! the widget), so the same markup works under the strict Content-Security-Policy the
 //! widget promises to support. The header and footer match the hand-written pages
 //! (`index.html`, `www/checkout.html`).
 
+use alsobought_core::html::escape;
+
 use super::catalog::Product;
 use super::image::IMAGE_SIZE;
 use super::vocabulary::CATEGORIES;
-
-/// Escapes text for HTML and XML content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
 
 /// The store's header: logo, cart link with its live count, category navigation.
 pub fn site_header() -> String {
@@ -164,17 +150,4 @@ pub fn product_page(product: &Product) -> String {
         button = button,
         footer = site_footer(),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_covers_every_character_that_can_break_out_of_text_or_attributes() {
-        assert_eq!(
-            escape(r#"Salt & Pepper <Mill> "Set" Kids' Café"#),
-            "Salt &amp; Pepper &lt;Mill&gt; &quot;Set&quot; Kids&#39; Café"
-        );
-    }
 }

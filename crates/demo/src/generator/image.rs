@@ -6,8 +6,9 @@
 //! the variant, and the title's initials. Width, height and viewBox are set so the
 //! browser reserves the right space before the file arrives.
 
+use alsobought_core::html::escape;
+
 use super::catalog::Product;
-use super::html::escape;
 
 /// Width and height of every product image, in CSS pixels.
 pub const IMAGE_SIZE: u32 = 400;
