@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Release build of the widget into pkg/: alsobought.js (ES module) + alsobought_bg.wasm,
 # their sizes as shoppers download them, the optional page stylesheet alsobought.css,
+# the TypeScript declarations alsobought.d.ts (for the store's build, never downloaded),
 # and Subresource Integrity hashes of all three (pkg/sri.json).
 #
 # Why it exists: the plain pipeline (cargo -> wasm-bindgen -> wasm-opt) is the one that
@@ -127,6 +128,9 @@ rm "$out_dir/names.json"
 # The optional page stylesheet that reserves each widget's height from the first paint
 # (generated and checked by src/styles.rs's tests).
 cp src/alsobought.css "$out_dir/alsobought.css"
+# The module's TypeScript declarations, found by a store's `tsc` or bundler beside
+# alsobought.js (checked by src/measurement/settings.rs's tests and the e2e suite).
+cp src/alsobought.d.ts "$out_dir/alsobought.d.ts"
 
 say "sizes (bytes): raw / gzip -9 / brotli -q 11"
 total_brotli=0

@@ -10,7 +10,7 @@
 #   Debian:  chromium, chromium-driver (browser tests), brotli (size report)
 #   rustup:  the wasm32-unknown-unknown target
 #   cargo:   wasm-bindgen-cli, exactly the wasm-bindgen version in Cargo.lock
-#   npm:     package-lock.json -> node_modules (binaryen, playwright-core, axe-core)
+#   npm:     package-lock.json -> node_modules (binaryen, playwright-core, axe-core, terser, typescript)
 #   PyPI:    spark/requirements.txt -> a virtualenv in ~/.cache/alsobought (needs Java)
 set -euo pipefail
 

@@ -69,6 +69,9 @@ macro_rules! settings {
             $(#[doc = $doc])*
             pub const $constant: Setting = Setting { attribute: $attribute, option: $option };
         )*
+        /// The settings declared here, for the tests that hold the docs to them.
+        #[cfg(test)]
+        pub const DECLARED: &[Setting] = &[$($constant),*];
     };
 }
 pub(crate) use settings;

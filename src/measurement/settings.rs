@@ -628,4 +628,51 @@ mod tests {
         assert_eq!(forced_variant(&values, "y"), None);
         assert_eq!(forced_variant(&[], "e"), None);
     }
+
+    /// The keys of `export interface <name>` in src/alsobought.d.ts, with the names an
+    /// `extends Pick<_, 'a' | 'b'>` clause brings in, sorted.
+    fn declared_keys(name: &str) -> Vec<String> {
+        let declarations = include_str!("../alsobought.d.ts");
+        let start = declarations
+            .find(&format!("export interface {name}"))
+            .unwrap_or_else(|| panic!("src/alsobought.d.ts has no interface {name}"));
+        let rest = &declarations[start..];
+        let (head, body) = rest.split_once('{').unwrap();
+        let body = &body[..body.find("\n}").unwrap()];
+        let picked = head.split_once("Pick<").map_or("", |(_, pick)| pick);
+        let mut keys: Vec<String> = picked
+            .split(['\'', '|', ',', '>'])
+            .map(str::trim)
+            .filter(|key| key.chars().next().is_some_and(char::is_lowercase))
+            .map(String::from)
+            .collect();
+        keys.extend(body.lines().filter_map(|line| {
+            let (key, _) = line.trim().split_once(':')?;
+            let key = key.trim_end_matches('?');
+            key.chars()
+                .all(|c| c.is_ascii_alphanumeric())
+                .then(|| key.to_string())
+        }));
+        keys.sort();
+        keys
+    }
+
+    fn sorted_options<'a>(settings: impl Iterator<Item = &'a Setting>, extra: &str) -> Vec<String> {
+        let mut options: Vec<String> = settings.map(|setting| setting.option.to_string()).collect();
+        options.push(extra.to_string());
+        options.sort();
+        options
+    }
+
+    #[test]
+    fn the_typescript_declarations_name_every_option_and_no_other() {
+        assert_eq!(
+            declared_keys("WidgetSettings"),
+            sorted_options(config::DECLARED.iter().chain(DECLARED), "variantSettings")
+        );
+        assert_eq!(
+            declared_keys("VariantSettings"),
+            sorted_options(VARIANT_SETTINGS.iter(), HOLDOUT.option)
+        );
+    }
 }

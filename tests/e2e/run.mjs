@@ -32,6 +32,7 @@ if (files.length === 0) {
 const prerequisites = [
   ['pkg/alsobought.js', 'make widget'],
   ['pkg/alsobought_bg.wasm', 'make widget'],
+  ['pkg/alsobought.d.ts', 'make widget'],
   ['www/generated/store.table', 'make demo-data'],
   ['www/generated/catalog.csv', 'make demo-data'],
 ];

@@ -1,9 +1,13 @@
 // The ways a store embeds the widget: several hosts on one page, a lone script tag that
 // carries the attributes (renders right after itself), and the JS API of single-page
-// apps (mount, updateCart, unmount). Uses the fixture shop table (known ids).
+// apps (mount, updateCart, unmount) with its TypeScript declarations. Uses the fixture
+// shop table (known ids).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { repoPath } from '../lib/environment.mjs';
 import { FIXTURE_TABLES, HUB_ID, OUT_OF_STOCK_ID, SOLD_OUT_ID } from '../lib/fixtures.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
@@ -130,6 +134,24 @@ describe('embedding', () => {
       assert.deepEqual(unmounted, { rendered: 0, height: 0 }, 'unmount leaves nothing rendered');
       assert.deepEqual(session.pageErrors, []);
       assert.deepEqual(session.scriptConsoleErrors(), []);
+    });
+  });
+
+  test('the TypeScript declarations compile in a strict project and declare what the module exports', async () => {
+    // tests/types/usage.ts uses every function, option and event, and marks misuses
+    // with @ts-expect-error: declarations grown too loose fail here as unused directives.
+    const compiled = spawnSync(repoPath('node_modules/.bin/tsc'), ['-p', repoPath('tests/types')], { encoding: 'utf8' });
+    assert.equal(compiled.status, 0, `tsc -p tests/types:\n${compiled.stdout}${compiled.stderr}`);
+
+    const declarations = readFileSync(repoPath('pkg/alsobought.d.ts'), 'utf8');
+    const declared = [...declarations.matchAll(/^export function (\w+)/gm)].map((match) => match[1]).sort();
+    await withPage(environment, 'exports', {}, async (session) => {
+      await session.goto('/tests/e2e/pages/spa.html');
+      const exported = await session.page.evaluate(async () => Object.keys(await import('/alsobought/alsobought.js')).sort());
+      // wasm-bindgen's own exports: the instantiation functions and the start function
+      // the module has already run. Not part of the API, so not declared.
+      const plumbing = ['default', 'initSync', 'start'];
+      assert.deepEqual(exported.filter((name) => !plumbing.includes(name)), declared, 'every export is declared, and only those');
     });
   });
 });
