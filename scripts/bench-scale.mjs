@@ -41,7 +41,7 @@ import {
   spreadPages,
   tableLayout,
 } from '../tests/e2e/lib/scale-shop.mjs';
-import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE } from './lib/load-phases.mjs';
+import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE, signalSettled } from './lib/load-phases.mjs';
 import {
   browserBenchHeader,
   fail as failBenchmark,
@@ -148,7 +148,7 @@ function writeProductPage(tableUrl, productId, index) {
 
 // Runs in the page before its scripts: the moment the first card enters a shadow root
 // (a MutationObserver callback runs in the task that made the mutation).
-function installProbe(settledMessage) {
+function installProbe() {
   const probe = { cardsAt: null, errorAt: null };
   Object.defineProperty(window, '__alsoboughtScale', { value: probe });
   const attachShadow = Element.prototype.attachShadow;
@@ -158,20 +158,12 @@ function installProbe(settledMessage) {
       if (probe.cardsAt === null && root.querySelector('.ab-card')) {
         probe.cardsAt = performance.now();
         observer.disconnect();
-        console.debug(settledMessage);
       }
     });
     observer.observe(root, { childList: true, subtree: true });
     return root;
   };
-  document.addEventListener(
-    'alsobought:error',
-    () => {
-      probe.errorAt ??= performance.now();
-      console.debug(settledMessage);
-    },
-    true,
-  );
+  document.addEventListener('alsobought:error', () => (probe.errorAt ??= performance.now()), true);
 }
 
 async function serverLog(baseUrl, clear) {
@@ -183,7 +175,8 @@ async function coldLoad(browser, baseUrl, urlPath, tableUrl) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
-    await page.addInitScript(installProbe, SETTLED_MESSAGE);
+    await page.addInitScript(installProbe);
+    await page.addInitScript(signalSettled, SETTLED_MESSAGE);
     await serverLog(baseUrl, true);
     await navigateUntilSettled(page, () => page.goto(`${baseUrl}${urlPath}`, { waitUntil: 'load' }), 20_000);
     const probe = await page.evaluate(() => ({ ...window.__alsoboughtScale }));

@@ -45,7 +45,7 @@ import {
   verdict,
   writeBenchmarkSection,
 } from './lib/benchmarks.mjs';
-import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE } from './lib/load-phases.mjs';
+import { LOAD_PHASES, loadPhases, navigateUntilSettled, readLoadTimeline, SETTLED_MESSAGE, signalSettled } from './lib/load-phases.mjs';
 import { ensureRetailTable, RETAIL_TABLE, retailBuildCommand } from './lib/retail-table.mjs';
 
 const KB = 1024;
@@ -131,9 +131,8 @@ function writeBenchPage(productId, index, { bare = false, variant = '', widgetBa
 }
 
 // Runs in the page before its scripts: notes when the first card enters a shadow root
-// (a MutationObserver callback runs in the same task as the mutation) and layout shifts;
-// logs `settledMessage` (SETTLED_MESSAGE) at the first card or error.
-function installProbe(settledMessage) {
+// (a MutationObserver callback runs in the same task as the mutation) and layout shifts.
+function installProbe() {
   const probe = { cardsAt: null, cardCount: 0, readyAt: null, errorAt: null, layoutShift: 0 };
   Object.defineProperty(window, '__alsoboughtBench', { value: probe });
   const attachShadow = Element.prototype.attachShadow;
@@ -145,21 +144,13 @@ function installProbe(settledMessage) {
         probe.cardsAt = performance.now();
         probe.cardCount = cards;
         observer.disconnect();
-        console.debug(settledMessage);
       }
     });
     observer.observe(root, { childList: true, subtree: true });
     return root;
   };
   document.addEventListener('alsobought:ready', () => (probe.readyAt ??= performance.now()), true);
-  document.addEventListener(
-    'alsobought:error',
-    () => {
-      probe.errorAt ??= performance.now();
-      console.debug(settledMessage);
-    },
-    true,
-  );
+  document.addEventListener('alsobought:error', () => (probe.errorAt ??= performance.now()), true);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) probe.layoutShift += entry.value;
   }).observe({ type: 'layout-shift', buffered: true });
@@ -348,7 +339,8 @@ function renderReport({ sizes, cold, warm, bareCls, products, table, host, runs,
 async function openBenchPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.addInitScript(installProbe, SETTLED_MESSAGE);
+  await page.addInitScript(installProbe);
+  await page.addInitScript(signalSettled, SETTLED_MESSAGE);
   if (latencyMs > 0) {
     const session = await context.newCDPSession(page);
     await session.send('Network.emulateNetworkConditions', { offline: false, latency: latencyMs, downloadThroughput: -1, uploadThroughput: -1 });

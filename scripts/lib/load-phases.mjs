@@ -55,12 +55,23 @@ export function loadPhases(cardsAt, timeline) {
   };
 }
 
-/** What a bench probe logs (console.debug) once the first card is there or the widget failed. */
+/** What `signalSettled` logs (console.debug) once a widget is ready or has failed. */
 export const SETTLED_MESSAGE = 'alsobought-bench:settled';
 
 /**
- * Runs `navigate` (a goto or a reload) and resolves once the page's probe logs
- * SETTLED_MESSAGE, or after `timeout` ms.
+ * Runs in the page before its scripts (`page.addInitScript(signalSettled, SETTLED_MESSAGE)`):
+ * logs `message` at the widget's `alsobought:ready` (its cards are rendered) or
+ * `alsobought:error`, for `navigateUntilSettled`.
+ */
+export function signalSettled(message) {
+  for (const type of ['alsobought:ready', 'alsobought:error']) {
+    document.addEventListener(type, () => console.debug(message), { capture: true, once: true });
+  }
+}
+
+/**
+ * Runs `navigate` (a goto or a reload) and resolves once the page logs SETTLED_MESSAGE
+ * (`signalSettled`), or after `timeout` ms.
  * Why not `page.waitForFunction`: polling injects Playwright's utility script (about
  * 12 ms of main thread in a trace) and runs a check every 25 ms, in the middle of the
  * load being measured (the page's `load` event fires before the wasm has arrived).
