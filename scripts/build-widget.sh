@@ -43,41 +43,7 @@ grep -Eq '^export default __wbg_init;|__wbg_init as default' "$out_dir/alsobough
     "$out_dir/alsobought.js" "$0" >&2
   exit 1
 }
-cat >>"$out_dir/alsobought.js" <<'EOF'
-
-// Appended by scripts/build-widget.sh. First, each table's first read starts now,
-// while the wasm downloads and compiles, instead of after: src/fetch_source.rs takes
-// these requests (one per table URL, the same Range the widget asks for) in place of
-// its own. Hosts in an experiment are left alone: a holdout visitor fetches nothing.
-const firstReads = new Map();
-for (const host of document.querySelectorAll('[data-alsobought][data-table]:not([data-experiment]),script[data-table]:not([data-experiment])')) {
-  const table = host.getAttribute('data-table').trim();
-  const context = `${host.getAttribute('data-product') ?? ''}${host.getAttribute('data-cart') ?? ''}`.trim();
-  if (table && context && !firstReads.has(table)) {
-    const controller = new AbortController();
-    const response = fetch(table, { headers: { Range: 'bytes=0-@LAST_BYTE_OF_FIRST_READ@' }, signal: controller.signal });
-    response.catch(() => {}); // a failure is reported by the widget that takes it
-    firstReads.set(table, { response, controller });
-  }
-}
-globalThis.__alsoboughtFirstReads = firstReads;
-// A page's first Intl.NumberFormat loads the browser's locale data: 15-60 ms of main
-// thread in cold Chromium (measured), which would otherwise fall into the task that
-// renders the cards (src/price_format.rs formats their prices). In a task of its own,
-// while the wasm downloads, it costs the shopper nothing; any locale loads it for all.
-if (firstReads.size > 0) setTimeout(() => new Intl.NumberFormat(), 0);
-// Then instantiate, so the widget's start function mounts the page without further
-// code, and importers get a ready API.
-try {
-  await __wbg_init();
-  // For performance tools (and scripts/bench-widget.mjs): instantiated, hosts mounted.
-  performance.mark('alsobought:started');
-} catch (error) {
-  console.error(`alsobought: the widget could not start (${error}); check that alsobought_bg.wasm is served next to alsobought.js with Content-Type application/wasm`);
-  // alsobought.css reserves each host's height; give the space back.
-  for (const host of document.querySelectorAll('[data-alsobought]')) host.setAttribute('data-alsobought-state', 'error');
-}
-EOF
+cat src/startup.js >>"$out_dir/alsobought.js"
 
 # The first read's length is alsobought-core's INITIAL_FETCH_LEN: the widget takes the
 # start-up code's request in place of its own only if they ask for the same bytes.
