@@ -62,6 +62,11 @@ struct ServeArgs {
     /// Print one line per request on stderr.
     #[arg(long)]
     print_requests: bool,
+    /// Cache lifetimes: `no-cache` (every load revalidates: development, the e2e suite)
+    /// or `cdn` (what a CDN in front of a static host sends: an hour for the widget and
+    /// the table, a year for a table directory's content-addressed files).
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = server::CachePolicy::NoCache)]
+    cache: server::CachePolicy,
 }
 
 fn main() -> ExitCode {
@@ -131,6 +136,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             server::RequestLog::new(),
             server::ServerOptions {
                 print_requests: args.print_requests,
+                cache: args.cache,
             },
         );
         // Tests read this line to learn the port: print it alone and flush it now,

@@ -1,7 +1,8 @@
 //! The demo store's static file server: real HTTP Range support (206, Content-Range,
 //! ETag, Last-Modified) from tower-http's `ServeDir`, the URL layout the embedding
-//! snippet promises (`/alsobought/alsobought.js`, `/alsobought/store.table`), and a few
-//! helper routes the end-to-end failure tests need.
+//! snippet promises (`/alsobought/alsobought.js`, `/alsobought/store.table`,
+//! `/alsobought/store/` for a table directory), precompressed copies negotiated as a CDN
+//! does, and a few helper routes the end-to-end failure tests need.
 //!
 //! Routes, checked in this order:
 //!
@@ -11,22 +12,48 @@
 //! | `/__slow/<ms>/<path>` | waits `ms` milliseconds (at most 60 000), then serves `/<path>` |
 //! | `/__norange/<path>` | serves `/<path>` ignoring any `Range` header: always the whole file, 200 |
 //! | `/__csp/<path>` | serves `/<path>`; an HTML page comes with the [`STRICT_CSP`] header |
-//! | `/alsobought/<name>.table` | `ROOT/www/generated/<name>.table` |
+//! | `/alsobought/<name>.table` | `ROOT/www/generated/<name>.table` (a single-file table) |
+//! | `/alsobought/<name>/<path>` | `ROOT/www/generated/<name>/<path>` (a table directory: `entry.bin`, `<16 hex>/<hex>.bin`) |
 //! | `/alsobought/<file>` | `ROOT/pkg/<file>` (the built widget) |
 //! | anything else | `ROOT/<path>`; a directory serves its `index.html` |
 //!
 //! The helper prefixes compose (`/__slow/500/__norange/alsobought/store.table`).
 //! `/__csp/` serves the store's own pages under the strictest policy the widget promises
-//! to work with, so the strict-CSP tests run on the real pages, not on copies. Static responses
-//! carry `Cache-Control: no-cache`: browsers revalidate with the ETag on every load, so
-//! a rebuilt widget or table is never served stale during development.
+//! to work with, so the strict-CSP tests run on the real pages, not on copies.
+//!
+//! Compression: a file with a precompressed copy next to it (`alsobought.js.br`,
+//! `alsobought.js.gz`, as `make widget` writes them) is sent as that copy with
+//! `Content-Encoding` when the request's `Accept-Encoding` allows it (brotli preferred),
+//! and every answer for such a file carries `Vary: Accept-Encoding` so a cache keeps the
+//! variants apart. A file without a copy is sent as it is, without `Vary`. Table files
+//! never are: a `*.table` is read by byte offset with `Range`, and an encoded body would
+//! make those offsets point into compressed bytes; the directory layout's `*.bin` files
+//! are already compact binary and the widget verifies them byte for byte, so a stray
+//! `store.table.br` next to a table is ignored.
+//!
+//! Cache lifetimes (`Cache-Control`, chosen by [`CachePolicy`]; `ETag` and
+//! `Last-Modified` validators on every file either way):
+//!
+//! | file | `no-cache` (default) | `cdn` | why, under `cdn` |
+//! |---|---|---|---|
+//! | widget: `/alsobought/<file>`, `/pkg/...` | `no-cache` | `public, max-age=3600` | its URL never changes between releases, so an update must reach shoppers within the hour |
+//! | single-file table `*.table` | `no-cache` | `public, max-age=3600` | a fixed URL like the widget's: a rebuilt table reaches every shopper within the hour |
+//! | table directory's `entry.bin` (and any other file there that is not content-addressed) | `no-cache` | `public, max-age=60` | the one name that changes meaning on a rebuild: a minute's staleness, then revalidated |
+//! | table directory's `<16 hex>/<hex>.bin` | `no-cache` | `public, max-age=31536000, immutable` | content-addressed: new data gets a new name, so a name never needs revalidating |
+//! | pages (`*.html`, directory index) | `no-cache` | `public, max-age=0, must-revalidate` | what Netlify and Cloudflare Pages send for HTML: a page always shows the current prices and stock, at the cost of one revalidation |
+//! | other store files (css, js, json, images) | `no-cache` | `public, max-age=3600` | a static host's usual lifetime for assets at unversioned URLs |
+//! | errors (404, 416, ...) | `no-cache` | `no-cache` | a table directory uploaded a moment later must be seen at once |
+//!
+//! `no-cache` is the default because the end-to-end suite rebuilds the widget and tables
+//! between runs and must never see a stale copy; `alsobought-demo serve --cache cdn` is
+//! for measuring what shoppers get (`make bench`).
 
 mod request_log;
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -59,11 +86,145 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 /// Where the server finds its files, all under one root (the repository root for the
 /// demo): pages and assets directly, the widget in `pkg/`, tables in `www/generated/`.
-#[derive(Clone)]
 struct StaticFiles {
-    root: ServeDir,
-    widget: ServeDir,
-    tables: ServeDir,
+    root: Directory,
+    widget: Directory,
+    tables: Directory,
+}
+
+/// One directory served two ways: as the files are, and with their precompressed
+/// copies negotiated. Only a file that has a copy goes through the second, because
+/// tower-http sends `Vary: Accept-Encoding` for every file once negotiation is on.
+struct Directory {
+    path: PathBuf,
+    as_stored: ServeDir,
+    negotiated: ServeDir,
+}
+
+impl Directory {
+    fn new(path: PathBuf) -> Self {
+        Self {
+            as_stored: ServeDir::new(&path),
+            negotiated: ServeDir::new(&path).precompressed_br().precompressed_gzip(),
+            path,
+        }
+    }
+
+    /// Whether the file at `url_path` (percent-encoded, relative to this directory) has a
+    /// `.br` or `.gz` copy next to it.
+    async fn has_precompressed_copy(&self, url_path: &str) -> bool {
+        let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8_lossy();
+        let mut relative = decoded.trim_start_matches('/').to_owned();
+        if relative.is_empty() || relative.ends_with('/') {
+            relative.push_str("index.html");
+        }
+        // ServeDir refuses such paths anyway; never look outside the directory.
+        if !Path::new(&relative)
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)))
+        {
+            return false;
+        }
+        for suffix in [".br", ".gz"] {
+            let copy = self.path.join(format!("{relative}{suffix}"));
+            if tokio::fs::metadata(&copy)
+                .await
+                .is_ok_and(|metadata| metadata.is_file())
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Which cache lifetimes the server sends (the table in the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CachePolicy {
+    /// `Cache-Control: no-cache` on everything: browsers revalidate with the ETag on
+    /// every load, so a rebuilt widget or table is never served stale during development.
+    #[default]
+    #[value(name = "no-cache")]
+    NoCache,
+    /// The lifetimes a CDN in front of a static host sends: an hour for the widget, the
+    /// single-file table and store assets, a minute for a table directory's entry file,
+    /// a year (`immutable`) for its content-addressed files, revalidation for pages.
+    Cdn,
+}
+
+/// What kind of file a request resolves to: decides its cache lifetime and whether a
+/// precompressed copy may be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileKind {
+    /// `pkg/`: the widget's module, wasm and stylesheet, at URLs that never change.
+    Widget,
+    /// `*.table`: read by byte offset with `Range`.
+    SingleTable,
+    /// A table directory's `entry.bin`, or any other file there that is not
+    /// content-addressed.
+    TableEntry,
+    /// A table directory's `<16 hex>/<hex>.bin`.
+    TableContent,
+    /// An HTML page of the store (or a directory's `index.html`).
+    Page,
+    /// Any other file of the store.
+    StoreAsset,
+}
+
+impl FileKind {
+    /// The kind of a file under the root, by its URL path.
+    fn of_store_path(path: &str) -> Self {
+        if path.starts_with("/pkg/") {
+            Self::Widget
+        } else if path.ends_with(".table") {
+            Self::SingleTable
+        } else if path.ends_with(".bin") {
+            Self::of_table_directory_file(path)
+        } else if path.ends_with(".html") || path.ends_with('/') {
+            Self::Page
+        } else {
+            Self::StoreAsset
+        }
+    }
+
+    /// The kind of a file of a table directory, by its path.
+    fn of_table_directory_file(path: &str) -> Self {
+        let mut parts = path.rsplit('/');
+        let file = parts.next().unwrap_or("");
+        let folder = parts.next().unwrap_or("");
+        let is_lower_hex = |text: &str| {
+            !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+        };
+        let content_addressed = folder.len() == 16
+            && is_lower_hex(folder)
+            && file.strip_suffix(".bin").is_some_and(is_lower_hex);
+        if content_addressed {
+            Self::TableContent
+        } else {
+            Self::TableEntry
+        }
+    }
+
+    /// Table bytes are read by offset and checked byte for byte: never encoded.
+    fn may_be_encoded(self) -> bool {
+        matches!(self, Self::Widget | Self::Page | Self::StoreAsset)
+    }
+
+    fn cache_control(self, policy: CachePolicy, status: StatusCode) -> &'static str {
+        let cacheable = status.is_success() || status == StatusCode::NOT_MODIFIED;
+        match policy {
+            CachePolicy::Cdn if cacheable => match self {
+                Self::Widget | Self::SingleTable | Self::StoreAsset => "public, max-age=3600",
+                Self::TableEntry => "public, max-age=60",
+                Self::TableContent => "public, max-age=31536000, immutable",
+                Self::Page => "public, max-age=0, must-revalidate",
+            },
+            CachePolicy::Cdn | CachePolicy::NoCache => "no-cache",
+        }
+    }
 }
 
 /// Everything a request handler needs; cloned cheaply into every request.
@@ -72,6 +233,7 @@ struct ServerState {
     files: Arc<StaticFiles>,
     log: RequestLog,
     print_requests: bool,
+    cache: CachePolicy,
 }
 
 /// Options of [`router`] beyond the root directory.
@@ -80,19 +242,22 @@ pub struct ServerOptions {
     /// Print one line per request on stderr (off by default: a test that spawns the
     /// server and never reads its stderr must not block on a full pipe).
     pub print_requests: bool,
+    /// The cache lifetimes sent with files.
+    pub cache: CachePolicy,
 }
 
 /// Builds the demo server's router over `root`, recording requests into `log`.
 pub fn router(root: &Path, log: RequestLog, options: ServerOptions) -> Router {
     let files = StaticFiles {
-        root: ServeDir::new(root),
-        widget: ServeDir::new(root.join("pkg")),
-        tables: ServeDir::new(root.join("www").join("generated")),
+        root: Directory::new(root.to_path_buf()),
+        widget: Directory::new(root.join("pkg")),
+        tables: Directory::new(root.join("www").join("generated")),
     };
     let state = ServerState {
         files: Arc::new(files),
         log,
         print_requests: options.print_requests,
+        cache: options.cache,
     };
     Router::new().fallback(handle).with_state(state)
 }
@@ -211,7 +376,7 @@ async fn handle(State(state): State<ServerState>, request: Request) -> Response 
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
 
     let mut response = match apply_test_helpers(request).await {
-        Ok(request) => serve_file(&state.files, request).await,
+        Ok(request) => serve_file(&state.files, state.cache, request).await,
         Err(response) => response,
     };
     add_headers(requested.path(), &mut response);
@@ -268,17 +433,26 @@ async fn apply_test_helpers(mut request: Request) -> Result<Request, Response> {
 }
 
 /// Serves one file: `/alsobought/*` from the widget or table directory, the rest from
-/// the root.
-async fn serve_file(files: &StaticFiles, request: Request) -> Response {
+/// the root; a precompressed copy when the file has one and may be encoded; with the
+/// cache lifetime of its kind.
+async fn serve_file(files: &StaticFiles, cache: CachePolicy, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    let (directory, request) = match path.strip_prefix("/alsobought/") {
-        Some(name) if name.ends_with(".table") => {
-            (&files.tables, with_path(request, &format!("/{name}")))
+    let (directory, inner_path, kind) = match path.strip_prefix("/alsobought/") {
+        Some(name) if name.ends_with(".table") => (&files.tables, name, FileKind::SingleTable),
+        Some(name) if name.contains('/') => {
+            (&files.tables, name, FileKind::of_table_directory_file(name))
         }
-        Some(name) => (&files.widget, with_path(request, &format!("/{name}"))),
-        None => (&files.root, request),
+        Some(name) => (&files.widget, name, FileKind::Widget),
+        None => (&files.root, &path[1..], FileKind::of_store_path(&path)),
     };
-    match directory.clone().oneshot(request).await {
+    let request = with_path(request, &format!("/{inner_path}"));
+    let negotiated = kind.may_be_encoded() && directory.has_precompressed_copy(inner_path).await;
+    let service = if negotiated {
+        &directory.negotiated
+    } else {
+        &directory.as_stored
+    };
+    let mut response = match service.clone().oneshot(request).await {
         // ServeDir's 404 has an empty body; say what was looked for instead.
         Ok(response) if response.status() == StatusCode::NOT_FOUND => plain_error(
             StatusCode::NOT_FOUND,
@@ -289,11 +463,24 @@ async fn serve_file(files: &StaticFiles, request: Request) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot read the file for {path}: {error}"),
         ),
+    };
+    let cache_control = kind.cache_control(cache, response.status());
+    let headers = response.headers_mut();
+    if negotiated {
+        // ServeDir leaves Vary off its 304s; a cache needs it there too (RFC 9110 15.4.5).
+        headers
+            .entry(header::VARY)
+            .or_insert(HeaderValue::from_static("accept-encoding"));
     }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    response
 }
 
 /// Adds the CSP header to HTML asked for under `/__csp/`, a UTF-8 charset to text types, and
-/// `Cache-Control: no-cache` so every load revalidates against the current files.
+/// `Cache-Control: no-cache` to what [`serve_file`] did not answer (the helpers' errors).
 fn add_headers(request_path: &str, response: &mut Response) {
     let content_type = response
         .headers()
