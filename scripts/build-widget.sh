@@ -2,7 +2,12 @@
 # Release build of the widget into pkg/: alsobought.js (ES module) + alsobought_bg.wasm,
 # their sizes as shoppers download them, the optional page stylesheet alsobought.css,
 # the TypeScript declarations alsobought.d.ts (for the store's build, never downloaded),
-# and Subresource Integrity hashes of all three (pkg/sri.json).
+# brotli and gzip copies of the three downloaded files (.br, .gz) for servers that send
+# them precompressed, and Subresource Integrity hashes of all three (pkg/sri.json).
+#
+# Usage: scripts/build-widget.sh [--check-size]
+#   --check-size  fail when the brotli total (JS + wasm) is over the size limit below;
+#                 `make test` passes it, `make demo` and `make bench` do not.
 #
 # Why it exists: the plain pipeline (cargo -> wasm-bindgen -> wasm-opt) is the one that
 # works on machines that reach only crates.io, npm and Debian (no wasm-pack or trunk
@@ -23,6 +28,17 @@ out_dir=pkg
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf 'widget: %s\n' "$*"; }
+
+check_size=0
+for arg in "$@"; do
+  case "$arg" in
+    --check-size) check_size=1 ;;
+    *)
+      printf 'widget: error: unknown argument %s (usage: %s [--check-size])\n' "$arg" "$0" >&2
+      exit 2
+      ;;
+  esac
+done
 
 for tool in wasm-bindgen node_modules/.bin/wasm-opt node_modules/.bin/terser brotli gzip; do
   command -v "$tool" >/dev/null || {
@@ -98,19 +114,28 @@ cp src/alsobought.css "$out_dir/alsobought.css"
 # alsobought.js (checked by src/measurement/settings.rs's tests and the e2e suite).
 cp src/alsobought.d.ts "$out_dir/alsobought.d.ts"
 
+# Precompressed copies of what browsers download, for servers that send a file's .br or
+# .gz copy when the browser accepts that encoding (the demo server, nginx's
+# brotli_static/gzip_static, an S3 upload with Content-Encoding): no compression at
+# request time, and brotli at its slowest, smallest level. alsobought.d.ts and sri.json
+# get none: build tools read them from disk, no browser asks for them. gzip -n leaves
+# the name and time stamp out, so the same bytes always give the same copy.
+for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/alsobought.css"; do
+  brotli -q 11 -f -o "$file.br" "$file"
+  gzip -9 -n -c "$file" >"$file.gz"
+done
+
+# The sizes are those of the copies just written: what the demo server sends.
 say "sizes (bytes): raw / gzip -9 / brotli -q 11"
+sizes() { printf '%8d %8d %8d' "$(stat -c %s "$1")" "$(stat -c %s "$1.gz")" "$(stat -c %s "$1.br")"; }
 total_brotli=0
 for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm"; do
-  raw=$(stat -c %s "$file")
-  gzipped=$(gzip -9 -c "$file" | wc -c)
-  brotlied=$(brotli -q 11 -c "$file" | wc -c)
-  total_brotli=$((total_brotli + brotlied))
-  printf 'widget:   %-28s %8d %8d %8d\n' "$file" "$raw" "$gzipped" "$brotlied"
+  total_brotli=$((total_brotli + $(stat -c %s "$file.br")))
+  printf 'widget:   %-28s %s\n' "$file" "$(sizes "$file")"
 done
 say "total brotli: $total_brotli bytes ($(awk -v b="$total_brotli" 'BEGIN { printf "%.1f", b / 1024 }') KiB)"
-printf 'widget:   %-28s %8d %8d %8d  (optional page stylesheet, not in the total)\n' "$out_dir/alsobought.css" \
-  "$(stat -c %s "$out_dir/alsobought.css")" "$(gzip -9 -c "$out_dir/alsobought.css" | wc -c)" \
-  "$(brotli -q 11 -c "$out_dir/alsobought.css" | wc -c)"
+printf 'widget:   %-28s %s  (optional page stylesheet, not in the total)\n' "$out_dir/alsobought.css" \
+  "$(sizes "$out_dir/alsobought.css")"
 
 # Subresource Integrity: sha384, base64, as <script integrity="sha384-..."> expects.
 node --input-type=module - "$out_dir" <<'EOF'
@@ -128,3 +153,17 @@ for (const name of ['alsobought.js', 'alsobought_bg.wasm', 'alsobought.css']) {
 writeFileSync(path.join(outDir, 'sri.json'), `${JSON.stringify(hashes, null, 2)}\n`);
 console.log(`widget: wrote ${path.join(outDir, 'sri.json')}`);
 EOF
+
+# The size ratchet of issue 11: every shopper downloads these bytes on every product
+# page (each KB is about 5 ms at Slow 4G), so growth must be a decision, not drift.
+brotli_limit=$((88 * 1024))
+if ((check_size)); then
+  if ((total_brotli > brotli_limit)); then
+    printf 'widget: error: the widget is %d bytes brotli (JS + wasm), over the limit of %d bytes (%d KiB) that `make test` holds it to.\n' \
+      "$total_brotli" "$brotli_limit" "$((brotli_limit / 1024))" >&2
+    printf 'widget: docs/widget-size.md says where the bytes go and what was measured to save them; take bytes out, or raise brotli_limit in %s with the reason recorded there.\n' \
+      "$0" >&2
+    exit 1
+  fi
+  say "size check: $total_brotli <= $brotli_limit bytes brotli ($((brotli_limit - total_brotli)) to spare)"
+fi
