@@ -43,6 +43,12 @@ export interface WidgetSettings {
   maxPerCategory?: number;
   /** Milliseconds each table request may take before the widget gives up (default 8000). */
   timeout?: number;
+  /**
+   * `eager` (default): reads the table at once. `lazy`: reads it only when the element
+   * comes within about a viewport's height of being visible; on a page whose every
+   * widget is lazy, the wasm waits too (and so does this module's import).
+   */
+  loading?: 'eager' | 'lazy';
   /** `off`: no visitor id, nothing stored, pushed or sent (the shopper's consent; default `on`). */
   tracking?: 'on' | 'off';
   /** The experiment's name: 1 to 64 characters from `A-Z a-z 0-9 . _ -`. */

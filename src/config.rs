@@ -29,6 +29,16 @@ pub enum Layout {
     Bundle,
 }
 
+/// When a widget starts reading its table (`data-loading`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loading {
+    /// As soon as it is mounted.
+    Eager,
+    /// Once its host comes within about a viewport's height of being visible, so a
+    /// shopper who never scrolls to it downloads nothing for it.
+    Lazy,
+}
+
 /// Where a setting came from; it decides how warnings spell the setting's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -90,6 +100,7 @@ settings! {
     FALLBACK = "fallback" / "fallback";
     MAX_PER_CATEGORY = "max-per-category" / "maxPerCategory";
     TIMEOUT = "timeout" / "timeout";
+    LOADING = "loading" / "loading";
 }
 
 /// Everything one widget needs to know, validated.
@@ -121,6 +132,8 @@ pub struct WidgetConfig {
     pub max_per_category: Option<usize>,
     /// Per-request timeout in milliseconds.
     pub timeout_ms: u32,
+    /// Eager, or lazy: no table read before the host is near the viewport.
+    pub loading: Loading,
 }
 
 impl WidgetConfig {
@@ -226,6 +239,12 @@ pub fn parse_config(
         ),
         max_per_category: reader.max_per_category(lookup(MAX_PER_CATEGORY)),
         timeout_ms: reader.timeout(lookup(TIMEOUT)),
+        loading: reader.choice(
+            LOADING,
+            lookup(LOADING),
+            &[("eager", Loading::Eager), ("lazy", Loading::Lazy)],
+            0,
+        ),
     };
     Ok(Parsed {
         config,
@@ -454,6 +473,8 @@ impl Reader {
         }
         let listed = if setting == LAYOUT {
             "carousel, bundle"
+        } else if setting == LOADING {
+            "eager, lazy"
         } else {
             "bestsellers, none"
         };
@@ -572,6 +593,7 @@ mod tests {
         assert_eq!(config.timeout_ms, 8000);
         assert_eq!(config.locale, None);
         assert_eq!(config.currency, None);
+        assert_eq!(config.loading, Loading::Eager);
     }
 
     #[test]
@@ -588,6 +610,7 @@ mod tests {
             ("fallback", "none"),
             ("max-per-category", "2"),
             ("timeout", "1500"),
+            ("loading", " Lazy "),
         ]);
         assert_eq!(parsed.warnings, Vec::<String>::new());
         let config = parsed.config;
@@ -602,6 +625,7 @@ mod tests {
         assert_eq!(config.fallback, Fallback::None);
         assert_eq!(config.max_per_category, Some(2));
         assert_eq!(config.timeout_ms, 1500);
+        assert_eq!(config.loading, Loading::Lazy);
     }
 
     #[test]
@@ -652,6 +676,16 @@ mod tests {
                 "alsobought: data-layout=\"grid\" is not one of carousel, bundle; using carousel",
                 "alsobought: data-fallback=\"popular\" is not one of bestsellers, none; using bestsellers",
             ]
+        );
+    }
+
+    #[test]
+    fn unknown_loading_warns_and_loads_eagerly() {
+        let parsed = with_product(&[("loading", "deferred")]);
+        assert_eq!(parsed.config.loading, Loading::Eager);
+        assert_eq!(
+            parsed.warnings,
+            ["alsobought: data-loading=\"deferred\" is not one of eager, lazy; using eager"]
         );
     }
 
