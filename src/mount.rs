@@ -22,7 +22,7 @@ use web_sys::{
 };
 
 use crate::components::{AlsoBought, WidgetData};
-use crate::config::{Layout, Origin, WidgetConfig};
+use crate::config::{Layout, Loading, Origin, WidgetConfig};
 use crate::console;
 use crate::events::{self, ShownProduct};
 use crate::fetch_source::FetchSource;
@@ -37,6 +37,13 @@ use crate::table_loader::{load_table, recommend_from, Recommendations};
 
 /// The attribute the host gets: `loading`, `ready`, `empty`, `error` or `holdout`.
 pub const STATE_ATTRIBUTE: &str = "data-alsobought-state";
+
+/// How near a `data-loading="lazy"` host must come before its table is read: within a
+/// viewport's height above or below the visible area, so that a shopper scrolling at
+/// reading speed finds the cards already there (a percentage of the viewport scales with
+/// the device, where a fixed pixel margin would be a screen on a phone and half of
+/// one on a desktop).
+const LAZY_MARGIN: &str = "100% 0px";
 
 /// Cleans up one thing a widget added to the page.
 type Teardown = Box<dyn FnOnce()>;
@@ -189,24 +196,43 @@ pub fn reload(host: &HtmlElement) {
         return;
     }
     let _ = host.set_attribute(STATE_ATTRIBUTE, "loading");
-    let host = host.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let cache = CACHE.with(Rc::clone);
-        let context_ids = config.context_ids();
-        let outcome = load_table(&cache, &config.table_url, &context_ids, config.timeout_ms)
-            .await
-            .and_then(|loaded| recommend_from(&loaded, &config));
-        if current_generation(&host) != Some(generation) {
-            return;
+    let lazy = config.loading == Loading::Lazy;
+    let load = {
+        let host = host.clone();
+        move || {
+            wasm_bindgen_futures::spawn_local(async move {
+                let cache = CACHE.with(Rc::clone);
+                let context_ids = config.context_ids();
+                let outcome =
+                    load_table(&cache, &config.table_url, &context_ids, config.timeout_ms)
+                        .await
+                        .and_then(|loaded| recommend_from(&loaded, &config));
+                if current_generation(&host) != Some(generation) {
+                    return;
+                }
+                match outcome {
+                    Err(error) => fail_load(&host, &config, &error),
+                    Ok(recommendations) if recommendations.suggestions.is_empty() => {
+                        let _ = host.set_attribute(STATE_ATTRIBUTE, "empty");
+                    }
+                    Ok(recommendations) => render(&host, config, recommendations, tracker),
+                }
+            });
         }
-        match outcome {
-            Err(error) => fail_load(&host, &config, &error),
-            Ok(recommendations) if recommendations.suggestions.is_empty() => {
-                let _ = host.set_attribute(STATE_ATTRIBUTE, "empty");
-            }
-            Ok(recommendations) => render(&host, config, recommendations, tracker),
-        }
-    });
+    };
+    if lazy {
+        // The host keeps its reserved height meanwhile, so nothing moves when it renders.
+        let near = IntersectionObserverInit::new();
+        near.set_root_margin(LAZY_MARGIN);
+        watch_once(
+            host,
+            &near,
+            IntersectionObserverEntry::is_intersecting,
+            load,
+        );
+    } else {
+        load();
+    }
 }
 
 /// Re-reads the attributes of every attribute-configured widget and reloads it,
@@ -419,27 +445,45 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
 /// Records the impression the first time at least half of the widget is visible (the
 /// tracker keeps it to once per mount, across cart updates).
 fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
+    let options = IntersectionObserverInit::new();
+    options.set_threshold_f64(0.5);
+    watch_once(
+        host,
+        &options,
+        |entry| entry.is_intersecting() && entry.intersection_ratio() >= 0.5,
+        move || data.tracker.impression(&data, &shown_products(&data)),
+    );
+}
+
+/// Calls `reached` the first time one of `host`'s intersection entries passes
+/// `is_reached`; the widget's teardown stops the watch (and drops `reached` uncalled).
+fn watch_once(
+    host: &HtmlElement,
+    options: &IntersectionObserverInit,
+    is_reached: fn(&IntersectionObserverEntry) -> bool,
+    reached: impl FnOnce() + 'static,
+) {
     let observer_slot: Rc<RefCell<Option<IntersectionObserver>>> = Rc::default();
+    let mut reached = Some(reached);
     let callback = {
         let observer_slot = Rc::clone(&observer_slot);
         Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
-            let visible = entries.iter().any(|entry| {
-                let entry: IntersectionObserverEntry = entry.unchecked_into();
-                entry.is_intersecting() && entry.intersection_ratio() >= 0.5
-            });
-            if !visible {
+            if !entries
+                .iter()
+                .any(|entry| is_reached(entry.unchecked_ref()))
+            {
                 return;
             }
             if let Some(observer) = observer_slot.borrow_mut().take() {
                 observer.disconnect();
             }
-            data.tracker.impression(&data, &shown_products(&data));
+            if let Some(reached) = reached.take() {
+                reached();
+            }
         })
     };
-    let options = IntersectionObserverInit::new();
-    options.set_threshold_f64(0.5);
     let Ok(observer) =
-        IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+        IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), options)
     else {
         return;
     };

@@ -2,12 +2,38 @@
 // scripts/build-widget.sh (which fills in the @NAME@ placeholders from alsobought-core)
 // and minified with it. It runs when alsobought.js is evaluated.
 
+// Lazy hosts (`data-loading="lazy"`): a shopper who never scrolls to them downloads
+// nothing for them. A lazy host's first read below waits until it comes within a
+// viewport's height of the visible area (the margin of src/mount.rs's LAZY_MARGIN, where
+// the widget keeps the same watch), and when every host on the page is lazy the wasm
+// waits too: this top-level await holds the module (and its importers) until then. A
+// page without hosts, a single-page app that mounts from JS, does not wait.
+const isLazy = (host) => /^\s*lazy\s*$/i.test(host.getAttribute('data-loading'));
+// A script tag has no box: the element it sits in stands for the host it creates.
+const boxOf = (host) => (host.localName === 'script' ? host.parentElement : host) ?? document.body;
+const declaredHosts = [...document.querySelectorAll('[data-alsobought],script[data-table]')];
+let nearBoxes = new Set();
+if (declaredHosts.length > 0 && declaredHosts.every(isLazy)) {
+  nearBoxes = await new Promise((resolve) => {
+    const watch = new IntersectionObserver((entries) => {
+      const near = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target);
+      if (near.length > 0) {
+        watch.disconnect();
+        resolve(new Set(near));
+      }
+    }, { rootMargin: '100% 0px' });
+    for (const host of declaredHosts) watch.observe(boxOf(host));
+  });
+}
+const waitsToBeNear = (host) => isLazy(host) && !nearBoxes.has(boxOf(host));
+
 // First, each table's first read starts now,
 // while the wasm downloads and compiles, instead of after: src/fetch_source.rs takes
 // these requests (one per table URL, the same Range the widget asks for) in place of
 // its own. Hosts in an experiment are left alone: a holdout visitor fetches nothing.
 const firstReads = new Map();
 for (const host of document.querySelectorAll('[data-alsobought][data-table]:not([data-experiment]),script[data-table]:not([data-experiment])')) {
+  if (waitsToBeNear(host)) continue; // its widget reads when it comes near (lazy block above)
   const table = host.getAttribute('data-table').trim();
   const context = `${host.getAttribute('data-product') ?? ''}${host.getAttribute('data-cart') ?? ''}`.trim();
   if (table && context && !firstReads.has(table)) {
