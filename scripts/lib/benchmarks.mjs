@@ -42,10 +42,11 @@ export function fail(name, message) {
  * `[--runs N] [--check]`, as the browser benchmarks take them (20 runs by default), plus
  * the script's own options that take a value: `valueOptions` maps an option name
  * (`'--compare'`) to its value's name in the usage line (`'DIR'`); the value is returned
- * under the name without dashes (`parsed.compare`), `null` when not given.
+ * under the name without dashes (`parsed.compare`), `null` when not given. A benchmark
+ * whose runs are slow (emulated networks) passes its own `defaultRuns` and `advisedRuns`.
  */
-export function parseRunsAndCheck(name, args, valueOptions = {}) {
-  const parsed = { runs: 20, check: false };
+export function parseRunsAndCheck(name, args, valueOptions = {}, { defaultRuns = 20, advisedRuns = 15 } = {}) {
+  const parsed = { runs: defaultRuns, check: false };
   for (const option of Object.keys(valueOptions)) parsed[option.slice(2)] = null;
   const usage = ['[--runs N]', '[--check]', ...Object.entries(valueOptions).map(([option, value]) => `[${option} ${value}]`)];
   for (let i = 0; i < args.length; i++) {
@@ -57,7 +58,7 @@ export function parseRunsAndCheck(name, args, valueOptions = {}) {
       process.exit(2);
     }
   }
-  if (parsed.runs < 15) console.error(`${name}: warning: ${parsed.runs} runs give a shaky p90; 15 or more are advised`);
+  if (parsed.runs < advisedRuns) console.error(`${name}: warning: ${parsed.runs} runs give a shaky p90; ${advisedRuns} or more are advised`);
   return parsed;
 }
 

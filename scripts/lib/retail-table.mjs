@@ -38,13 +38,51 @@ export function retailBuildArguments(out = RETAIL_TABLE) {
   ];
 }
 
-/** The command as a reader would type it, paths relative to the repository. */
-export function retailBuildCommand(cli) {
-  return `${path.relative(repoPath(), cli)} ${retailBuildArguments()
+/** The command (`args`: the single-file build's by default) as a reader would type it, paths relative to the repository. */
+export function retailBuildCommand(cli, args = retailBuildArguments()) {
+  return [cli, ...args]
+    .map((argument) => (path.isAbsolute(argument) ? path.relative(repoPath(), argument) : argument))
     .map((argument) => (/[\s*']/.test(argument) ? `'${argument}'` : argument))
-    .join(' ')}`
-    .replace(RETAIL_CSV, path.relative(repoPath(), RETAIL_CSV))
-    .replace(RETAIL_TABLE, path.relative(repoPath(), RETAIL_TABLE));
+    .join(' ');
+}
+
+/** Where the benchmarks keep the same table in the directory layout (`build --out-dir`). */
+export const RETAIL_TABLE_DIR = path.join(RESULTS_DIR, 'retail');
+
+/** The `alsobought build` arguments for the directory layout of the real-data table. */
+export function retailDirectoryBuildArguments(outDir = RETAIL_TABLE_DIR) {
+  const single = retailBuildArguments();
+  return [...single.slice(0, single.indexOf('--out')), '--out-dir', outDir];
+}
+
+/** Whether `cli` can write the directory layout (`build --out-dir`, issue 11). */
+export function cliBuildsDirectories(cli) {
+  return execFileSync(cli, ['build', '--help'], { encoding: 'utf8' }).includes('--out-dir');
+}
+
+/**
+ * Runs `cli args` to make `target` unless the last build of it used the same arguments
+ * and is newer than the CLI binary and the data (its `.args` file records both).
+ */
+function ensureBuilt(cli, target, args) {
+  if (!existsSync(RETAIL_CSV)) throw new Error(`${RETAIL_CSV} is missing (set ALSOBOUGHT_RETAIL_CSV to the Online Retail II CSV)`);
+  const argumentsFile = `${target}.args`;
+  const wanted = JSON.stringify(args);
+  const fresh =
+    existsSync(target) &&
+    existsSync(argumentsFile) &&
+    readFileSync(argumentsFile, 'utf8') === wanted &&
+    statSync(argumentsFile).mtimeMs > Math.max(statSync(cli).mtimeMs, statSync(RETAIL_CSV).mtimeMs);
+  if (!fresh) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    console.log(`building ${path.relative(repoPath(), target)} from real orders...`);
+    try {
+      execFileSync(cli, ['--quiet', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (error) {
+      throw new Error(`alsobought build failed (${error.message}); command: ${retailBuildCommand(cli, args)}`);
+    }
+    writeFileSync(argumentsFile, wanted);
+  }
 }
 
 /**
@@ -52,23 +90,11 @@ export function retailBuildCommand(cli) {
  * was built with the same arguments; returns its bytes. Throws with the command on failure.
  */
 export function ensureRetailTable(cli) {
-  if (!existsSync(RETAIL_CSV)) throw new Error(`${RETAIL_CSV} is missing (set ALSOBOUGHT_RETAIL_CSV to the Online Retail II CSV)`);
-  const argumentsFile = `${RETAIL_TABLE}.args`;
-  const wanted = JSON.stringify(retailBuildArguments());
-  const fresh =
-    existsSync(RETAIL_TABLE) &&
-    existsSync(argumentsFile) &&
-    readFileSync(argumentsFile, 'utf8') === wanted &&
-    statSync(RETAIL_TABLE).mtimeMs > Math.max(statSync(cli).mtimeMs, statSync(RETAIL_CSV).mtimeMs);
-  if (!fresh) {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    console.log(`building ${path.relative(repoPath(), RETAIL_TABLE)} from real orders...`);
-    try {
-      execFileSync(cli, ['--quiet', ...retailBuildArguments()], { stdio: ['ignore', 'inherit', 'inherit'] });
-    } catch (error) {
-      throw new Error(`alsobought build failed (${error.message}); command: ${retailBuildCommand(cli)}`);
-    }
-    writeFileSync(argumentsFile, wanted);
-  }
+  ensureBuilt(cli, RETAIL_TABLE, retailBuildArguments());
   return readFileSync(RETAIL_TABLE);
+}
+
+/** Builds RETAIL_TABLE_DIR with `cli` (`build --out-dir`) unless it is up to date, as ensureRetailTable. */
+export function ensureRetailTableDirectory(cli) {
+  ensureBuilt(cli, RETAIL_TABLE_DIR, retailDirectoryBuildArguments());
 }

@@ -54,12 +54,13 @@ export function demoServerBinary() {
 }
 
 /**
- * Starts `alsobought-demo serve` on an ephemeral port and resolves once it printed its URL.
+ * Starts `alsobought-demo serve` on an ephemeral port and resolves once it printed its URL;
+ * `args` are more `serve` options (e.g. `['--cache', 'cdn']`).
  * Returns `{ baseUrl, stop }`; `baseUrl` has no trailing slash.
  */
-export async function startDemoServer({ timeoutMs = 20_000 } = {}) {
+export async function startDemoServer({ timeoutMs = 20_000, args = [] } = {}) {
   const binary = demoServerBinary();
-  const child = spawn(binary, ['serve', '--root', REPO_ROOT, '--addr', '127.0.0.1:0'], {
+  const child = spawn(binary, ['serve', '--root', REPO_ROOT, '--addr', '127.0.0.1:0', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
