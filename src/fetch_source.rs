@@ -35,7 +35,7 @@ impl RangeSource for FetchSource {
     }
 }
 
-/// The global the start-up code in `alsobought.js` (scripts/build-widget.sh) fills with
+/// The global the start-up code in `alsobought.js` (src/startup.js) fills with
 /// each table's first read, begun while the wasm was still downloading: a JS `Map` from
 /// the `data-table` value to `{ response: Promise<Response>, controller: AbortController }`.
 const FIRST_READS: &str = "__alsoboughtFirstReads";

@@ -6,11 +6,10 @@
 //! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, the core mines and
 //! encodes, and this file writes the bytes and tells the user what went in and out.
 
+mod output;
 mod pair_stats;
 mod spill_files;
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,6 +26,7 @@ use crate::input::orders::OrderHistory;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
 use crate::report::{bytes, count_of, plural, thousands, warn, UsageError};
+use output::{write_atomically, write_directory, DirectoryWritten};
 use pair_stats::PairStats;
 use spill_files::{parse_memory_limit, peak_resident_bytes, MemoryLimit, TemporaryFiles};
 
@@ -40,7 +40,8 @@ const IDS_QUOTED: usize = 5;
     after_help = BUILD_AFTER_HELP,
     group(ArgGroup::new("input").required(true).args(["orders", "pair_stats"])),
     // clap would list --orders as required: it is, unless --pair-stats is given.
-    override_usage = "alsobought build (--orders <FILE> | --pair-stats <DIR>) --out <FILE.table> [OPTIONS]"
+    group(ArgGroup::new("output").required(true).multiple(true).args(["out", "out_dir"])),
+    override_usage = "alsobought build (--orders FILE | --pair-stats DIR) (--out FILE | --out-dir DIR) [OPTIONS]"
 )]
 pub struct BuildArgs {
     #[command(flatten)]
@@ -70,8 +71,23 @@ pub struct BuildArgs {
     mining: MiningArgs,
 
     /// Write the table to FILE (replaced atomically: readers never see half a table).
+    /// One file read with HTTP Range requests: for hosts that answer Range.
     #[arg(long, value_name = "FILE.table", help_heading = "Output")]
-    out: PathBuf,
+    out: Option<PathBuf>,
+
+    /// Write the table as a directory of small files for any static host (plain GETs,
+    /// no Range): DIR/entry.bin (give it a short cache lifetime) and DIR/<build>/*.bin
+    /// (content-addressed: cache as immutable). Earlier builds' folders in DIR are
+    /// removed once the new entry.bin is in place. Can be given with --out.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    out_dir: Option<PathBuf>,
+
+    /// With --out-dir: aim at shard files of about BYTES each. Smaller shards mean
+    /// fewer bytes per page and more files (some hosts cap a site's files: Cloudflare
+    /// Pages at 20,000).
+    #[arg(long, value_name = "BYTES", default_value_t = alsobought_core::DEFAULT_SHARD_BYTES,
+          value_parser = clap::value_parser!(u64).range(256..), help_heading = "Output")]
+    shard_bytes: u64,
 
     /// Keep the buffers that grow with the order history (baskets, pair counts)
     /// within SIZE, such as 512M or 8G (K, M, G, T are powers of 1024); past it,
@@ -231,12 +247,20 @@ fn encode_and_write(
     let table = write_table(&mined.input).context("cannot encode the table")?;
     let mining = mining_started.elapsed();
     let writing_started = Instant::now();
-    write_atomically(&args.out, &table)?;
+    if let Some(out) = &args.out {
+        write_atomically(out, &table)
+            .with_context(|| format!("--out {}: cannot write the table", out.display()))?;
+    }
+    let directory = match &args.out_dir {
+        Some(directory) => Some(write_directory(directory, &table, args.shard_bytes)?),
+        None => None,
+    };
     let times = Timings {
         reading,
         mining,
         writing: writing_started.elapsed(),
         total: started.elapsed(),
+        directory,
     };
     Ok((table, times))
 }
@@ -367,35 +391,13 @@ pub fn quoted_ids(ids: &[&str]) -> String {
     quoted.join(", ")
 }
 
-/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
-/// a widget being served the old table never reads a half-written one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("--out {} does not name a file", path.display()))?;
-    let mut temporary_name = file_name.to_os_string();
-    temporary_name.push(format!(".partial-{}", std::process::id()));
-    let temporary = path.with_file_name(temporary_name);
-    let written = fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&temporary, path));
-    if let Err(error) = written {
-        // Best effort: the error that matters is the one reported below.
-        let _ = fs::remove_file(&temporary);
-        return Err(error).with_context(|| format!("cannot write the table to {}", path.display()));
-    }
-    Ok(())
-}
-
-/// Where the time went.
+/// Where the time went (and what `--out-dir` wrote).
 struct Timings {
     reading: Duration,
     mining: Duration,
     writing: Duration,
     total: Duration,
+    directory: Option<DirectoryWritten>,
 }
 
 /// The summary lines about the orders file: what was read and what was used.
@@ -491,12 +493,7 @@ fn print_summary(
         ),
         (
             "table",
-            format!(
-                "{} ({} per product) written to {}",
-                bytes(table_bytes),
-                bytes(per_product),
-                args.out.display()
-            ),
+            table_destinations(args, table_bytes, per_product, times),
         ),
         (
             "time",
@@ -512,6 +509,43 @@ fn print_summary(
     for (label, value) in lines {
         println!("{label:<11} {value}");
     }
+}
+
+/// Where the table went: the file, the directory (with its file count and largest
+/// shard, which bound what a product page downloads), or both.
+fn table_destinations(
+    args: &BuildArgs,
+    table_bytes: u64,
+    per_product: u64,
+    times: &Timings,
+) -> String {
+    let mut places = Vec::new();
+    if let Some(out) = &args.out {
+        places.push(out.display().to_string());
+    }
+    if let (Some(directory), Some(written)) = (&args.out_dir, &times.directory) {
+        let mut place = format!(
+            "{}/ ({} + entry.bin of {}; largest shard {}",
+            directory.display(),
+            count_of(written.split.shards.len() as u64, "shard", "shards"),
+            bytes(written.split.entry.len() as u64),
+            bytes(written.largest_shard() as u64)
+        );
+        if written.removed > 0 {
+            place.push_str(&format!(
+                "; {} of earlier builds removed",
+                count_of(written.removed as u64, "folder", "folders")
+            ));
+        }
+        place.push(')');
+        places.push(place);
+    }
+    format!(
+        "{} ({} per product) written to {}",
+        bytes(table_bytes),
+        bytes(per_product),
+        places.join(" and ")
+    )
 }
 
 /// The date of an ISO 8601 timestamp (`2009-12-01 07:45:00` → `2009-12-01`).

@@ -43,28 +43,7 @@ impl<'a> Prefix<'a> {
         let best_sellers_range = header.best_sellers_offset..header.leaf_offset;
         let best_sellers_bytes =
             file_slice(prefix, best_sellers_range.clone(), Section::BestSellers)?;
-        let (best_sellers, used) = Bundle::parse_at(
-            best_sellers_bytes,
-            Section::BestSellers,
-            header.best_sellers_offset,
-        )?;
-        if best_sellers.kind() != BundleKind::BestSellers {
-            return Err(TableError::malformed(
-                Section::BestSellers,
-                header.best_sellers_offset,
-                "the bundle at best_sellers_offset is a product bundle (kind 1), not kind 2",
-            ));
-        }
-        if used != best_sellers_bytes.len() {
-            return Err(TableError::malformed(
-                Section::BestSellers,
-                header.best_sellers_offset + used as u64,
-                format!(
-                    "the best-seller bundle ends after {used} bytes but leaf_offset leaves {} for it",
-                    best_sellers_bytes.len()
-                ),
-            ));
-        }
+        let best_sellers = parse_best_sellers(best_sellers_bytes, header.best_sellers_offset)?;
         Ok(Prefix {
             header,
             root,
@@ -140,6 +119,30 @@ impl<'a> Prefix<'a> {
     fn root_entry(&self, index: u32) -> Option<(u64, u64)> {
         read_root_entry(self.root, index)
     }
+}
+
+/// The best-seller bundle that exactly fills `bytes` (which start at file offset
+/// `base`): the single file's prefix and the directory layout's entry both hold one.
+pub(crate) fn parse_best_sellers(bytes: &[u8], base: u64) -> Result<Bundle<'_>, TableError> {
+    let (best_sellers, used) = Bundle::parse_at(bytes, Section::BestSellers, base)?;
+    if best_sellers.kind() != BundleKind::BestSellers {
+        return Err(TableError::malformed(
+            Section::BestSellers,
+            base,
+            "the bundle at best_sellers_offset is a product bundle (kind 1), not kind 2",
+        ));
+    }
+    if used != bytes.len() {
+        return Err(TableError::malformed(
+            Section::BestSellers,
+            base + used as u64,
+            format!(
+                "the best-seller bundle ends after {used} bytes but leaf_offset leaves {} for it",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(best_sellers)
 }
 
 fn read_root_entry(root: &[u8], index: u32) -> Option<(u64, u64)> {
@@ -337,6 +340,18 @@ impl<'a> LeafDirectory<'a> {
             ));
         }
         Ok(leaf)
+    }
+
+    /// A shard file's leaf (the directory layout): `entries` without their CRC,
+    /// bundles from `bundles_start` in the shard file. Product numbers count from
+    /// the shard's first bundle.
+    pub(crate) fn from_entries(entries: &'a [u8], shard: u32, bundles_start: u64) -> Self {
+        LeafDirectory {
+            bucket: shard,
+            entries,
+            bundles_start,
+            first_number: 0,
+        }
     }
 
     /// The span of bundles whose product hash equals `id`'s, or `None` when

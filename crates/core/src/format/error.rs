@@ -24,6 +24,13 @@ pub enum Section {
     },
     /// A product bundle (or a span of them).
     Bundle,
+    /// The directory layout's entry file.
+    Entry,
+    /// One shard file of the directory layout.
+    Shard {
+        /// The shard's number.
+        shard: u32,
+    },
 }
 
 impl fmt::Display for Section {
@@ -38,6 +45,8 @@ impl fmt::Display for Section {
                 write!(formatter, "leaf directory of bucket {bucket}")
             }
             Section::Bundle => formatter.write_str("product bundle"),
+            Section::Entry => formatter.write_str("entry file"),
+            Section::Shard { shard } => write!(formatter, "shard {shard}"),
         }
     }
 }
@@ -124,6 +133,21 @@ pub enum TableError {
         /// Bytes actually given.
         have: u64,
     },
+    /// A shard file of the directory layout belongs to another build of the table
+    /// than its entry file: the table was rebuilt while a page was reading it, or
+    /// the upload mixed two builds. Fix: read the entry again; upload every file of
+    /// one build (the shard folder first, the entry file last).
+    #[error(
+        "a shard of build {found:016x} was read for the entry of build {expected:016x}: the \
+         table was replaced while loading, or its files come from two builds; upload the \
+         build's folder first and its entry.bin last"
+    )]
+    OtherGeneration {
+        /// The generation the entry file names.
+        expected: u64,
+        /// The generation in the shard file.
+        found: u64,
+    },
 }
 
 impl TableError {
@@ -166,6 +190,7 @@ impl TableError {
                 Some(Section::Header)
             }
             TableError::FileLengthMismatch { .. } => Some(Section::File),
+            TableError::OtherGeneration { .. } => None,
         }
     }
 

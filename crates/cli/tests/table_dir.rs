@@ -1,0 +1,145 @@
+//! `build --out-dir`: the directory layout for hosts without HTTP Range, read back by
+//! `inspect` and `recommend` exactly as the single file, and refused with a clear
+//! error when a piece is missing, damaged or from another build.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::Scratch;
+
+/// A generated shop built to `store.table` and `store/` in one run.
+fn shop_in_both_layouts() -> Scratch {
+    let scratch = Scratch::new();
+    scratch.generate_shop("400", "6000", Some("7"));
+    scratch
+        .run(&[
+            "build",
+            "--orders",
+            "shop/orders.csv",
+            "--catalog",
+            "shop/catalog.csv",
+            "--out",
+            "store.table",
+            "--out-dir",
+            "store",
+            "--shard-bytes",
+            "2048",
+        ])
+        .success()
+        .stdout_has("entry.bin of");
+    scratch
+}
+
+/// The one shard folder under `directory`.
+fn generation_folder(directory: &Path) -> std::path::PathBuf {
+    let folders: Vec<_> = fs::read_dir(directory)
+        .unwrap()
+        .map(|item| item.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    folders[0].clone()
+}
+
+#[test]
+fn inspect_and_recommend_read_the_directory_as_the_single_file() {
+    let scratch = shop_in_both_layouts();
+    let file = scratch.run(&["inspect", "store.table"]).success().stdout;
+    let directory = scratch.run(&["inspect", "store"]).success().stdout;
+    assert_eq!(file, directory);
+    let catalog = fs::read_to_string(scratch.path("shop/catalog.csv")).unwrap();
+    let ids: Vec<&str> = catalog
+        .lines()
+        .skip(1)
+        .take(30)
+        .filter_map(|line| line.split(',').next())
+        .collect();
+    let queries: String = ids
+        .iter()
+        .map(|id| format!("{{\"query\": [\"{id}\"]}}\n"))
+        .collect();
+    scratch.write("queries.jsonl", queries);
+    let recommend = |table: &str| {
+        scratch
+            .run(&[
+                "recommend",
+                "--table",
+                table,
+                "--queries",
+                "queries.jsonl",
+                "--max",
+                "4",
+            ])
+            .success()
+            .stdout
+    };
+    assert_eq!(recommend("store.table"), recommend("store"));
+    assert!(generation_folder(&scratch.path("store"))
+        .join("00.bin")
+        .is_file());
+}
+
+#[test]
+fn a_rebuild_replaces_the_folder_and_an_identical_one_keeps_its_names() {
+    let scratch = shop_in_both_layouts();
+    let first = generation_folder(&scratch.path("store"));
+    let build = |neighbours: &str| {
+        scratch
+            .run(&[
+                "build",
+                "--orders",
+                "shop/orders.csv",
+                "--catalog",
+                "shop/catalog.csv",
+                "--out-dir",
+                "store",
+                "--shard-bytes",
+                "2048",
+                "--neighbours",
+                neighbours,
+            ])
+            .success()
+    };
+    build("20");
+    assert_eq!(
+        generation_folder(&scratch.path("store")),
+        first,
+        "same table, same names"
+    );
+    build("3").stdout_has("1 folder of earlier builds removed");
+    assert_ne!(generation_folder(&scratch.path("store")), first);
+}
+
+#[test]
+fn a_missing_damaged_or_foreign_shard_is_an_error_naming_it() {
+    let scratch = shop_in_both_layouts();
+    let folder = generation_folder(&scratch.path("store"));
+    let shard = folder.join("01.bin");
+    let original = fs::read(&shard).unwrap();
+
+    fs::remove_file(&shard).unwrap();
+    scratch
+        .run(&["inspect", "store"])
+        .expect_code(1)
+        .stderr_has("01.bin")
+        .stderr_has("directory is incomplete");
+
+    let mut damaged = original.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xFF;
+    fs::write(&shard, &damaged).unwrap();
+    scratch
+        .run(&["inspect", "store"])
+        .expect_code(1)
+        .stderr_has("corrupt");
+
+    let mut foreign = original;
+    foreign[8] ^= 1; // the generation, as a shard of another build would have
+    fs::write(&shard, &foreign).unwrap();
+    scratch
+        .run(&["inspect", "store"])
+        .expect_code(1)
+        .stderr_has("replaced while loading, or its files come from two builds");
+}

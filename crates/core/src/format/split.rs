@@ -1,0 +1,283 @@
+//! The directory layout: one table as a directory of small files that any static
+//! host serves with plain GETs (no HTTP Range), specified in `docs/format.md`
+//! ("The directory layout").
+//!
+//! A product's files are found by name, not by offset: its shard is the top
+//! `shard_bits` of its id's hash, and the shard file's name is that number under a
+//! folder named by the table's generation (a content hash). So a reader fetches the
+//! small entry file, then every shard it needs at once: two round trips for a
+//! product page or a whole cart, and a shopper's HTTP cache keeps every file but the
+//! entry for as long as the table does not change.
+//!
+//! The files hold the same pieces as the single file (header, best-seller bundle,
+//! leaf entries, bundles), so one reader serves both and `join` (builder feature)
+//! rebuilds the single file byte for byte.
+
+use super::bundle::Bundle;
+use super::cursor::Cursor;
+use super::directory::{parse_best_sellers, BundleSpan, LeafDirectory};
+use super::error::{Section, TableError};
+use super::hash::product_hash;
+use super::header::Header;
+use super::quantization::Quantization;
+use super::{HEADER_LEN, LEAF_ENTRY_LEN, MAX_BUCKET_BITS};
+
+/// The first eight bytes of an entry file: ASCII `ALSOBDIR`.
+pub const ENTRY_MAGIC: [u8; 8] = *b"ALSOBDIR";
+
+/// The first eight bytes of a shard file: ASCII `ALSOBSHD`.
+pub const SHARD_MAGIC: [u8; 8] = *b"ALSOBSHD";
+
+/// The directory layout's version (the table pieces inside keep their own).
+pub const SPLIT_VERSION: u16 = 1;
+
+/// The entry file's name in the table's directory.
+pub const ENTRY_FILE: &str = "entry.bin";
+
+/// Bytes of the entry file's own header, before the table header it carries.
+pub const ENTRY_HEADER_LEN: usize = 32;
+
+/// Bytes of a shard file's header, before its leaf entries.
+pub const SHARD_HEADER_LEN: usize = 24;
+
+/// Offset of `shard_bits` in the entry file (read by the start-up JS too).
+pub const ENTRY_SHARD_BITS_AT: usize = 10;
+
+/// Offset of the 8-byte generation in the entry file (read by the start-up JS too).
+pub const ENTRY_GENERATION_AT: usize = 16;
+
+/// The entry file: which generation of the table is current, how products map to
+/// shards, and what every page needs whatever its products (the table header, for
+/// the score scale, and the best-seller list).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitEntry<'a> {
+    shard_bits: u8,
+    generation: u64,
+    header: Header,
+    best_sellers: Bundle<'a>,
+}
+
+impl<'a> SplitEntry<'a> {
+    /// Reads and checks a whole entry file: magic, version, length, CRC, reserved
+    /// bytes, the table header (all of its own checks) and the best-seller bundle.
+    pub fn parse(bytes: &'a [u8]) -> Result<SplitEntry<'a>, TableError> {
+        let section = Section::Entry;
+        let magic_seen = bytes.get(..ENTRY_MAGIC.len()).unwrap_or(bytes);
+        if !ENTRY_MAGIC.starts_with(magic_seen) || magic_seen.is_empty() {
+            return Err(TableError::BadMagic {
+                found: magic_seen.to_vec(),
+            });
+        }
+        let mut cursor = Cursor::new(bytes, section, 0);
+        cursor.take(ENTRY_MAGIC.len())?;
+        let version = cursor.u16()?;
+        if version > SPLIT_VERSION {
+            return Err(TableError::UnsupportedVersion {
+                found: version,
+                max: SPLIT_VERSION,
+            });
+        }
+        let shard_bits = cursor.u8()?;
+        let reserved_byte = cursor.u8()?;
+        let entry_len = cursor.u32()?;
+        let generation = u64::from_be_bytes(cursor.array()?);
+        let reserved_word = cursor.u32()?;
+        cursor.checksum()?;
+        if u64::from(entry_len) != bytes.len() as u64 {
+            return Err(TableError::FileLengthMismatch {
+                header_says: u64::from(entry_len),
+                have: bytes.len() as u64,
+            });
+        }
+        if version == 0 || reserved_byte != 0 || reserved_word != 0 {
+            return Err(cursor.malformed_at(8, "version 0 or non-zero reserved bytes"));
+        }
+        if shard_bits > MAX_BUCKET_BITS {
+            return Err(cursor.malformed_at(
+                ENTRY_SHARD_BITS_AT,
+                format!("shard_bits {shard_bits} is above {MAX_BUCKET_BITS}"),
+            ));
+        }
+        let table_header = bytes.get(ENTRY_HEADER_LEN..).unwrap_or_default();
+        let header = Header::parse(table_header).map_err(|error| error.offset_by(32))?;
+        let best_sellers_len = header.leaf_offset - header.best_sellers_offset;
+        let best_sellers_at = ENTRY_HEADER_LEN + HEADER_LEN;
+        if (bytes.len() - best_sellers_at.min(bytes.len())) as u64 != best_sellers_len {
+            return Err(TableError::Truncated {
+                section,
+                needed: best_sellers_at as u64 + best_sellers_len,
+                have: bytes.len() as u64,
+            });
+        }
+        let best_sellers = parse_best_sellers(
+            bytes.get(best_sellers_at..).unwrap_or_default(),
+            best_sellers_at as u64,
+        )?;
+        Ok(SplitEntry {
+            shard_bits,
+            generation,
+            header,
+            best_sellers,
+        })
+    }
+
+    /// The header of the table these files hold (the single file's header).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// How quantized neighbour scores map back to scores.
+    pub fn quantization(&self) -> Quantization {
+        self.header.quantization()
+    }
+
+    /// The best-seller list.
+    pub fn best_sellers(&self) -> &Bundle<'a> {
+        &self.best_sellers
+    }
+
+    /// The table's content hash, which names the folder of its shards.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// `2^shard_bits` shards.
+    pub fn shard_bits(&self) -> u8 {
+        self.shard_bits
+    }
+
+    /// The shard that holds `id`'s bundle, if the table has it.
+    pub fn shard_of(&self, id: &str) -> u32 {
+        top_bits(product_hash(id), self.shard_bits)
+    }
+
+    /// The path of shard `shard` relative to the table's directory:
+    /// `<generation, 16 hex digits>/<shard, hex>.bin`.
+    pub fn shard_path(&self, shard: u32) -> String {
+        shard_path(self.generation, self.shard_bits, shard)
+    }
+}
+
+/// The top `bits` bits of `hash` (0 for no bits): the shard or bucket it is in.
+pub(crate) fn top_bits(hash: u32, bits: u8) -> u32 {
+    if bits == 0 {
+        0
+    } else {
+        hash >> (32 - u32::from(bits))
+    }
+}
+
+/// `<generation>/<shard>.bin`, in lowercase hex: 16 digits for the generation and
+/// `ceil(shard_bits / 4)` (at least one) for the shard, so names sort like numbers.
+pub fn shard_path(generation: u64, shard_bits: u8, shard: u32) -> String {
+    let digits = usize::from(shard_bits.div_ceil(4).max(1));
+    let mut path = String::with_capacity(16 + 1 + digits + 4);
+    push_hex(&mut path, generation, 16);
+    path.push('/');
+    push_hex(&mut path, u64::from(shard), digits);
+    path.push_str(".bin");
+    path
+}
+
+/// Written out rather than with `format!`: the widget links this, and hex
+/// formatting through core::fmt costs it more than these lines.
+fn push_hex(out: &mut String, value: u64, digits: usize) {
+    for place in (0..digits).rev() {
+        let nibble = (value >> (4 * place)) & 0xF;
+        out.push(char::from_digit(nibble as u32, 16).unwrap_or('0'));
+    }
+}
+
+/// One shard file: the leaf entries of its products and their bundles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shard<'a> {
+    bytes: &'a [u8],
+    leaf: LeafDirectory<'a>,
+}
+
+impl<'a> Shard<'a> {
+    /// Reads and checks shard `number` of the table `entry` describes: magic,
+    /// generation (a file of another build is [`TableError::OtherGeneration`]),
+    /// number, leaf CRC, that every hash belongs to this shard in order, and that
+    /// the bundle lengths add up to the rest of the file. Bundles are checked
+    /// when read.
+    pub fn parse(
+        bytes: &'a [u8],
+        entry: &SplitEntry<'_>,
+        number: u32,
+    ) -> Result<Shard<'a>, TableError> {
+        let section = Section::Shard { shard: number };
+        let mut cursor = Cursor::new(bytes, section, 0);
+        let magic = cursor.take(SHARD_MAGIC.len())?;
+        if magic != SHARD_MAGIC {
+            return Err(TableError::BadMagic {
+                found: magic.to_vec(),
+            });
+        }
+        let generation = u64::from_be_bytes(cursor.array()?);
+        if generation != entry.generation {
+            return Err(TableError::OtherGeneration {
+                expected: entry.generation,
+                found: generation,
+            });
+        }
+        let stored_number = cursor.u32()?;
+        let count = cursor.u32()?;
+        if stored_number != number {
+            return Err(cursor.malformed_at(16, format!("it is shard {stored_number}")));
+        }
+        let entries_len = (count as usize).saturating_mul(LEAF_ENTRY_LEN as usize);
+        let entries = cursor.take(entries_len)?;
+        cursor.checksum()?;
+        let bundles_start = cursor.position();
+        let leaf = LeafDirectory::from_entries(entries, number, bundles_start as u64);
+        let mut previous = 0u32;
+        let mut total = 0u64;
+        for (index, (hash, length)) in leaf.entries().enumerate() {
+            if top_bits(hash, entry.shard_bits) != number || hash < previous {
+                return Err(cursor.malformed_at(
+                    SHARD_HEADER_LEN + index * LEAF_ENTRY_LEN as usize,
+                    format!("entry {index}: hash {hash:#010x} out of place"),
+                ));
+            }
+            previous = hash;
+            total += u64::from(length);
+        }
+        if total != (bytes.len() - bundles_start) as u64 {
+            return Err(cursor.malformed(format!(
+                "the bundle lengths add up to {total} bytes but {} follow the leaf",
+                bytes.len() - bundles_start
+            )));
+        }
+        Ok(Shard { bytes, leaf })
+    }
+
+    /// The bundle of `id`, or `None` when this shard does not hold it.
+    pub fn find(&self, id: &str) -> Result<Option<Bundle<'a>>, TableError> {
+        let Some(span) = self.lookup(id) else {
+            return Ok(None);
+        };
+        let span_bytes = self
+            .bytes
+            .get(span.range.start as usize..span.range.end as usize)
+            .unwrap_or_default();
+        Bundle::find_at(span_bytes, span.count, id, span.range.start)
+    }
+
+    /// Where the bundles with `id`'s hash are in the shard file.
+    pub fn lookup(&self, id: &str) -> Option<BundleSpan> {
+        self.leaf.lookup(id)
+    }
+
+    /// The shard's `(hash, bundle_length)` entries.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + 'a {
+        self.leaf.entries()
+    }
+
+    /// The bytes of the shard's bundles, in entry order.
+    pub fn bundle_bytes(&self) -> &'a [u8] {
+        self.bytes
+            .get(self.leaf.bundles_start() as usize..)
+            .unwrap_or_default()
+    }
+}
