@@ -68,5 +68,6 @@ bench: widget demo-data
 	node scripts/bench-native.mjs
 	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-widget.mjs
+	node scripts/bench-network.mjs
 	node scripts/bench-scale.mjs
 	node scripts/bench-scale-build.mjs
