@@ -213,6 +213,9 @@ function summarize(runs) {
 const timing = (figure) => `${ms(figure.median)} (${ms(figure.p90)})`;
 const count = (figure) => `${figure.median}`;
 
+// Which run from the slowest the nearest-rank p90 of `options.runs` runs is.
+const p90Rank = options.runs - Math.ceil(0.9 * options.runs) + 1;
+
 function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCache, lighthouse, served, hints, table, host, date, goals }) {
   const lines = [
     '## Real network (emulated)',
@@ -255,7 +258,7 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
   lines.push(
     '',
     'How to read it: "first card" is the moment a card (or bundle item) enters the widget\'s shadow root; "DOMContentLoaded → first card" is what the widget adds after the page itself is parsed, the figure the issue\'s goals use. ' +
-      `p90 is nearest-rank (with ${options.runs} runs, ${options.runs < 10 ? 'the slowest run' : 'the second or third slowest'}). ` +
+      `p90 is nearest-rank: with ${options.runs} runs, ${p90Rank === 1 ? 'the slowest run' : `run ${p90Rank} counted from the slowest`}. ` +
       'Counts and bytes are medians over the runs and cover the requests sent before the first card: "table requests" went to the network (revalidations included), "+ HTTP cache" were answered by the browser\'s cache without a round trip; ' +
       '"serial depth" is the longest chain of those network table requests each sent after the previous one finished (1: all went out together); bytes are on the wire, headers included; "widget bytes" are alsobought.js, .wasm and .css, ' +
       '"requests" everything the page sent before the first card. (b) follows (a) in the same browser context, so what (a) cached is there; (a) and (c) start from an empty cache. ' +
