@@ -9,7 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoPath, RESULTS_DIR } from './environment.mjs';
-import { bundleRange, markUnavailable, parseBundle, readHeader, replaceStrings, withVersion } from './table.mjs';
+import { bundleRange, markUnavailable, parseBundle, productHash, readHeader, replaceStrings, withVersion } from './table.mjs';
+
+/** Where the entry file keeps `shard_bits` and the 8-byte generation (crates/core/src/format/split.rs). */
+const ENTRY_SHARD_BITS_AT = 10;
+const ENTRY_GENERATION_AT = 16;
 
 /** Directory of the generated fixtures, served by the demo server under FIXTURE_URL. */
 export const FIXTURE_DIR = path.join(RESULTS_DIR, 'e2e', 'fixtures');
@@ -111,18 +115,47 @@ function product(id, title, price, overrides = {}) {
   };
 }
 
-function shopOrders() {
+/**
+ * The fixture shop's orders. `laterSeason` gives the orders a rebuilt table would mine
+ * some weeks on: HUB's neighbours ranked the other way round and each neighbour bought
+ * with another one, so every product's suggestions change (the rebuild tests tell the
+ * two builds apart by them).
+ */
+export function shopOrders({ laterSeason = false } = {}) {
   const orders = [];
   const add = (...ids) => orders.push(ids);
   for (let i = 0; i < 30; i++) add(HUB_ID, OUT_OF_STOCK_ID);
   for (let i = 0; i < 25; i++) add(HUB_ID, SOLD_OUT_ID);
-  NEIGHBOUR_IDS.forEach((id, i) => {
+  const strongestFirst = laterSeason ? [...NEIGHBOUR_IDS].reverse() : NEIGHBOUR_IDS;
+  strongestFirst.forEach((id, i) => {
     for (let n = 0; n < 22 - 2 * i; n++) add(HUB_ID, id);
   });
+  const step = laterSeason ? 3 : 1;
   NEIGHBOUR_IDS.forEach((id, i) => {
-    const next = NEIGHBOUR_IDS[(i + 1) % NEIGHBOUR_IDS.length];
+    const next = NEIGHBOUR_IDS[(i + step) % NEIGHBOUR_IDS.length];
     for (let n = 0; n < 3; n++) add(id, next);
   });
+  return orders;
+}
+
+/**
+ * Two products bought only with each other, whose ids hash into a shard no other
+ * product of the directory fixtures uses (with `shardBytes` 256): a page that showed
+ * HUB has fetched nothing of theirs, so the rebuild test reads their shard last.
+ */
+export const SIDE_IDS = ['E2E-SIDE-A', 'E2E-SIDE-B'];
+/** The catalog of the directory-layout fixtures: the fixture shop and the side pair. */
+export const DIRECTORY_CATALOG = [
+  ...SHOP_CATALOG,
+  product(SIDE_IDS[0], 'Side plate', '6.50'),
+  product(SIDE_IDS[1], 'Side bowl', '7.50'),
+];
+
+/** The directory fixtures' orders; `laterSeason` as in shopOrders, and the side plate now goes with a teapot. */
+export function directoryOrders({ laterSeason = false } = {}) {
+  const orders = shopOrders({ laterSeason });
+  for (let n = 0; n < 6; n++) orders.push([...SIDE_IDS]);
+  if (laterSeason) for (let n = 0; n < 12; n++) orders.push([SIDE_IDS[0], NEIGHBOUR_IDS[4]]);
   return orders;
 }
 
@@ -157,23 +190,74 @@ export function cliBinary() {
   return found;
 }
 
-function buildTable(name, catalog, orders) {
+/** Writes `name`'s orders and catalog CSVs into FIXTURE_DIR; returns the `build` input flags. */
+function writeBuildInputs(name, catalog, orders) {
   const ordersFile = path.join(FIXTURE_DIR, `${name}-orders.csv`);
   const catalogFile = path.join(FIXTURE_DIR, `${name}-catalog.csv`);
-  const tableFile = path.join(FIXTURE_DIR, `${name}.table`);
   writeCsv(
     ordersFile,
     ['order_id', 'product_id'],
     orders.flatMap((ids, order) => ids.map((id) => ({ order_id: `O${order + 1}`, product_id: id }))),
   );
   writeCsv(catalogFile, ['id', 'title', 'price', 'currency', 'url', 'image', 'category', 'available', 'rating'], catalog);
-  const args = ['build', '--orders', ordersFile, '--catalog', catalogFile, '--out', tableFile];
+  return ['--orders', ordersFile, '--catalog', catalogFile];
+}
+
+/** Runs the real CLI; returns its standard output, or throws with what it printed. */
+export function runCli(args, { input } = {}) {
   try {
-    execFileSync(cliBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(cliBinary(), args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
     throw new Error(`alsobought ${args.join(' ')} failed:\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });
   }
+}
+
+function buildTable(name, catalog, orders) {
+  const tableFile = path.join(FIXTURE_DIR, `${name}.table`);
+  runCli(['build', ...writeBuildInputs(name, catalog, orders), '--out', tableFile]);
   return readFileSync(tableFile);
+}
+
+/**
+ * Builds (or rebuilds, as a store would: the CLI replaces the entry and removes the
+ * earlier build's folder) the directory layout of a table into FIXTURE_DIR/<name>/.
+ * `shardBytes` small enough gives every few products a shard of their own, so a test
+ * can tell which product's file a page fetched. Returns the directory's path, its URL
+ * path on the demo server (with the trailing slash the widget needs), and its entry's
+ * `generation` (the build folder's name) and `shardBits`.
+ */
+export function buildDirectoryTable(name, catalog, orders, { shardBytes } = {}) {
+  const directory = path.join(FIXTURE_DIR, name);
+  const sizing = shardBytes === undefined ? [] : ['--shard-bytes', String(shardBytes)];
+  runCli(['build', ...writeBuildInputs(name, catalog, orders), '--out-dir', directory, ...sizing]);
+  return { directory, url: `${FIXTURE_URL}/${name}/`, ...readDirectoryEntry(directory) };
+}
+
+/**
+ * The facts of a table directory's entry.bin a test needs to name its files
+ * (docs/format.md, "The directory layout"): the build folder and the shard of an id.
+ */
+export function readDirectoryEntry(directory) {
+  const entry = readFileSync(path.join(directory, 'entry.bin'));
+  const shardBits = entry[ENTRY_SHARD_BITS_AT];
+  const generation = entry.subarray(ENTRY_GENERATION_AT, ENTRY_GENERATION_AT + 8).toString('hex');
+  const digits = Math.max(1, Math.ceil(shardBits / 4));
+  const shardFile = (id) => {
+    const shard = shardBits === 0 ? 0 : productHash(id) >>> (32 - shardBits);
+    return `${generation}/${shard.toString(16).padStart(digits, '0')}.bin`;
+  };
+  return { generation, shardBits, shardFile };
+}
+
+/**
+ * What `alsobought recommend` suggests for the cart `ids` from `table` (a .table file
+ * or a table directory): the reference the widget's cards are compared with.
+ */
+export function recommendWithCli(table, ids, { max = 4 } = {}) {
+  const output = runCli(['recommend', '--table', table, '--queries', '-', '--max', String(max)], {
+    input: `${JSON.stringify({ query: ids })}\n`,
+  });
+  return JSON.parse(output.trim().split('\n')[0]).recs;
 }
 
 /**
