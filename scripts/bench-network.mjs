@@ -60,6 +60,9 @@ if (!Number.isInteger(lighthouseRuns) || lighthouseRuns < 0) fail('--lighthouse-
 const MAX_SUGGESTIONS = 4;
 // A load that shows no card within this long is a failure, not a slow figure.
 const LOAD_TIMEOUT_MS = 60_000;
+// After the first card, the page counts as done once no request was in flight this long.
+const QUIET_MS = 500;
+const QUIET_CAP_MS = 15_000;
 const SCENARIOS = [
   ['product', '(a) product page, cold'],
   ['next', '(b) next product page of the visit'],
@@ -133,7 +136,26 @@ async function inContext(browser, profile, body) {
   }
 }
 
-/** Loads `urlPath` in `page` and measures it; `isTable(pathname)` tells table requests apart. */
+/**
+ * Waits until no request of the page has been in flight for QUIET_MS (at most
+ * QUIET_CAP_MS): the widget's reads after the first card (prefetches for the next page)
+ * are part of what a page costs, and a shopper does not click on within milliseconds.
+ */
+async function waitForQuiet(page, recorder) {
+  const deadline = Date.now() + QUIET_CAP_MS;
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < QUIET_MS) {
+    if (recorder.inFlight() > 0) quietSince = Date.now();
+    await page.waitForTimeout(50);
+  }
+}
+
+/**
+ * Loads `urlPath` in `page` and measures it; `isTable(pathname)` tells table requests
+ * apart. "To the card" are the table requests answered before the first card appeared
+ * (the reads it could have waited for); "in all", every table request until the page
+ * went quiet, prefetches included.
+ */
 async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, isTable) {
   recorder.take();
   await navigateUntilSettled(page, () => page.goto(`${baseUrl}${urlPath}`, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS }), LOAD_TIMEOUT_MS);
@@ -141,25 +163,35 @@ async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, i
   if (seen.cardsAt === null) {
     throw new LayoutUnreadable(`no card on ${urlPath} (widget state ${seen.state}${widgetErrors.length ? `: ${widgetErrors.join(' ')}` : ''})`);
   }
-  // Requests that finished just before the card may still have their last CDP event in flight.
-  await page.waitForTimeout(100);
-  const beforeCard = recorder.take().filter((request) => request.wallTime * 1000 - seen.timeOrigin <= seen.cardsAt);
+  await waitForQuiet(page, recorder);
+  const requests = recorder.take();
+  // CDP's wall clock and the page's share the system clock; ends are start + duration.
+  const startOf = (request) => request.wallTime * 1000 - seen.timeOrigin;
+  const endOf = (request) => (request.end === null ? Infinity : startOf(request) + (request.end - request.start) * 1000);
   const pathOf = (request) => new URL(request.url).pathname;
-  const table = beforeCard.filter((request) => isTable(pathOf(request)));
-  const network = table.filter((request) => !request.fromCache);
-  const widget = beforeCard.filter((request) => pathOf(request).startsWith('/alsobought/'));
-  const sum = (requests) => requests.reduce((total, request) => total + request.bytes, 0);
+  const table = requests.filter((request) => isTable(pathOf(request)));
+  const toCard = table.filter((request) => endOf(request) <= seen.cardsAt);
+  const network = toCard.filter((request) => !request.fromCache);
+  const widget = requests.filter((request) => pathOf(request).startsWith('/alsobought/'));
+  const sum = (list) => list.reduce((total, request) => total + request.bytes, 0);
   return {
     total: seen.cardsAt,
     afterDcl: seen.cardsAt - seen.domContentLoaded,
     tableRequests: network.length,
-    tableFromCache: table.length - network.length,
+    tableFromCache: toCard.length - network.length,
     depth: serialDepth(network),
-    tableBytes: sum(table),
+    tableBytes: sum(toCard),
+    tableRequestsInAll: table.filter((request) => !request.fromCache).length,
+    tableBytesInAll: sum(table),
     widgetBytes: sum(widget),
-    requests: beforeCard.length,
+    requests: requests.filter((request) => startOf(request) <= seen.cardsAt).length,
     served: Object.fromEntries(
-      [...widget, ...table].map((request) => [pathOf(request).replace(/\/[0-9a-f]{16}\/[0-9a-f]+\.bin$/, '/<hash>/<hash>.bin'), `${request.status} ${request.cacheControl ?? '-'}${request.encoding ? `, ${request.encoding}` : ''}`]),
+      [...widget, ...table]
+        .filter((request) => request.status !== null && !request.fromCache)
+        .map((request) => [
+          pathOf(request).replace(/\/[0-9a-f]{16}\/[0-9a-f]+\.bin$/, '/<build>/<shard>.bin'),
+          `${request.status} ${request.cacheControl ?? '-'}${request.encoding ? `, ${request.encoding}` : ''}`,
+        ]),
     ),
   };
 }
@@ -203,7 +235,7 @@ async function measureAll(browser, baseUrl, layouts, pages) {
 
 function summarize(runs) {
   const summary = {};
-  for (const key of ['total', 'afterDcl', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'widgetBytes', 'requests']) {
+  for (const key of ['total', 'afterDcl', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'tableRequestsInAll', 'tableBytesInAll', 'widgetBytes', 'requests']) {
     const values = runs.map((run) => run[key]);
     summary[key] = { median: median(values), p90: percentile(values, 0.9) };
   }
@@ -241,8 +273,8 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
       `with \`data-table\` pointed at the layout; a phone viewport (412 × 823). ${options.runs} runs of each, each on a different product or cart.`,
     ...unreadable.map((layout) => `**${layout.label}: not measured**, the widget could not read it: ${layout.failure}.`),
     '',
-    '| scenario | network | table layout | nav → first card, median (p90) | DOMContentLoaded → first card, median (p90) | table requests (+ HTTP cache) | serial depth | table bytes | widget bytes | requests |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | network | table layout | nav → first card, median (p90) | DOMContentLoaded → first card, median (p90) | table requests to the card (+ HTTP cache) | serial depth | table bytes to the card | table requests, bytes in all | widget bytes | requests |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [scenario, scenarioLabel] of SCENARIOS) {
     for (const profile of PROFILES) {
@@ -250,7 +282,8 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
         const s = summaries[profile.name][layout.name][scenario];
         lines.push(
           `| ${scenarioLabel} | ${profile.name} | ${layout.label} | ${timing(s.total)} | ${timing(s.afterDcl)} | ` +
-            `${count(s.tableRequests)}${s.tableFromCache.median ? ` (+${s.tableFromCache.median})` : ''} | ${count(s.depth)} | ${kb(s.tableBytes.median)} | ${kb(s.widgetBytes.median)} | ${count(s.requests)} |`,
+            `${count(s.tableRequests)}${s.tableFromCache.median ? ` (+${s.tableFromCache.median})` : ''} | ${count(s.depth)} | ${kb(s.tableBytes.median)} | ` +
+            `${count(s.tableRequestsInAll)}, ${kb(s.tableBytesInAll.median)} | ${kb(s.widgetBytes.median)} | ${count(s.requests)} |`,
         );
       }
     }
@@ -259,16 +292,17 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
     '',
     'How to read it: "first card" is the moment a card (or bundle item) enters the widget\'s shadow root; "DOMContentLoaded → first card" is what the widget adds after the page itself is parsed, the figure the issue\'s goals use. ' +
       `p90 is nearest-rank: with ${options.runs} runs, ${p90Rank === 1 ? 'the slowest run' : `run ${p90Rank} counted from the slowest`}. ` +
-      'Counts and bytes are medians over the runs and cover the requests sent before the first card: "table requests" went to the network (revalidations included), "+ HTTP cache" were answered by the browser\'s cache without a round trip; ' +
-      '"serial depth" is the longest chain of those network table requests each sent after the previous one finished (1: all went out together); bytes are on the wire, headers included; "widget bytes" are alsobought.js, .wasm and .css, ' +
-      '"requests" everything the page sent before the first card. (b) follows (a) in the same browser context, so what (a) cached is there; (a) and (c) start from an empty cache. ' +
+      'Counts and bytes are medians over the runs. "Table requests to the card" are those answered before the first card appeared (the reads it could have waited for) that went to the network, revalidations included; "+ HTTP cache" were answered by the browser\'s cache without a round trip; ' +
+      '"serial depth" is the longest chain of those network requests each sent after the previous one finished (1: all went out together). "In all" counts every table request to the network until the page went quiet (no request for 500 ms), prefetches for the next page included. ' +
+      'Bytes are on the wire (CDP `encodedDataLength`, headers included); "widget bytes" are alsobought.js, .wasm and .css; "requests" is everything the page sent before the first card. ' +
+      '(b) follows (a) in the same browser context once (a) went quiet, so what (a) cached or prefetched is there; (a) and (c) start from an empty cache. ' +
       'At Slow 4G every KB costs about 5 ms and every round trip 150 ms: compare the depth and bytes before the timings.',
     '',
     `Served as (status, Cache-Control, Content-Encoding): ${Object.entries(served).map(([file, how]) => `\`${file}\` ${how}`).join('; ')}.`,
     '',
     '### Against the issue\'s goals (Slow 4G unless said)',
     '',
-    '| figure | goal | measured | |',
+    '| figure | goal | measured (medians; per layout where it applies) | met (by the best layout) |',
     '|---|---:|---|---|',
     ...goals.map((goal) => `| ${goal.label} | ${goal.goal} | ${goal.measured} | ${goal.met === null ? 'n/a' : goal.met ? 'met' : '**not met**'} |`),
   );
@@ -307,7 +341,8 @@ function goalsOf(summaries, layouts, lighthouse) {
     };
   };
   const norange = layouts.find((layout) => layout.name === 'directory-norange');
-  const norangeBytes = norange ? summaries[slow][norange.name].product.tableBytes.median : null;
+  const norangeCold = norange ? summaries[slow][norange.name].product : null;
+  const norangeBytes = norangeCold?.tableBytes.median ?? null;
   const goals = [
     { label: 'product page, cold: first card after DOMContentLoaded', goal: '≤ 450 ms', ...perLayout(slow, 'product', 450) },
     { label: 'next product page of the visit (after DOMContentLoaded)', goal: '≤ 200 ms', ...perLayout(slow, 'next', 200) },
@@ -316,7 +351,9 @@ function goalsOf(summaries, layouts, lighthouse) {
     {
       label: 'table bytes, cold product page, host without Range',
       goal: '≤ 16 KB',
-      measured: norange ? kb(norangeBytes) : 'directory layout not measured (above)',
+      measured: norange
+        ? `${kb(norangeBytes)} to the card; ${kb(norangeCold.tableBytesInAll.median)} in all, with the reads for the next page (judged on the first)`
+        : 'directory layout not measured (above)',
       met: norange ? norangeBytes <= 16 * 1024 : null,
     },
   ];

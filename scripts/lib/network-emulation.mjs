@@ -30,7 +30,8 @@ export async function emulateNetwork(session, profile) {
 
 /**
  * Records every request of the page behind `session` (Network must be enabled:
- * `emulateNetwork` does). `take()` returns the requests since the last `take()`, each as
+ * `emulateNetwork` does). `inFlight()` counts those not finished yet; `take()` returns the
+ * requests since the last `take()`, each as
  * `{ url, wallTime, start, end, bytes, fromCache, status, cacheControl, encoding, failed }`
  * (wallTime in seconds since the epoch, start and end in CDP's monotonic seconds, `bytes`
  * on the wire with headers).
@@ -83,6 +84,9 @@ export function recordRequests(session) {
     request.bytes = request.received;
   });
   return {
+    inFlight() {
+      return [...requests.values()].filter((request) => request.end === null).length;
+    },
     take() {
       const taken = [...requests.values()];
       requests = new Map();
