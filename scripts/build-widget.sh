@@ -61,14 +61,29 @@ grep -Eq '^export default __wbg_init;|__wbg_init as default' "$out_dir/alsobough
 }
 cat src/startup.js >>"$out_dir/alsobought.js"
 
-# The first read's length is alsobought-core's INITIAL_FETCH_LEN: the widget takes the
-# start-up code's request in place of its own only if they ask for the same bytes.
-first_read_len=$(sed -n 's/^pub const INITIAL_FETCH_LEN: u64 = \([0-9_]*\);.*/\1/p' crates/core/src/format/mod.rs | tr -d _)
-[[ -n "$first_read_len" ]] || {
-  printf 'widget: error: INITIAL_FETCH_LEN not found in crates/core/src/format/mod.rs; update %s\n' "$0" >&2
-  exit 1
+# The start-up code's numbers and names come from alsobought-core, where the format
+# defines them: the widget takes the start-up code's requests in place of its own only
+# if they ask for the same bytes of the same URLs.
+core_constant() { # NAME FILE: the value of `pub const NAME: TYPE = VALUE;` in FILE
+  local value
+  value=$(sed -n "s/^pub const $1: [^=]* = \(.*\);.*/\1/p" "$2" | tr -d _)
+  [[ -n "$value" ]] || {
+    printf 'widget: error: %s not found in %s; update %s\n' "$1" "$2" "$0" >&2
+    exit 1
+  }
+  printf '%s' "$value"
 }
-sed -i "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/" "$out_dir/alsobought.js"
+first_read_len=$(core_constant INITIAL_FETCH_LEN crates/core/src/format/mod.rs)
+entry_file=$(core_constant ENTRY_FILE crates/core/src/format/split.rs | tr -d '"')
+shard_bits_at=$(core_constant ENTRY_SHARD_BITS_AT crates/core/src/format/split.rs)
+generation_at=$(core_constant ENTRY_GENERATION_AT crates/core/src/format/split.rs)
+sed -i -e "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/g" -e "s/@FIRST_READ_LEN@/$first_read_len/g" \
+  -e "s/@ENTRY_FILE@/$entry_file/g" -e "s/@ENTRY_SHARD_BITS_AT@/$shard_bits_at/g" \
+  -e "s/@ENTRY_GENERATION_AT@/$generation_at/g" "$out_dir/alsobought.js"
+if grep -q '@[A-Z_]\+@' "$out_dir/alsobought.js"; then
+  printf 'widget: error: placeholders left in %s: %s\n' "$out_dir/alsobought.js" "$(grep -o '@[A-Z_]\+@' "$out_dir/alsobought.js" | sort -u | tr '\n' ' ')" >&2
+  exit 1
+fi
 
 # strip = "debuginfo" keeps the target-features section; the flags below match what
 # rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.

@@ -14,12 +14,12 @@ use futures::future::{FutureExt, LocalBoxFuture};
 use js_sys::{Error, Map, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 
 use crate::load_error::FetchError;
 use crate::measurement::json::decimal;
 use crate::range_reply::RangeReply;
-use crate::table_cache::RangeSource;
+use crate::table_cache::{RangeSource, WHOLE_FILE};
 
 /// Fetches byte ranges over HTTP.
 pub struct FetchSource;
@@ -30,20 +30,23 @@ impl RangeSource for FetchSource {
         url: &str,
         range: Range<u64>,
         timeout_ms: u32,
+        fresh: bool,
     ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>> {
-        fetch_range(url.to_string(), range, timeout_ms).boxed_local()
+        fetch_range(url.to_string(), range, timeout_ms, fresh).boxed_local()
     }
 }
 
 /// The global the start-up code in `alsobought.js` (src/startup.js) fills with
-/// each table's first read, begun while the wasm was still downloading: a JS `Map` from
-/// the `data-table` value to `{ response: Promise<Response>, controller: AbortController }`.
+/// each table's first reads, begun while the wasm was still downloading: a JS `Map` from
+/// the URL read (the `data-table` value for a single file's first 4 KiB; the entry and
+/// shard URLs of the directory layout) to `{ response: Promise<Response>, controller:
+/// AbortController }`.
 const FIRST_READS: &str = "__alsoboughtFirstReads";
 
-/// The request for `url`'s first `range` that the start-up code already made, if any;
-/// taken once (a later read of the same range, e.g. after the table changed, fetches).
+/// The request for `url`'s `range` that the start-up code already made, if any; taken
+/// once (a later read of the same range, e.g. after the table changed, fetches).
 fn take_first_read(url: &str, range: &Range<u64>) -> Option<(AbortController, Promise)> {
-    if *range != (0..INITIAL_FETCH_LEN) {
+    if *range != (0..INITIAL_FETCH_LEN) && *range != WHOLE_FILE {
         return None;
     }
     let reads: Map = Reflect::get(&js_sys::global(), &FIRST_READS.into())
@@ -67,10 +70,16 @@ async fn fetch_range(
     url: String,
     range: Range<u64>,
     timeout_ms: u32,
+    fresh: bool,
 ) -> Result<RangeReply, FetchError> {
-    let (controller, request) = match take_first_read(&url, &range) {
+    let started = if fresh {
+        None
+    } else {
+        take_first_read(&url, &range)
+    };
+    let (controller, request) = match started {
         Some(started) => started,
-        None => start_fetch(&url, &range)?,
+        None => start_fetch(&url, &range, fresh)?,
     };
     let timed_out = Rc::new(Cell::new(false));
     // Dropping the timer (when this function returns) cancels it.
@@ -111,19 +120,30 @@ async fn fetch_range(
 }
 
 /// Starts `fetch(url)` for `range`, abortable through the returned controller.
-fn start_fetch(url: &str, range: &Range<u64>) -> Result<(AbortController, Promise), FetchError> {
+fn start_fetch(
+    url: &str,
+    range: &Range<u64>,
+    fresh: bool,
+) -> Result<(AbortController, Promise), FetchError> {
     let controller = AbortController::new().map_err(network_error)?;
-    let headers = Headers::new().map_err(network_error)?;
-    let range_header = [
-        "bytes=",
-        &decimal(range.start),
-        "-",
-        &decimal(range.end - 1),
-    ]
-    .concat();
-    headers.set("Range", &range_header).map_err(network_error)?;
     let init = RequestInit::new();
-    init.set_headers(&headers);
+    if *range != WHOLE_FILE {
+        let headers = Headers::new().map_err(network_error)?;
+        let range_header = [
+            "bytes=",
+            &decimal(range.start),
+            "-",
+            &decimal(range.end - 1),
+        ]
+        .concat();
+        headers.set("Range", &range_header).map_err(network_error)?;
+        init.set_headers(&headers);
+    }
+    if fresh {
+        // A retry after the table changed: ask the server (revalidate), not the
+        // HTTP cache that served the replaced file.
+        init.set_cache(RequestCache::NoCache);
+    }
     init.set_signal(Some(&controller.signal()));
     let window = web_sys::window().ok_or_else(|| FetchError::Network {
         reason: "no window".into(),

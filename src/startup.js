@@ -1,5 +1,5 @@
 // The widget module's start-up code, appended to wasm-bindgen's glue by
-// scripts/build-widget.sh (which fills in the @NAME@ placeholders from alsobought-core)
+// scripts/build-widget.sh (which fills in the at-sign placeholders from alsobought-core)
 // and minified with it. It runs when alsobought.js is evaluated.
 
 // Lazy hosts (`data-loading="lazy"`): a shopper who never scrolls to them downloads
@@ -27,22 +27,67 @@ if (declaredHosts.length > 0 && declaredHosts.every(isLazy)) {
 }
 const waitsToBeNear = (host) => isLazy(host) && !nearBoxes.has(boxOf(host));
 
-// First, each table's first read starts now,
-// while the wasm downloads and compiles, instead of after: src/fetch_source.rs takes
-// these requests (one per table URL, the same Range the widget asks for) in place of
-// its own. Hosts in an experiment are left alone: a holdout visitor fetches nothing.
+// First, each table's first reads start now, while the wasm downloads and compiles,
+// instead of after: src/fetch_source.rs takes these requests (keyed by URL, the same
+// bytes the widget asks for) in place of its own. Hosts in an experiment are left
+// alone: a holdout visitor fetches nothing.
+//   A single file (read with Range): its first @FIRST_READ_LEN@ bytes.
+//   A directory (`data-table` ends in `/`): the entry file, and as soon as it is here,
+//   the shard of every product in context (the name is FNV-1a of the id, docs/format.md
+//   "The directory layout"), so a product page's table is here when the wasm is. The
+//   widget gets the entry's response only after the shard reads have started, so it
+//   never races them with reads of its own. (The widget takes later reads of the same
+//   URLs from this map too: a prefetched shard, below, for a product mounted later.)
 const firstReads = new Map();
+const entries = {}; // a directory's URL -> its entry file's bytes, as first read
+const startRead = (url, headers) => {
+  const controller = new AbortController();
+  const response = fetch(url, { headers, signal: controller.signal });
+  response.catch(() => {}); // a failure is reported by the widget that takes it
+  firstReads.set(url, { response, controller });
+  return firstReads.get(url);
+};
+const productHash = (id) => {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(id)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+};
+const readShards = (directory, entry, ids) => {
+  const bits = entry[@ENTRY_SHARD_BITS_AT@];
+  const hex = (value, digits) => value.toString(16).padStart(digits, '0');
+  const generation = [...entry.subarray(@ENTRY_GENERATION_AT@, @ENTRY_GENERATION_AT@ + 8)].map((byte) => hex(byte, 2)).join('');
+  for (const id of ids) {
+    const shard = bits === 0 ? 0 : productHash(id) >>> (32 - bits);
+    const url = `${directory}${generation}/${hex(shard, (bits + 3) >> 2 || 1)}.bin`;
+    if (!firstReads.has(url)) startRead(url);
+  }
+};
 for (const host of document.querySelectorAll('[data-alsobought][data-table]:not([data-experiment]),script[data-table]:not([data-experiment])')) {
   if (waitsToBeNear(host)) continue; // its widget reads when it comes near (lazy block above)
   const table = host.getAttribute('data-table').trim();
-  const context = `${host.getAttribute('data-product') ?? ''}${host.getAttribute('data-cart') ?? ''}`.trim();
-  if (table && context && !firstReads.has(table)) {
-    const controller = new AbortController();
-    const response = fetch(table, { headers: { Range: 'bytes=0-@LAST_BYTE_OF_FIRST_READ@' }, signal: controller.signal });
-    response.catch(() => {}); // a failure is reported by the widget that takes it
-    firstReads.set(table, { response, controller });
+  const ids = `${host.getAttribute('data-product') ?? ''},${host.getAttribute('data-cart') ?? ''}`
+    .split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (!table || ids.length === 0) continue;
+  if (!table.endsWith('/')) {
+    if (!firstReads.has(table)) startRead(table, { Range: 'bytes=0-@LAST_BYTE_OF_FIRST_READ@' });
+    continue;
   }
+  const entryUrl = `${table}@ENTRY_FILE@`;
+  const entryRead = firstReads.get(entryUrl) ?? startRead(entryUrl);
+  entryRead.response = entryRead.response.then(async (response) => {
+    try {
+      if (response.ok) readShards(table, entries[table] = new Uint8Array(await response.clone().arrayBuffer()), ids);
+    } catch {} // the widget reads the entry again and reports what is wrong
+    return response;
+  });
 }
+// Once a directory table's cards are shown, the shards of the products on them are
+// fetched too: immutable files the HTTP cache keeps, so the product page a shopper
+// opens from a card finds its table without a round trip.
+addEventListener('alsobought:ready', ({ target, detail }) => {
+  const table = target.getAttribute('data-table')?.trim();
+  if (entries[table]) readShards(table, entries[table], detail.products.map((product) => product.id));
+});
 globalThis.__alsoboughtFirstReads = firstReads;
 // A page's first Intl.NumberFormat loads the browser's locale data: 15-60 ms of main
 // thread in cold Chromium (measured), which would otherwise fall into the task that

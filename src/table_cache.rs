@@ -20,14 +20,21 @@ use crate::shared_fetch::SharedFetch;
 
 /// Fetches byte ranges of a URL: the browser's `fetch` in the widget, memory in tests.
 pub trait RangeSource {
-    /// Requests `range` of `url` with a `Range` header, failing after `timeout_ms`.
+    /// Requests `range` of `url` with a `Range` header ([`WHOLE_FILE`]: a plain GET),
+    /// failing after `timeout_ms`; `fresh` asks past the browser's HTTP cache (after
+    /// a table was replaced while a page read it).
     fn fetch(
         &self,
         url: &str,
         range: Range<u64>,
         timeout_ms: u32,
+        fresh: bool,
     ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>>;
 }
+
+/// The range that reads a whole file with a plain GET: the directory layout's files,
+/// which any static host serves (and any HTTP cache keeps).
+pub const WHOLE_FILE: Range<u64> = 0..u64::MAX;
 
 /// Bytes of the table shared without copying: a window on a fetched buffer.
 #[derive(Clone, Debug)]
@@ -48,10 +55,16 @@ impl TableBytes {
 
     /// The first `length` bytes (all of them when there are fewer).
     pub fn prefix(&self, length: usize) -> Self {
-        let end = self.window.start + length.min(self.window.len());
+        self.slice(0..length)
+    }
+
+    /// Bytes `range` of these (cut at their end).
+    pub fn slice(&self, range: Range<usize>) -> Self {
+        let end = self.window.start + range.end.min(self.window.len());
+        let start = (self.window.start + range.start).min(end);
         TableBytes {
             buffer: Rc::clone(&self.buffer),
-            window: self.window.start..end,
+            window: start..end,
         }
     }
 }
@@ -92,6 +105,8 @@ struct UrlState {
     etag: Option<Option<String>>,
     /// Fetches by range, finished or in flight.
     fetches: Vec<(Range<u64>, OneFetch)>,
+    /// Ask past the HTTP cache: the URL was forgotten because its file changed.
+    fresh: bool,
     /// Bytes received so far, by start offset: a later range inside one of them
     /// (a leaf directory inside the first 4 KiB) needs no request.
     received: Vec<(u64, ReadBytes)>,
@@ -154,9 +169,15 @@ impl<S: RangeSource> TableCache<S> {
         &self.source
     }
 
-    /// Drops everything known about `url`, so the next read starts from scratch.
+    /// Drops everything known about `url`, so the next read starts from scratch and
+    /// asks the server, not the browser's HTTP cache.
     pub fn forget(&self, url: &str) {
-        self.urls.borrow_mut().retain(|(known, _)| known != url);
+        self.with_url(url, |state| {
+            *state = UrlState {
+                fresh: true,
+                ..UrlState::default()
+            }
+        });
     }
 
     fn fetch_shared(&self, url: &str, range: Range<u64>, timeout_ms: u32) -> OneFetch {
@@ -164,7 +185,9 @@ impl<S: RangeSource> TableCache<S> {
             if let Some((_, fetch)) = state.fetches.iter().find(|(known, _)| *known == range) {
                 return fetch.clone();
             }
-            let reply = self.source.fetch(url, range.clone(), timeout_ms);
+            let reply = self
+                .source
+                .fetch(url, range.clone(), timeout_ms, state.fresh);
             let asked = range.clone();
             let fetch = async move {
                 let reply = reply.await?;
@@ -280,6 +303,14 @@ pub(crate) mod tests {
         pub(crate) etag: RefCell<String>,
         /// The file is "replaced" (new ETag) when this many requests were answered.
         pub(crate) replaced_after: Cell<Option<usize>>,
+        /// Whole files served by URL suffix (the directory layout); when there are
+        /// any, every other URL is a 404.
+        pub(crate) files: RefCell<Vec<(String, Option<Vec<u8>>)>>,
+        /// Every request: `(url, fresh)`.
+        pub(crate) log: RefCell<Vec<(String, bool)>>,
+        /// What the browser's HTTP cache still holds for `entry.bin`: served unless
+        /// the request asks past the cache.
+        pub(crate) stale_entry: RefCell<Option<Vec<u8>>>,
     }
 
     impl MemoryServer {
@@ -290,6 +321,9 @@ pub(crate) mod tests {
                 requests: Rc::new(Cell::new(0)),
                 etag: RefCell::new("\"v1\"".into()),
                 replaced_after: Cell::new(None),
+                files: RefCell::new(Vec::new()),
+                log: RefCell::new(Vec::new()),
+                stale_entry: RefCell::new(None),
             }
         }
     }
@@ -297,14 +331,45 @@ pub(crate) mod tests {
     impl RangeSource for MemoryServer {
         fn fetch(
             &self,
-            _url: &str,
+            url: &str,
             range: Range<u64>,
             _timeout_ms: u32,
+            fresh: bool,
         ) -> LocalBoxFuture<'static, Result<RangeReply, FetchError>> {
             if self.replaced_after.get() == Some(self.requests.get()) {
                 *self.etag.borrow_mut() = "\"v2\"".into();
             }
             self.requests.set(self.requests.get() + 1);
+            self.log.borrow_mut().push((url.to_owned(), fresh));
+            let files = self.files.borrow();
+            let stale = self.stale_entry.borrow();
+            let served = match (&*stale, url.ends_with("entry.bin") && !fresh) {
+                (Some(old_entry), true) => Some(Some(old_entry)),
+                _ if files.is_empty() => None,
+                _ => Some(
+                    files
+                        .iter()
+                        .find(|(path, _)| url.ends_with(path.as_str()))
+                        .and_then(|(_, file)| file.as_ref()),
+                ),
+            };
+            if let Some(file) = served {
+                let reply = match file {
+                    Some(bytes) => RangeReply {
+                        status: 200,
+                        content_range: None,
+                        etag: None,
+                        body: bytes.clone(),
+                    },
+                    None => RangeReply {
+                        status: 404,
+                        content_range: None,
+                        etag: None,
+                        body: Vec::new(),
+                    },
+                };
+                return async move { Ok(reply) }.boxed_local();
+            }
             let file = self.file.borrow().clone();
             let etag = Some(self.etag.borrow().clone());
             let reply = match self.behaviour {

@@ -1,28 +1,34 @@
 //! Fetches exactly the parts of a table one widget needs, then scores them.
 //!
-//! The steps follow `docs/format.md`: the first 4 KiB (header, and usually the whole
-//! prefix), the rest of the prefix if it is longer, then for every product in context,
-//! all at once: its leaf directory, then its bundle span. alsobought-core does every
-//! byte of decoding and the scoring; this module only decides what to fetch next. A
-//! table replaced on the server while loading (new `ETag`) is loaded again once.
+//! The steps follow `docs/format.md`. A single file (read with HTTP Range): the first
+//! 4 KiB (header, and usually the whole prefix), the rest of the prefix if it is
+//! longer, then for every product in context, all at once: its leaf directory, then
+//! its bundle span. A directory (`data-table` ending in `/`, plain GETs): the entry
+//! file, then every context product's shard at once. alsobought-core does every byte
+//! of decoding and the scoring; this module only decides what to fetch next. A table
+//! replaced on the server while loading (a new `ETag`, or a shard folder of another
+//! build or already gone) is loaded again once, past the HTTP cache.
 
 use crate::join::join_all;
 use alsobought_core::{
-    recommend, Bundle, Header, LeafDirectory, Prefix, RecommendOptions, TableError,
-    INITIAL_FETCH_LEN,
+    recommend, Bundle, Header, LeafDirectory, Prefix, RecommendOptions, Section, Shard, SplitEntry,
+    TableError, ENTRY_FILE, INITIAL_FETCH_LEN,
 };
 
 use crate::config::WidgetConfig;
 use crate::load_error::{FetchError, LoadError};
 use crate::product::ProductView;
-use crate::table_cache::{RangeSource, TableBytes, TableCache};
+use crate::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
 
-/// The fetched bytes a widget scores from: the prefix and one bundle span per
+/// The fetched bytes a widget scores from: the table's head and one bundle span per
 /// context product that is in the table.
 #[derive(Clone, Debug)]
 pub struct LoadedTable {
-    /// File bytes `0..leaf_offset`.
-    pub prefix: TableBytes,
+    /// File bytes `0..leaf_offset` of a single file, or a directory's entry file:
+    /// the header and the best-sellers either way.
+    pub head: TableBytes,
+    /// Whether `head` is a directory's entry file.
+    pub split: bool,
     /// `(id, span bytes, bundles in the span)` per context id found in a leaf.
     pub spans: Vec<(String, TableBytes, usize)>,
 }
@@ -37,7 +43,8 @@ pub struct Recommendations {
     pub suggestions: Vec<ProductView>,
 }
 
-/// Loads what `context_ids` need from the table at `url`.
+/// Loads what `context_ids` need from the table at `url`: a directory when it ends
+/// in `/`, else a single file.
 pub async fn load_table<S: RangeSource>(
     cache: &TableCache<S>,
     url: &str,
@@ -45,11 +52,54 @@ pub async fn load_table<S: RangeSource>(
     timeout_ms: u32,
 ) -> Result<LoadedTable, LoadError> {
     match load_once(cache, url, context_ids, timeout_ms).await {
-        Err(LoadError::Fetch(FetchError::Changed)) => {
-            cache.forget(url);
+        Err(error) if replaced_while_loading(&error, url) => {
+            cache.forget(&head_url(url));
             load_once(cache, url, context_ids, timeout_ms).await
         }
         outcome => outcome,
+    }
+}
+
+/// Whether `error` means the table was replaced while this page read it, so that
+/// starting again from its current head (past the HTTP cache) can succeed: the single
+/// file changed between two reads (a new `ETag`), or a directory's entry named a
+/// build whose folder is gone or holds another build's files.
+fn replaced_while_loading(error: &LoadError, url: &str) -> bool {
+    match error {
+        LoadError::Fetch(FetchError::Changed) => true,
+        LoadError::Fetch(FetchError::NotFound { .. })
+        | LoadError::Table(TableError::Malformed {
+            section: Section::Shard { .. },
+            ..
+        }) => url.ends_with('/'),
+        _ => false,
+    }
+}
+
+/// The file whose bytes say where everything else is: a directory's entry file, or
+/// the single file itself.
+fn head_url(url: &str) -> String {
+    if url.ends_with('/') {
+        [url, ENTRY_FILE].concat()
+    } else {
+        url.to_string()
+    }
+}
+
+/// What the head of a table says: where products are, the score scale and the
+/// best-sellers.
+enum Head<'a> {
+    File(Prefix<'a>),
+    Directory(SplitEntry<'a>),
+}
+
+impl<'a> Head<'a> {
+    fn parse(bytes: &'a [u8], split: bool) -> Result<Head<'a>, TableError> {
+        Ok(if split {
+            Head::Directory(SplitEntry::parse(bytes)?)
+        } else {
+            Head::File(Prefix::parse(bytes)?)
+        })
     }
 }
 
@@ -59,32 +109,43 @@ async fn load_once<S: RangeSource>(
     context_ids: &[&str],
     timeout_ms: u32,
 ) -> Result<LoadedTable, LoadError> {
-    let first = cache.read(url, 0..INITIAL_FETCH_LEN, timeout_ms).await?;
-    let header = Header::parse(&first.bytes)?;
-    if let Some(server_says) = first.file_length {
-        if server_says != header.file_length {
-            return Err(LoadError::LengthMismatch {
-                header_says: header.file_length,
-                server_says,
-            });
+    let split = url.ends_with('/');
+    // A directory's entry file; a single file's first read, and the rest of its
+    // prefix when that is longer.
+    let range = if split {
+        WHOLE_FILE
+    } else {
+        0..INITIAL_FETCH_LEN
+    };
+    let first = cache.read(&head_url(url), range, timeout_ms).await?;
+    let mut head_bytes = first.bytes;
+    if !split {
+        let header = Header::parse(&head_bytes)?;
+        if let Some(server_says) = first.file_length {
+            if server_says != header.file_length {
+                return Err(LoadError::LengthMismatch {
+                    header_says: header.file_length,
+                    server_says,
+                });
+            }
+        }
+        let prefix_end = header.prefix_range().end;
+        if head_bytes.len() as u64 >= prefix_end {
+            head_bytes = head_bytes.prefix(prefix_end as usize);
+        } else {
+            let rest = cache
+                .read(url, head_bytes.len() as u64..prefix_end, timeout_ms)
+                .await?;
+            let mut joined = Vec::with_capacity(prefix_end as usize);
+            joined.extend_from_slice(&head_bytes);
+            joined.extend_from_slice(&rest.bytes);
+            head_bytes = TableBytes::new(joined);
         }
     }
-    let prefix_end = header.prefix_range().end;
-    let prefix_bytes = if first.bytes.len() as u64 >= prefix_end {
-        first.bytes.prefix(prefix_end as usize)
-    } else {
-        let rest = cache
-            .read(url, first.bytes.len() as u64..prefix_end, timeout_ms)
-            .await?;
-        let mut joined = Vec::with_capacity(prefix_end as usize);
-        joined.extend_from_slice(&first.bytes);
-        joined.extend_from_slice(&rest.bytes);
-        TableBytes::new(joined)
-    };
-    let prefix = Prefix::parse(&prefix_bytes)?;
+    let head = Head::parse(&head_bytes, split)?;
     let lookups = context_ids
         .iter()
-        .map(|id| find_span(cache, url, &prefix, id, timeout_ms));
+        .map(|id| find_span(cache, url, &head, id, timeout_ms));
     let mut spans = Vec::with_capacity(context_ids.len());
     for (id, found) in context_ids.iter().zip(join_all(lookups).await) {
         if let Some((bytes, count)) = found? {
@@ -92,19 +153,35 @@ async fn load_once<S: RangeSource>(
         }
     }
     Ok(LoadedTable {
-        prefix: prefix_bytes.clone(),
+        head: head_bytes.clone(),
+        split,
         spans,
     })
 }
 
-/// The bundle span that would hold `id`, or `None` when its leaf does not list it.
+/// The bundle span that would hold `id`, or `None` when the table does not list it:
+/// a single file's leaf then span, or a directory's shard (products in one shard
+/// share its fetch).
 async fn find_span<S: RangeSource>(
     cache: &TableCache<S>,
     url: &str,
-    prefix: &Prefix<'_>,
+    head: &Head<'_>,
     id: &str,
     timeout_ms: u32,
 ) -> Result<Option<(TableBytes, usize)>, LoadError> {
+    let prefix = match head {
+        Head::File(prefix) => prefix,
+        Head::Directory(entry) => {
+            let number = entry.shard_of(id);
+            let shard_url = [url, &entry.shard_path(number)].concat();
+            let bytes = cache.read(&shard_url, WHOLE_FILE, timeout_ms).await?.bytes;
+            let span = Shard::parse(&bytes, entry, number)?.lookup(id);
+            return Ok(span.map(|span| {
+                let range = span.range.start as usize..span.range.end as usize;
+                (bytes.slice(range), span.count)
+            }));
+        }
+    };
     let leaf_range = prefix.leaf_range(id);
     let leaf = cache.read(url, leaf_range.clone(), timeout_ms).await?;
     let directory = LeafDirectory::parse(&leaf.bytes, prefix.bucket_of(id), prefix)
@@ -130,7 +207,10 @@ pub fn recommend_from(
     loaded: &LoadedTable,
     config: &WidgetConfig,
 ) -> Result<Recommendations, LoadError> {
-    let prefix = Prefix::parse(&loaded.prefix)?;
+    let (best_sellers, quantization) = match Head::parse(&loaded.head, loaded.split)? {
+        Head::File(prefix) => (*prefix.best_sellers(), prefix.quantization()),
+        Head::Directory(entry) => (*entry.best_sellers(), entry.quantization()),
+    };
     let mut bundles: Vec<Bundle<'_>> = Vec::with_capacity(loaded.spans.len());
     for (id, bytes, count) in &loaded.spans {
         if let Some(bundle) = Bundle::find(bytes, *count, id)? {
@@ -153,8 +233,8 @@ pub fn recommend_from(
     let suggestions = recommend(
         &context_ids,
         &bundles,
-        Some(prefix.best_sellers()),
-        &prefix.quantization(),
+        Some(&best_sellers),
+        &quantization,
         &options,
     );
     Ok(Recommendations {
@@ -178,11 +258,18 @@ mod tests {
     use crate::config::{parse_config, Origin, RawValue};
     use crate::table_cache::tests::{Behaviour, MemoryServer};
     use alsobought_core::{write_table, ProductRecord, TableInput};
+    // The directory layout's writer is the builder's: native tests only.
+    #[cfg(not(target_arch = "wasm32"))]
+    use alsobought_core::{split_table, OTHER_GENERATION};
     use futures::executor::block_on;
 
     /// 200 products (several buckets, a prefix longer than the first 4 KiB read
     /// for some layouts): product i was bought with i+1..=i+5.
     fn table() -> Vec<u8> {
+        write_table(&input_with_best_sellers(vec![(7, 9.0), (8, 8.0)])).unwrap()
+    }
+
+    fn input_with_best_sellers(best_sellers: Vec<(u32, f32)>) -> TableInput {
         let products = (0..200)
             .map(|index| ProductRecord::with_id(format!("P{index}")))
             .collect();
@@ -193,14 +280,13 @@ mod tests {
                     .collect()
             })
             .collect();
-        let input = TableInput {
+        TableInput {
             products,
             neighbours,
-            best_sellers: vec![(7, 9.0), (8, 8.0)],
+            best_sellers,
             order_count: 1000,
             max_neighbours: 5,
-        };
-        write_table(&input).unwrap()
+        }
     }
 
     fn config(pairs: &[(&str, &str)]) -> WidgetConfig {
@@ -303,6 +389,110 @@ mod tests {
         let (outcome, _) = load(MemoryServer::new(bytes, Behaviour::IgnoresRange), &config);
         assert!(
             matches!(outcome, Err(LoadError::LengthMismatch { .. })),
+            "{outcome:?}"
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    /// A server holding the directory layout of `file` under `/t/`.
+    fn directory_server(file: &[u8]) -> MemoryServer {
+        let server = MemoryServer::new(Vec::new(), Behaviour::HonoursRange);
+        server.files.replace(split_files(file));
+        server
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn split_files(file: &[u8]) -> Vec<(String, Option<Vec<u8>>)> {
+        let split = split_table(file, 1024).unwrap();
+        split
+            .files()
+            .map(|(path, bytes)| (["/t/", path].concat(), Some(bytes.to_vec())))
+            .collect()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn load_directory(
+        server: MemoryServer,
+        config: &WidgetConfig,
+    ) -> (Result<Recommendations, LoadError>, Vec<(String, bool)>) {
+        let cache = TableCache::new(server);
+        let outcome = block_on(load_table(&cache, "/t/", &config.context_ids(), 1000))
+            .and_then(|loaded| recommend_from(&loaded, config));
+        let log = cache.source().log.borrow().clone();
+        (outcome, log)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_directory_gives_the_single_files_suggestions_from_the_entry_and_one_shard() {
+        let config = config(&[("product", "P10"), ("max-suggestions", "3")]);
+        let (single, _) = load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        let (split, log) = load_directory(directory_server(&table()), &config);
+        assert_eq!(split.unwrap(), single.unwrap());
+        assert_eq!(log.len(), 2, "{log:?}");
+        assert!(log[0].0.ends_with("/t/entry.bin") && log[1].0.ends_with(".bin"));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_carts_shards_are_fetched_together_once_each() {
+        let cart = "P1,P2,P3,P4,P5,P6,P7,P8";
+        let config = config(&[("cart", cart), ("max-suggestions", "6")]);
+        let (single, _) = load(MemoryServer::new(table(), Behaviour::HonoursRange), &config);
+        let (split, log) = load_directory(directory_server(&table()), &config);
+        assert_eq!(split.unwrap(), single.unwrap());
+        let mut shards: Vec<&str> = log[1..].iter().map(|(url, _)| url.as_str()).collect();
+        shards.sort_unstable();
+        shards.dedup();
+        assert_eq!(shards.len(), log.len() - 1, "no shard twice: {log:?}");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_page_straddling_a_rebuild_reads_the_new_entry_and_never_mixes_builds() {
+        let config = config(&[("product", "P10")]);
+        let old = write_table(&TableInput {
+            max_neighbours: 5,
+            ..input_with_best_sellers(vec![(9, 1.0)])
+        })
+        .unwrap();
+        let old_entry = split_table(&old, 1024).unwrap().entry;
+        // The HTTP cache holds the old entry; the server has only the new build.
+        let server = directory_server(&table());
+        server.stale_entry.replace(Some(old_entry.clone()));
+        let (outcome, log) = load_directory(server, &config);
+        assert_eq!(
+            ids(&outcome.unwrap().suggestions),
+            ["P11", "P12", "P13", "P14"]
+        );
+        assert!(
+            log.iter()
+                .any(|(url, fresh)| url.ends_with("entry.bin") && *fresh),
+            "{log:?}"
+        );
+
+        // Shards of the new build behind an entry of the old one that the server still
+        // sends after the retry: an error, never suggestions from two builds.
+        let server = directory_server(&table());
+        let mut files = server.files.borrow().clone();
+        for (path, bytes) in files.iter_mut() {
+            if path.ends_with("entry.bin") {
+                *bytes = Some(old_entry.clone());
+            } else if let Some(old_path) = split_files(&old)
+                .into_iter()
+                .find(|(old_path, _)| old_path.rsplit('/').next() == path.rsplit('/').next())
+            {
+                // The old build's names, the new build's bytes: a mixed upload.
+                *path = old_path.0;
+            }
+        }
+        server.files.replace(files);
+        let (outcome, _) = load_directory(server, &config);
+        assert!(
+            matches!(
+                outcome,
+                Err(LoadError::Table(TableError::Malformed { ref reason, .. })) if reason == OTHER_GENERATION
+            ),
             "{outcome:?}"
         );
     }

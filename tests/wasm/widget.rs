@@ -356,7 +356,7 @@ async fn blob_urls_answer_range_requests_and_data_urls_send_the_whole_file() {
     use alsobought::table_cache::RangeSource;
     let bytes = shop_table();
     let ranged = FetchSource
-        .fetch(&blob_url(&bytes), 10..20, 8000)
+        .fetch(&blob_url(&bytes), 10..20, 8000, false)
         .await
         .unwrap();
     assert_eq!(
@@ -365,7 +365,10 @@ async fn blob_urls_answer_range_requests_and_data_urls_send_the_whole_file() {
     );
     assert_eq!(ranged.body, bytes[10..20]);
     let data_url = ["data:application/octet-stream;base64,", &base64(&bytes)].concat();
-    let whole = FetchSource.fetch(&data_url, 10..20, 8000).await.unwrap();
+    let whole = FetchSource
+        .fetch(&data_url, 10..20, 8000, false)
+        .await
+        .unwrap();
     assert_eq!(whole.status, 200);
     assert_eq!(whole.body, bytes);
     // The widget keeps that whole file and slices it.

@@ -141,5 +141,5 @@ fn a_missing_damaged_or_foreign_shard_is_an_error_naming_it() {
     scratch
         .run(&["inspect", "store"])
         .expect_code(1)
-        .stderr_has("replaced while loading, or its files come from two builds");
+        .stderr_has("files of two builds");
 }

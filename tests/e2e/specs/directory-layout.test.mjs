@@ -209,7 +209,7 @@ describe('directory layout', () => {
       await session.page.waitForTimeout(300);
       const errors = session.scriptConsoleErrors();
       assert.equal(errors.length, 1, `exactly one console error: ${JSON.stringify(errors)}`);
-      assert.match(errors[0].text, /two builds/, 'the console error says the files come from two builds');
+      assert.match(errors[0].text, /files of two builds/, 'the console error says the files come from two builds');
       const requests = await loggedRequests(environment.baseUrl, mixed.url);
       const entries = requests.filter((request) => request.path === `${mixed.url}entry.bin`);
       assert.equal(entries.length, 2, `the entry is read again once, then the widget gives up: ${describeRequests(requests, mixed.url)}`);

@@ -51,6 +51,12 @@ impl fmt::Display for Section {
     }
 }
 
+/// What a shard file of the directory layout says when it belongs to another build
+/// than its entry file: the table was replaced while a page read it, or the upload
+/// mixed two builds (a reader that sees it reads the entry again).
+pub const OTHER_GENERATION: &str =
+    "files of two builds: upload a build's folder before its entry.bin";
+
 /// Why a table (or a part of one) could not be read.
 ///
 /// Offsets are byte offsets from the start of the slice the failing parser was
@@ -133,21 +139,6 @@ pub enum TableError {
         /// Bytes actually given.
         have: u64,
     },
-    /// A shard file of the directory layout belongs to another build of the table
-    /// than its entry file: the table was rebuilt while a page was reading it, or
-    /// the upload mixed two builds. Fix: read the entry again; upload every file of
-    /// one build (the shard folder first, the entry file last).
-    #[error(
-        "a shard of build {found:016x} was read for the entry of build {expected:016x}: the \
-         table was replaced while loading, or its files come from two builds; upload the \
-         build's folder first and its entry.bin last"
-    )]
-    OtherGeneration {
-        /// The generation the entry file names.
-        expected: u64,
-        /// The generation in the shard file.
-        found: u64,
-    },
 }
 
 impl TableError {
@@ -190,7 +181,6 @@ impl TableError {
                 Some(Section::Header)
             }
             TableError::FileLengthMismatch { .. } => Some(Section::File),
-            TableError::OtherGeneration { .. } => None,
         }
     }
 

@@ -31,7 +31,7 @@ pub use bundle::{Bundle, BundleKind, Edges, Neighbours, EDGE_LEN};
 pub use card::Card;
 pub use crc::crc32;
 pub use directory::{BundleSpan, LeafDirectory, Prefix};
-pub use error::{Section, TableError, WriteError};
+pub use error::{Section, TableError, WriteError, OTHER_GENERATION};
 pub use hash::product_hash;
 pub use header::Header;
 pub use quantization::Quantization;

@@ -16,7 +16,7 @@
 use super::bundle::Bundle;
 use super::cursor::Cursor;
 use super::directory::{parse_best_sellers, BundleSpan, LeafDirectory};
-use super::error::{Section, TableError};
+use super::error::{Section, TableError, OTHER_GENERATION};
 use super::hash::product_hash;
 use super::header::Header;
 use super::quantization::Quantization;
@@ -83,35 +83,25 @@ impl<'a> SplitEntry<'a> {
         let generation = u64::from_be_bytes(cursor.array()?);
         let reserved_word = cursor.u32()?;
         cursor.checksum()?;
-        if u64::from(entry_len) != bytes.len() as u64 {
+        if version == 0 || reserved_byte != 0 || reserved_word != 0 || shard_bits > MAX_BUCKET_BITS
+        {
+            return Err(cursor.malformed_at(8, "bad version, shard_bits or reserved bytes"));
+        }
+        // The table header's own checks, then the best-seller list exactly filling
+        // the rest: with `entry_len`, a cut or lengthened file is caught here.
+        let header = Header::parse(bytes.get(ENTRY_HEADER_LEN..).unwrap_or_default())
+            .map_err(|error| error.offset_by(ENTRY_HEADER_LEN as u64))?;
+        let best_sellers_at = (ENTRY_HEADER_LEN + HEADER_LEN) as u64;
+        let expected_len = best_sellers_at + header.leaf_offset - header.best_sellers_offset;
+        if u64::from(entry_len) != expected_len || bytes.len() as u64 != expected_len {
             return Err(TableError::FileLengthMismatch {
-                header_says: u64::from(entry_len),
-                have: bytes.len() as u64,
-            });
-        }
-        if version == 0 || reserved_byte != 0 || reserved_word != 0 {
-            return Err(cursor.malformed_at(8, "version 0 or non-zero reserved bytes"));
-        }
-        if shard_bits > MAX_BUCKET_BITS {
-            return Err(cursor.malformed_at(
-                ENTRY_SHARD_BITS_AT,
-                format!("shard_bits {shard_bits} is above {MAX_BUCKET_BITS}"),
-            ));
-        }
-        let table_header = bytes.get(ENTRY_HEADER_LEN..).unwrap_or_default();
-        let header = Header::parse(table_header).map_err(|error| error.offset_by(32))?;
-        let best_sellers_len = header.leaf_offset - header.best_sellers_offset;
-        let best_sellers_at = ENTRY_HEADER_LEN + HEADER_LEN;
-        if (bytes.len() - best_sellers_at.min(bytes.len())) as u64 != best_sellers_len {
-            return Err(TableError::Truncated {
-                section,
-                needed: best_sellers_at as u64 + best_sellers_len,
+                header_says: expected_len,
                 have: bytes.len() as u64,
             });
         }
         let best_sellers = parse_best_sellers(
-            bytes.get(best_sellers_at..).unwrap_or_default(),
-            best_sellers_at as u64,
+            bytes.get(best_sellers_at as usize..).unwrap_or_default(),
+            best_sellers_at,
         )?;
         Ok(SplitEntry {
             shard_bits,
@@ -197,9 +187,8 @@ pub struct Shard<'a> {
 
 impl<'a> Shard<'a> {
     /// Reads and checks shard `number` of the table `entry` describes: magic,
-    /// generation (a file of another build is [`TableError::OtherGeneration`]),
-    /// number, leaf CRC, that every hash belongs to this shard in order, and that
-    /// the bundle lengths add up to the rest of the file. Bundles are checked
+    /// generation (a file of another build is `Malformed` with [`OTHER_GENERATION`]),
+    /// number and leaf CRC; [`Shard::verify`] checks the rest. Bundles are checked
     /// when read.
     pub fn parse(
         bytes: &'a [u8],
@@ -216,40 +205,51 @@ impl<'a> Shard<'a> {
         }
         let generation = u64::from_be_bytes(cursor.array()?);
         if generation != entry.generation {
-            return Err(TableError::OtherGeneration {
-                expected: entry.generation,
-                found: generation,
-            });
+            return Err(cursor.malformed_at(8, OTHER_GENERATION));
         }
         let stored_number = cursor.u32()?;
         let count = cursor.u32()?;
         if stored_number != number {
-            return Err(cursor.malformed_at(16, format!("it is shard {stored_number}")));
+            return Err(cursor.malformed_at(16, "another shard's file"));
         }
         let entries_len = (count as usize).saturating_mul(LEAF_ENTRY_LEN as usize);
         let entries = cursor.take(entries_len)?;
         cursor.checksum()?;
         let bundles_start = cursor.position();
         let leaf = LeafDirectory::from_entries(entries, number, bundles_start as u64);
+        // The CRC covers the entries, so what is left to check is the writer's work:
+        // `verify` (the command-line tool) does, the widget does not need to, since a
+        // bundle is only used when its own CRC and card id check out.
+        Ok(Shard { bytes, leaf })
+    }
+
+    /// Checks what [`Shard::parse`] leaves out: every hash belongs to this shard, in
+    /// order, and the bundle lengths add up to the rest of the file.
+    pub fn verify(&self, entry: &SplitEntry<'_>) -> Result<(), TableError> {
+        let number = self.leaf.bucket();
+        let section = Section::Shard { shard: number };
         let mut previous = 0u32;
         let mut total = 0u64;
-        for (index, (hash, length)) in leaf.entries().enumerate() {
+        for (index, (hash, length)) in self.leaf.entries().enumerate() {
             if top_bits(hash, entry.shard_bits) != number || hash < previous {
-                return Err(cursor.malformed_at(
-                    SHARD_HEADER_LEN + index * LEAF_ENTRY_LEN as usize,
-                    format!("entry {index}: hash {hash:#010x} out of place"),
+                return Err(TableError::malformed(
+                    section,
+                    (SHARD_HEADER_LEN + index * LEAF_ENTRY_LEN as usize) as u64,
+                    "a hash out of order or of another shard",
                 ));
             }
             previous = hash;
             total += u64::from(length);
         }
-        if total != (bytes.len() - bundles_start) as u64 {
-            return Err(cursor.malformed(format!(
-                "the bundle lengths add up to {total} bytes but {} follow the leaf",
-                bytes.len() - bundles_start
-            )));
+        let bundles_start = self.leaf.bundles_start();
+        if total != self.bytes.len() as u64 - bundles_start {
+            return Err(TableError::malformed(
+                section,
+                bundles_start,
+                "the bundle lengths do not add up to the bytes after the leaf",
+            ));
         }
-        Ok(Shard { bytes, leaf })
+        Ok(())
     }
 
     /// The bundle of `id`, or `None` when this shard does not hold it.
