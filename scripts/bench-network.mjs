@@ -30,9 +30,9 @@
 // Usage: node scripts/bench-network.mjs [--runs N] [--check] [--lighthouse-runs N]
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { demoServerBinary, launchBrowser, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
+import { demoServerBinary, launchBrowser, repoPath, RESULTS_DIR, startDemoServer } from '../tests/e2e/lib/environment.mjs';
 import { cliBinary } from '../tests/e2e/lib/fixtures.mjs';
 import { readHeader } from '../tests/e2e/lib/table.mjs';
 import { fail as failBenchmark, kb, machine, median, ms, parseRunsAndCheck, percentile, writeBenchmarkSection } from './lib/benchmarks.mjs';
@@ -249,10 +249,11 @@ const count = (figure) => `${figure.median}`;
 // Which run from the slowest the nearest-rank p90 of `options.runs` runs is.
 const p90Rank = options.runs - Math.ceil(0.9 * options.runs) + 1;
 
-function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCache, lighthouse, served, hints, table, host, date, goals }) {
+function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCache, lighthouse, served, hints, table, host, date, goals, widgetChanged }) {
   const lines = [
     '## Real network (emulated)',
     '',
+    ...(widgetChanged ? ['**pkg/ was rebuilt while this ran: the figures mix two builds of the widget; run it again.**', ''] : []),
     `Measured ${date} by \`node scripts/${NAME}.mjs --runs ${options.runs} --lighthouse-runs ${lighthouseRuns}\` (\`make bench\`).`,
     `Machine: ${host.nproc} CPUs (${host.cpu}), ${host.memoryGiB} GiB, load average ${host.loadAverage} at the start ` +
       `(shared: other builds may run); headless Chromium ${host.chromium}, Node ${host.node}; CPU **not** throttled. ` +
@@ -354,6 +355,10 @@ async function main() {
       },
     ]),
   );
+  // Another build may rewrite pkg/ mid-run on a shared checkout; a report must say so.
+  if (!existsSync(repoPath('pkg', 'alsobought_bg.wasm'))) fail('pkg/ has no built widget: run `make widget` first');
+  const widgetBuild = () => readdirSync(repoPath('pkg')).map((file) => `${file}@${statSync(repoPath('pkg', file)).mtimeMs}`).join(' ');
+  const widgetBuildAtStart = widgetBuild();
   const cdnCache = execFileSync(demoServerBinary(), ['serve', '--help'], { encoding: 'utf8' }).includes('--cache');
   if (!cdnCache) console.error(`${NAME}: warning: this alsobought-demo has no --cache option; serving no-cache (marked in the report)`);
 
@@ -388,6 +393,8 @@ async function main() {
           )
         : null;
     const goals = goalsOf(summaries, measured, lighthouse);
+    const widgetChanged = widgetBuild() !== widgetBuildAtStart;
+    if (widgetChanged) console.error(`${NAME}: warning: pkg/ changed during the run; the figures mix two widget builds`);
     const markdown = renderReport({
       summaries,
       layouts: measured,
@@ -401,6 +408,7 @@ async function main() {
       host,
       date: new Date().toISOString().slice(0, 10),
       goals,
+      widgetChanged,
     });
     writeBenchmarkSection('network-bench', markdown);
     mkdirSync(RESULTS_DIR, { recursive: true });
