@@ -217,34 +217,19 @@ pub fn parse_config(
         max_suggestions: reader.max_suggestions(lookup(MAX_SUGGESTIONS)),
         min_score: reader.min_score(lookup(MIN_SCORE)),
         exclude: lookup(EXCLUDE).map(id_list).unwrap_or_default(),
-        layout: reader.choice(
-            LAYOUT,
-            lookup(LAYOUT),
-            &[("carousel", Layout::Carousel), ("bundle", Layout::Bundle)],
-            0,
-        ),
+        layout: [Layout::Carousel, Layout::Bundle]
+            [reader.choice(LAYOUT, lookup(LAYOUT), &["carousel", "bundle"])],
         title: text(lookup(TITLE))
             .filter(|title| !title.is_empty())
             .unwrap_or_else(|| DEFAULT_TITLE.into()),
         locale: reader.locale(lookup(LOCALE)),
         currency: reader.currency(lookup(CURRENCY)),
-        fallback: reader.choice(
-            FALLBACK,
-            lookup(FALLBACK),
-            &[
-                ("bestsellers", Fallback::BestSellers),
-                ("none", Fallback::None),
-            ],
-            0,
-        ),
+        fallback: [Fallback::BestSellers, Fallback::None]
+            [reader.choice(FALLBACK, lookup(FALLBACK), &["bestsellers", "none"])],
         max_per_category: reader.max_per_category(lookup(MAX_PER_CATEGORY)),
         timeout_ms: reader.timeout(lookup(TIMEOUT)),
-        loading: reader.choice(
-            LOADING,
-            lookup(LOADING),
-            &[("eager", Loading::Eager), ("lazy", Loading::Lazy)],
-            0,
-        ),
+        loading: [Loading::Eager, Loading::Lazy]
+            [reader.choice(LOADING, lookup(LOADING), &["eager", "lazy"])],
     };
     Ok(Parsed {
         config,
@@ -454,21 +439,22 @@ impl Reader {
         }
     }
 
-    /// One of a fixed set of lower-case words; `default` indexes `choices`.
-    fn choice<T: Copy>(
+    /// One of a fixed set of lower-case words: its index in `names`, where the first is
+    /// the default. An index rather than a value of the setting's own type, so that
+    /// one copy of this code serves every such setting in the wasm.
+    fn choice(
         &mut self,
         setting: Setting,
         value: Option<RawValue>,
-        choices: &[(&'static str, T)],
-        default: usize,
-    ) -> T {
+        names: &[&'static str],
+    ) -> usize {
         let Some(value) = value else {
-            return choices[default].1;
+            return 0;
         };
         if let RawValue::Text(text) = &value {
             let word = text.trim().to_ascii_lowercase();
-            if let Some((_, choice)) = choices.iter().find(|(name, _)| *name == word) {
-                return *choice;
+            if let Some(index) = names.iter().position(|name| *name == word) {
+                return index;
             }
         }
         let listed = if setting == LAYOUT {
@@ -478,13 +464,8 @@ impl Reader {
         } else {
             "bestsellers, none"
         };
-        self.warn(
-            setting,
-            &value,
-            Problem::NotOneOf(listed),
-            choices[default].0,
-        );
-        choices[default].1
+        self.warn(setting, &value, Problem::NotOneOf(listed), names[0]);
+        0
     }
 
     fn locale(&mut self, value: Option<RawValue>) -> Option<String> {

@@ -228,7 +228,7 @@ pub fn reload(host: &HtmlElement) {
             host,
             &near,
             IntersectionObserverEntry::is_intersecting,
-            load,
+            Box::new(load),
         );
     } else {
         load();
@@ -451,17 +451,18 @@ fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
         host,
         &options,
         |entry| entry.is_intersecting() && entry.intersection_ratio() >= 0.5,
-        move || data.tracker.impression(&data, &shown_products(&data)),
+        Box::new(move || data.tracker.impression(&data, &shown_products(&data))),
     );
 }
 
 /// Calls `reached` the first time one of `host`'s intersection entries passes
 /// `is_reached`; the widget's teardown stops the watch (and drops `reached` uncalled).
+/// `reached` is boxed so that every watch shares one copy of this code in the wasm.
 fn watch_once(
     host: &HtmlElement,
     options: &IntersectionObserverInit,
     is_reached: fn(&IntersectionObserverEntry) -> bool,
-    reached: impl FnOnce() + 'static,
+    reached: Box<dyn FnOnce()>,
 ) {
     let observer_slot: Rc<RefCell<Option<IntersectionObserver>>> = Rc::default();
     let mut reached = Some(reached);
