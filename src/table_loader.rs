@@ -9,10 +9,12 @@
 //! replaced on the server while loading (a new `ETag`, or a shard folder of another
 //! build or already gone) is loaded again once, past the HTTP cache.
 
+use core::ops::Range;
+
 use crate::join::join_all;
 use alsobought_core::{
-    recommend, Bundle, Header, LeafDirectory, Prefix, RecommendOptions, Section, Shard, SplitEntry,
-    TableError, ENTRY_FILE, INITIAL_FETCH_LEN,
+    recommend, Bundle, Header, LeafDirectory, Prefix, Quantization, RecommendOptions, Section,
+    Shard, SplitEntry, TableError, ENTRY_FILE, ENTRY_HEADER_LEN, HEADER_LEN, INITIAL_FETCH_LEN,
 };
 
 use crate::config::WidgetConfig;
@@ -24,11 +26,10 @@ use crate::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
 /// context product that is in the table.
 #[derive(Clone, Debug)]
 pub struct LoadedTable {
-    /// File bytes `0..leaf_offset` of a single file, or a directory's entry file:
-    /// the header and the best-sellers either way.
-    pub head: TableBytes,
-    /// Whether `head` is a directory's entry file.
-    pub split: bool,
+    /// How the table's quantized scores map back to scores.
+    pub quantization: Quantization,
+    /// The best-seller bundle (checked when the head was read).
+    pub best_sellers: TableBytes,
     /// `(id, span bytes, bundles in the span)` per context id found in a leaf.
     pub spans: Vec<(String, TableBytes, usize)>,
 }
@@ -94,6 +95,17 @@ enum Head<'a> {
 }
 
 impl<'a> Head<'a> {
+    /// The score scale, and where the best-seller bundle is in the head's bytes: in
+    /// both layouts it ends the head and is `leaf_offset − best_sellers_offset` long.
+    fn scale_and_best_sellers(&self) -> (Quantization, Range<usize>) {
+        let (header, start) = match self {
+            Head::File(prefix) => (prefix.header(), prefix.header().best_sellers_offset),
+            Head::Directory(entry) => (entry.header(), (ENTRY_HEADER_LEN + HEADER_LEN) as u64),
+        };
+        let end = start + (header.leaf_offset - header.best_sellers_offset);
+        (header.quantization(), start as usize..end as usize)
+    }
+
     fn parse(bytes: &'a [u8], split: bool) -> Result<Head<'a>, TableError> {
         Ok(if split {
             Head::Directory(SplitEntry::parse(bytes)?)
@@ -152,9 +164,10 @@ async fn load_once<S: RangeSource>(
             spans.push((id.to_string(), bytes, count));
         }
     }
+    let (quantization, best_sellers) = head.scale_and_best_sellers();
     Ok(LoadedTable {
-        head: head_bytes.clone(),
-        split,
+        quantization,
+        best_sellers: head_bytes.slice(best_sellers),
         spans,
     })
 }
@@ -207,10 +220,7 @@ pub fn recommend_from(
     loaded: &LoadedTable,
     config: &WidgetConfig,
 ) -> Result<Recommendations, LoadError> {
-    let (best_sellers, quantization) = match Head::parse(&loaded.head, loaded.split)? {
-        Head::File(prefix) => (*prefix.best_sellers(), prefix.quantization()),
-        Head::Directory(entry) => (*entry.best_sellers(), entry.quantization()),
-    };
+    let (best_sellers, _) = Bundle::parse(&loaded.best_sellers)?;
     let mut bundles: Vec<Bundle<'_>> = Vec::with_capacity(loaded.spans.len());
     for (id, bytes, count) in &loaded.spans {
         if let Some(bundle) = Bundle::find(bytes, *count, id)? {
@@ -234,7 +244,7 @@ pub fn recommend_from(
         &context_ids,
         &bundles,
         Some(&best_sellers),
-        &quantization,
+        &loaded.quantization,
         &options,
     );
     Ok(Recommendations {
