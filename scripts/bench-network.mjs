@@ -16,8 +16,11 @@
 //   (b) the next product page of the same visit: the first suggested product's page,
 //       in the same context once (a) went quiet (warm HTTP cache, prefetches done);
 //   (c) cold checkout with a 5-item cart;
-//   (d) Lighthouse mobile performance score and TBT of the demo product page with and
-//       without the widget (scripts/lib/network-lighthouse.mjs).
+//   (d) Lighthouse mobile performance score, TBT and LCP of the demo product page with
+//       the widget, with it but without its head hints, and without it
+//       (scripts/lib/network-lighthouse.mjs);
+//   and the A/B of the demo pages' head hints: (a) and (c) again without them, each run
+//   right after the same load with them (scripts/lib/network-hints.mjs).
 // Per load: navigation start → first card in the widget's shadow DOM, DOMContentLoaded →
 // first card, the table requests answered before the first card (to the network;
 // HTTP-cache hits counted apart), their serial depth, and their bytes on the wire (CDP
@@ -41,7 +44,16 @@ import { navigateUntilSettled, SETTLED_MESSAGE, signalSettled } from './lib/load
 import { emulateNetwork, PROFILES, recordRequests, serialDepth } from './lib/network-emulation.mjs';
 import { goalsOf } from './lib/network-goals.mjs';
 import { LIGHTHOUSE_VERSION, lighthouseMedians } from './lib/network-lighthouse.mjs';
-import { pickProducts, productTemplate, widgetHints, writeCheckoutPage, writePageWithoutWidget, writeProductPage } from './lib/network-pages.mjs';
+import { hintVariants, renderHintsReport } from './lib/network-hints.mjs';
+import {
+  pickProducts,
+  productTemplate,
+  widgetHints,
+  writeCheckoutPage,
+  writePageWithoutHints,
+  writePageWithoutWidget,
+  writeProductPage,
+} from './lib/network-pages.mjs';
 import {
   cliBuildsDirectories,
   ensureRetailTable,
@@ -102,6 +114,15 @@ function watchFirstCard() {
     observer.observe(root, { childList: true, subtree: true });
     return root;
   };
+}
+
+// Runs in the page once it went quiet: its largest contentful paint so far (the image or
+// a card), which the head hints may delay by taking bandwidth from the image.
+function readLargestContentfulPaint() {
+  return new Promise((resolve) => {
+    new PerformanceObserver((list) => resolve(list.getEntries().at(-1)?.startTime ?? null)).observe({ type: 'largest-contentful-paint', buffered: true });
+    setTimeout(() => resolve(null), 1000);
+  });
 }
 
 // Runs in the page once it settled: the first card's time and the page's own clock.
@@ -166,6 +187,7 @@ async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, i
     throw new LayoutUnreadable(`no card on ${urlPath} (widget state ${seen.state}${widgetErrors.length ? `: ${widgetErrors.join(' ')}` : ''})`);
   }
   await waitForQuiet(page, recorder);
+  const lcp = await page.evaluate(readLargestContentfulPaint);
   const requests = recorder.take();
   // CDP's wall clock and the page's share the system clock; ends are start + duration.
   const startOf = (request) => request.wallTime * 1000 - seen.timeOrigin;
@@ -179,6 +201,8 @@ async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, i
   return {
     total: seen.cardsAt,
     afterDcl: seen.cardsAt - seen.domContentLoaded,
+    domContentLoaded: seen.domContentLoaded,
+    lcp,
     tableRequests: network.length,
     tableFromCache: toCard.length - network.length,
     depth: serialDepth(network),
@@ -215,11 +239,12 @@ async function measureAll(browser, baseUrl, layouts, pages) {
       for (const layout of layouts.filter((candidate) => !candidate.failure)) {
         const into = loads[profile.name][layout.name];
         const isTable = (pathname) => (layout.tableUrl.endsWith('/') ? pathname.startsWith(layout.tableUrl) : pathname === layout.tableUrl);
+        const measures = (scenario) => !layout.scenarios || layout.scenarios.includes(scenario);
         console.log(`${NAME}: ${profile.name}, ${layout.label}, run ${run + 1} of ${options.runs}`);
         try {
           await inContext(browser, profile, async (visit) => {
             into.product.push(await measureLoad(visit, baseUrl, pages[layout.name].products[run], isTable));
-            into.next.push(await measureLoad(visit, baseUrl, pages[layout.name].next[run], isTable));
+            if (measures('next')) into.next.push(await measureLoad(visit, baseUrl, pages[layout.name].next[run], isTable));
           });
           await inContext(browser, profile, async (checkout) => {
             into.checkout.push(await measureLoad(checkout, baseUrl, pages[layout.name].checkouts[run], isTable));
@@ -237,7 +262,7 @@ async function measureAll(browser, baseUrl, layouts, pages) {
 
 function summarize(runs) {
   const summary = {};
-  for (const key of ['total', 'afterDcl', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'tableRequestsInAll', 'tableBytesInAll', 'widgetBytes', 'requests']) {
+  for (const key of ['total', 'afterDcl', 'domContentLoaded', 'lcp', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'tableRequestsInAll', 'tableBytesInAll', 'widgetBytes', 'requests']) {
     const values = runs.map((run) => run[key]);
     summary[key] = { median: median(values), p90: percentile(values, 0.9) };
   }
@@ -250,7 +275,7 @@ const count = (figure) => `${figure.median}`;
 // Which run from the slowest the nearest-rank p90 of `options.runs` runs is.
 const p90Rank = options.runs - Math.ceil(0.9 * options.runs) + 1;
 
-function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCache, lighthouse, served, hints, table, host, date, goals, widgetChanged }) {
+function renderReport({ summaries, layouts, variants, unreadable, directoryMissing, cdnCache, lighthouse, served, hints, table, host, date, goals, widgetChanged }) {
   const lines = [
     '## Real network (emulated)',
     '',
@@ -308,9 +333,10 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
     '| figure | goal | measured (medians; per layout where it applies) | met (by the best layout) |',
     '|---|---:|---|---|',
     ...goals.map((goal) => `| ${goal.label} | ${goal.goal} | ${goal.measured} | ${goal.met === null ? 'n/a' : goal.met ? 'met' : '**not met**'} |`),
+    ...renderHintsReport({ summaries, layouts, variants, hints, runs: options.runs }),
   );
   if (lighthouse) {
-    const [withWidget, withoutWidget] = lighthouse;
+    const [withWidget, withoutWidget, withoutHints] = lighthouse;
     const throttling = withWidget.throttling;
     lines.push(
       '',
@@ -318,13 +344,15 @@ function renderReport({ summaries, layouts, unreadable, directoryMissing, cdnCac
       '',
       `\`lighthouse URL --only-categories=performance --form-factor=mobile --throttling-method=simulate\` with Debian's Chromium, ${lighthouseRuns} runs each (interleaved), medians. ` +
         `Simulated throttling (Lantern: the page loads unthrottled, then the load is replayed in a model of ${throttling.rttMs} ms RTT, ${throttling.throughputKbps} kbps, CPU × ${throttling.cpuSlowdownMultiplier}). ` +
-        `Same server; the page without the widget is the same demo page with the widget's tags and container taken out.`,
+        `Same server; the page without the widget is the same demo page with the widget's tags and container taken out, the one without hints has only its head hints taken out.`,
       '',
       '| page | performance score | TBT | LCP | FCP | CLS |',
       '|---|---:|---:|---:|---:|---:|',
       ...lighthouse.map((page) => `| ${page.name} (\`${page.url.replace(/^https?:\/\/[^/]+/, '')}\`) | ${page.score} | ${ms(page.tbt)} | ${ms(page.lcp)} | ${ms(page.fcp)} | ${page.cls?.toFixed(3)} |`),
       '',
-      `With the widget: ${withWidget.score - withoutWidget.score >= 0 ? 'no drop' : `**${withoutWidget.score - withWidget.score} points lower**`} in score, TBT ${withWidget.tbt - withoutWidget.tbt >= 0 ? '+' : ''}${(withWidget.tbt - withoutWidget.tbt).toFixed(0)} ms.`,
+      `With the widget: ${withWidget.score - withoutWidget.score >= 0 ? 'no drop' : `**${withoutWidget.score - withWidget.score} points lower**`} in score, TBT ${withWidget.tbt - withoutWidget.tbt >= 0 ? '+' : ''}${(withWidget.tbt - withoutWidget.tbt).toFixed(0)} ms, ` +
+        `LCP ${withWidget.lcp - withoutWidget.lcp >= 0 ? '+' : ''}${(withWidget.lcp - withoutWidget.lcp).toFixed(0)} ms` +
+        (withoutHints ? `; the hints' own share: LCP ${withWidget.lcp - withoutHints.lcp >= 0 ? '+' : ''}${(withWidget.lcp - withoutHints.lcp).toFixed(0)} ms, TBT ${withWidget.tbt - withoutHints.tbt >= 0 ? '+' : ''}${(withWidget.tbt - withoutHints.tbt).toFixed(0)} ms.` : '.'),
     );
   } else {
     lines.push('', '(d) Lighthouse: not run (`--lighthouse-runs 0`).');
@@ -346,13 +374,17 @@ async function main() {
     fail(error.message);
   }
   const { layouts, directoryMissing } = layoutsFound;
+  const hints = widgetHints(template.html);
+  const variants = hintVariants(layouts, hints);
+  // Each variant runs right after the layout it is compared with.
+  const everyLayout = layouts.flatMap((layout) => [layout, ...variants.filter((variant) => variant.comparedWith === layout.name)]);
   const pages = Object.fromEntries(
-    layouts.map((layout) => [
+    everyLayout.map((layout) => [
       layout.name,
       {
         products: picked.products.map((product) => writeProductPage(template, layout, product.id)),
         next: picked.products.map((product) => writeProductPage(template, layout, product.next)),
-        checkouts: picked.carts.map((cart, run) => writeCheckoutPage(layout, cart, run)),
+        checkouts: picked.carts.map((cart, run) => writeCheckoutPage(template, layout, cart, run)),
       },
     ]),
   );
@@ -367,15 +399,16 @@ async function main() {
   const browser = await launchBrowser();
   try {
     const host = { ...machine(), chromium: browser.version() };
-    const loads = await measureAll(browser, server.baseUrl, layouts, pages);
+    const loads = await measureAll(browser, server.baseUrl, everyLayout, pages);
     const measured = layouts.filter((layout) => !layout.failure);
+    const variantsMeasured = variants.filter((variant) => !variant.failure);
     const summaries = {};
     const served = {};
     for (const profile of PROFILES) {
       summaries[profile.name] = {};
-      for (const layout of measured) {
+      for (const layout of [...measured, ...variantsMeasured]) {
         summaries[profile.name][layout.name] = {};
-        for (const [scenario] of SCENARIOS) {
+        for (const [scenario] of SCENARIOS.filter(([candidate]) => !layout.scenarios || layout.scenarios.includes(candidate))) {
           summaries[profile.name][layout.name][scenario] = summarize(loads[profile.name][layout.name][scenario]);
           for (const load of loads[profile.name][layout.name][scenario]) {
             for (const [file, how] of Object.entries(load.served)) served[file] ??= how;
@@ -389,6 +422,7 @@ async function main() {
             [
               { name: 'with the widget', url: `${server.baseUrl}${template.url}` },
               { name: 'without the widget', url: `${server.baseUrl}${writePageWithoutWidget(template)}` },
+              ...(hints.length ? [{ name: 'with the widget, without its hints', url: `${server.baseUrl}${writePageWithoutHints(template)}` }] : []),
             ],
             lighthouseRuns,
           )
@@ -399,12 +433,13 @@ async function main() {
     const markdown = renderReport({
       summaries,
       layouts: measured,
-      unreadable: layouts.filter((layout) => layout.failure),
+      variants: variantsMeasured,
+      unreadable: everyLayout.filter((layout) => layout.failure),
       directoryMissing,
       cdnCache,
       lighthouse,
       served,
-      hints: widgetHints(template.html),
+      hints,
       table: { bytes: tableBytes.length, header: readHeader(tableBytes) },
       host,
       date: new Date().toISOString().slice(0, 10),

@@ -6,14 +6,12 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_DIR, DEMO_TABLE_URL } from '../../tests/e2e/lib/demo-data.mjs';
+import { DEMO_DIR, DEMO_DIRECTORY_URL, DEMO_TABLE_URL } from '../../tests/e2e/lib/demo-data.mjs';
 import { repoPath, RESULTS_DIR } from '../../tests/e2e/lib/environment.mjs';
 import { productBundles } from '../../tests/e2e/lib/table.mjs';
 
 export const PAGES_DIR = path.join(RESULTS_DIR, 'bench-network');
 export const PAGES_URL = '/test-results/bench-network';
-/** The demo pages' directory-layout table URL, for hints a page may carry for it. */
-const DEMO_TABLE_DIRECTORY_URL = DEMO_TABLE_URL.replace(/\.table$/, '/');
 const CART_SIZE = 5;
 
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -57,9 +55,25 @@ export function pickProducts(tableBytes, count, minimum) {
   return { products, carts };
 }
 
-/** Points the page's widget (and any hint for the demo table) at `tableUrl`. */
-function retarget(html, tableUrl) {
-  return html.replaceAll(DEMO_TABLE_URL, tableUrl).replaceAll(DEMO_TABLE_DIRECTORY_URL, tableUrl);
+/** `html` without the hints `widgetHints` finds (for the A/B of the hints, and Lighthouse). */
+export function withoutHints(html) {
+  const hints = new Set(widgetHints(html));
+  return html.replace(/<link\b[^>]*>\n?/g, (tag) => (hints.has(tag.trimEnd()) ? '' : tag));
+}
+
+/**
+ * Points the page's widget (and any hint for the demo table) at `layout.tableUrl`; a
+ * single file loses the hint for the directory's entry file (it has none: a preload
+ * cannot ask for the widget's first Range, and would fetch the whole file), and a layout
+ * measured `withoutHints` loses them all.
+ */
+function retarget(html, layout) {
+  const { tableUrl } = layout;
+  let page = layout.withoutHints ? withoutHints(html) : html;
+  if (!tableUrl.endsWith('/')) {
+    page = page.replace(new RegExp(`<link\\b[^>]*href="${DEMO_DIRECTORY_URL}[^"]*"[^>]*>\\n?`, 'g'), '');
+  }
+  return page.replaceAll(DEMO_TABLE_URL, tableUrl).replaceAll(DEMO_DIRECTORY_URL, tableUrl);
 }
 
 /** Writes `html` (made from `source`, changed as `change` says) as PAGES_DIR/folder/name; returns its URL path. */
@@ -73,8 +87,8 @@ function writePage(folder, name, html, source, change) {
 
 /** Writes the product page of `id` for `layout` ({ name, tableUrl }); returns its URL path. */
 export function writeProductPage(template, layout, id) {
-  const html = retarget(template.html, layout.tableUrl).replace(/data-product="[^"]*"/, `data-product="${escapeAttribute(id)}"`);
-  const change = `the widget shows ${id} from ${layout.tableUrl}`;
+  const html = retarget(template.html, layout).replace(/data-product="[^"]*"/, `data-product="${escapeAttribute(id)}"`);
+  const change = `the widget shows ${id} from ${layout.tableUrl}${layout.withoutHints ? ', without the head hints' : ''}`;
   return writePage(layout.name, `product-${encodeURIComponent(id)}.html`, html, path.relative(repoPath(), template.file), change);
 }
 
@@ -83,13 +97,24 @@ export function writeProductPage(template, layout, id) {
  * in the HTML, as a store's server renders it; the demo's store.js, which fills it from
  * localStorage and then fetches the demo's whole catalog (103 KB) to refresh the lines,
  * is left out: that download is the demo's stand-in for a server, not a store's cost.
+ * A server that renders the cart also knows it is not empty, so the page gets the
+ * product page's hint for the table's entry file, which the static demo checkout cannot
+ * carry (an empty cart would leave it unused).
  */
-export function writeCheckoutPage(layout, ids, run) {
+export function writeCheckoutPage(template, layout, ids, run) {
   const source = repoPath('www/checkout.html');
-  const html = retarget(readFileSync(source, 'utf8'), layout.tableUrl)
+  let html = readFileSync(source, 'utf8');
+  const entryHint = widgetHints(template.html).find((tag) => tag.includes(`"${DEMO_DIRECTORY_URL}`));
+  if (entryHint && !html.includes(entryHint)) html = html.replace('</head>', `${entryHint}\n</head>`);
+  html = retarget(html, layout)
     .replace(/<script type="module" src="\/www\/store\.js"[^>]*><\/script>\n?/, '')
     .replace(/data-cart="[^"]*"/, `data-cart="${escapeAttribute(ids.join(','))}"`);
-  return writePage(layout.name, `checkout-${run}.html`, html, 'www/checkout.html', `a cart of ${ids.join(', ')}, from ${layout.tableUrl}`);
+  return writePage(layout.name, `checkout-${run}.html`, html, 'www/checkout.html', `a cart of ${ids.join(', ')}, from ${layout.tableUrl}${layout.withoutHints ? ', without the head hints' : ''}`);
+}
+
+/** The demo product page with the widget but without its head hints, for Lighthouse; returns its URL path. */
+export function writePageWithoutHints(template) {
+  return writePage('lighthouse', 'without-hints.html', withoutHints(template.html), path.relative(repoPath(), template.file), 'the head hints taken out');
 }
 
 /** The demo product page without the widget (its tags, hints and container taken out), for Lighthouse; returns its URL path. */

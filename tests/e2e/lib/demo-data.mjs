@@ -11,8 +11,10 @@ import { productBundles, readHeader } from './table.mjs';
 
 /** The demo store's generated files. */
 export const DEMO_DIR = repoPath('www/generated');
-/** URL path of the demo table as product pages reference it. */
+/** URL path of the demo table as a single file (read with Range), for pages a spec builds. */
 export const DEMO_TABLE_URL = '/alsobought/store.table';
+/** URL path of the same table's directory layout, the one the demo store's pages read. */
+export const DEMO_DIRECTORY_URL = '/alsobought/store/';
 
 function requireFile(file) {
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`make demo-data\` first`);

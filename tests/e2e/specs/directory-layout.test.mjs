@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_DIR, demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
+import { DEMO_DIR, DEMO_DIRECTORY_URL, demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
 import { startDemoServer } from '../lib/environment.mjs';
 import {
   buildDirectoryTable,
@@ -28,8 +28,6 @@ import { readWidget } from '../lib/widget-page.mjs';
 
 /** The issue's budget: table bytes a cold product page needs on a host without Range. */
 const MAX_COLD_TABLE_BYTES = 16 * 1024;
-/** URL path of the demo table's directory layout (`make demo-data`). */
-const DEMO_DIRECTORY_URL = '/alsobought/store/';
 const DEMO_DIRECTORY = path.join(DEMO_DIR, 'store');
 /** Small enough that the fixture products spread over several shards (SIDE_IDS alone in one). */
 const FIXTURE_SHARD_BYTES = 256;
