@@ -297,7 +297,7 @@ fn catalog_json_matches_the_catalog() {
 }
 
 #[test]
-fn product_pages_escape_catalog_text_and_carry_the_widget_container() {
+fn product_pages_escape_catalog_text_and_carry_the_widget_container_and_its_head_hints() {
     let out = tempfile::tempdir().unwrap();
     let shop = default_shop();
     generator::write_shop(&shop, out.path()).unwrap();
@@ -310,9 +310,19 @@ fn product_pages_escape_catalog_text_and_carry_the_widget_container() {
     assert!(page.contains("Salt &amp; Pepper Mill Set"));
     assert!(!page.contains("Salt & Pepper"));
     assert!(page.contains(&format!(
-        r#"<div class="suggestions" data-alsobought data-table="/alsobought/store.table" data-product="{}" data-max-suggestions="4" data-currency="EUR" data-locale="en-IE"></div>"#,
+        r#"<div class="suggestions" data-alsobought data-table="/alsobought/store/" data-product="{}" data-max-suggestions="4" data-currency="EUR" data-locale="en-IE"></div>"#,
         mills.id
     )));
+    // The hints start the wasm and the directory's entry file with the page's own files;
+    // scripts/bench-network.mjs measures them, tests/e2e checks Chromium uses them.
+    let head = &page[..page.find("</head>").expect("a head")];
+    for hint in [
+        r#"<link rel="modulepreload" href="/alsobought/alsobought.js">"#,
+        r#"<link rel="preload" href="/alsobought/alsobought_bg.wasm" as="fetch" type="application/wasm" crossorigin>"#,
+        r#"<link rel="preload" href="/alsobought/store/entry.bin" as="fetch" crossorigin>"#,
+    ] {
+        assert!(head.contains(hint), "{hint} in {head}");
+    }
     assert!(page.contains(r#"<link rel="icon" href="data:,">"#));
     let kids = shop
         .products

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DEMO_TABLE_URL, demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
+import { assertHintsUsed, countRequests } from '../lib/head-hints.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
 
@@ -107,6 +108,28 @@ describe('demo product page', () => {
       const constructions = await session.page.evaluate(() => window.__numberFormats);
       assert.ok(constructions.length >= 2, `a warm-up and the widget's own formatters: ${JSON.stringify(constructions)}`);
       assert.equal(constructions[0].widgetStarted, false, `the first Intl.NumberFormat is the start-up code's: ${JSON.stringify(constructions)}`);
+    });
+  });
+
+  // The head hints start the wasm and the table's entry file with the page's own files
+  // (scripts/bench-network.mjs measures what that saves); a hint the widget cannot take
+  // would download the file twice.
+  test('its head hints start the widget\'s module, wasm and table entry, each fetched once and used', async () => {
+    await withPage(environment, 'product-page-hints', {}, async (session) => {
+      const counts = countRequests(session);
+      await session.goto(demo.urlPath);
+      await session.waitForWidgets();
+      const table = await session.page.evaluate(() => new URL(document.querySelector('[data-alsobought]').dataset.table, location.href).href);
+      const hints = await assertHintsUsed(session, counts);
+      const hinted = hints.map((hint) => `${hint.rel} ${new URL(hint.href).pathname}${hint.as ? ` as ${hint.as}` : ''}`);
+      assert.deepEqual(
+        hinted.filter((hint) => !hint.includes('/store/')),
+        ['modulepreload /alsobought/alsobought.js', 'preload /alsobought/alsobought_bg.wasm as fetch'],
+        'the module and the wasm are hinted',
+      );
+      assert.ok(table.endsWith('/'), `the demo page reads the directory layout: ${table}`);
+      assert.ok(hints.some((hint) => hint.href === `${table}entry.bin`), `the entry file of data-table (${table}) is preloaded: ${JSON.stringify(hints)}`);
+      assert.equal((await readWidget(session.page, '[data-alsobought]')).state, 'ready', `console: ${session.describeConsole()}`);
     });
   });
 

@@ -12,6 +12,20 @@ use super::catalog::Product;
 use super::image::IMAGE_SIZE;
 use super::vocabulary::CATEGORIES;
 
+/// The demo table as the pages read it: the directory layout (`build --out-dir`, served
+/// by the demo server from `www/generated/store/`), which reaches a product page's
+/// suggestions in two round trips with every file kept by the HTTP cache.
+pub const DEMO_TABLE_URL: &str = "/alsobought/store/";
+
+/// The README's head hints, measured under Slow 4G emulation by
+/// scripts/bench-network.mjs: they start the wasm and the table's entry file with the
+/// page's own files instead of after the widget's module has run. `crossorigin` because
+/// the widget's `fetch`es are CORS-mode; without it Chromium fetches each file twice.
+pub const WIDGET_HINTS: &str = r#"<link rel="modulepreload" href="/alsobought/alsobought.js">
+<link rel="preload" href="/alsobought/alsobought_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="preload" href="/alsobought/store/entry.bin" as="fetch" crossorigin>
+"#;
+
 /// The store's header: logo, cart link with its live count, category navigation.
 pub fn site_header() -> String {
     let categories: String = CATEGORIES
@@ -102,7 +116,7 @@ pub fn product_page(product: &Product) -> String {
 <link rel="stylesheet" href="/alsobought/alsobought.css">
 <script type="module" src="/www/store.js" blocking="render"></script>
 <script type="module" src="/alsobought/alsobought.js"></script>
-</head>
+{widget_hints}</head>
 <body>
 {header}<main id="main" class="page">
   <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -130,7 +144,7 @@ pub fn product_page(product: &Product) -> String {
       </ul>
     </div>
   </article>
-  <div class="suggestions" data-alsobought data-table="/alsobought/store.table" data-product="{id}" data-max-suggestions="4" data-currency="EUR" data-locale="en-IE"></div>
+  <div class="suggestions" data-alsobought data-table="{table}" data-product="{id}" data-max-suggestions="4" data-currency="EUR" data-locale="en-IE"></div>
 </main>
 {footer}</body>
 </html>
@@ -149,5 +163,7 @@ pub fn product_page(product: &Product) -> String {
         reorder = reorder,
         button = button,
         footer = site_footer(),
+        widget_hints = WIDGET_HINTS,
+        table = DEMO_TABLE_URL,
     )
 }

@@ -1,0 +1,40 @@
+// Whether a page's head hints for the widget (`modulepreload`, `preload`) are used as
+// written. Why it exists: a preload whose request does not match the widget's own (a
+// missing `crossorigin`, another URL than `data-table` points to) costs the shopper the
+// file twice and only shows as a console warning; the demo pages carry the hints the
+// README advises (measured by scripts/bench-network.mjs), so the suite holds them to it.
+
+import assert from 'node:assert/strict';
+
+/** What Chromium logs for a preload it fetched and then could not hand to the page. */
+const PRELOAD_NOT_USED = /preload.*not used/i;
+/** Chromium warns of an unused preload a few seconds (3 s) after the load event. */
+const UNUSED_PRELOAD_DELAY_MS = 3_500;
+
+/** Counts the page's requests by URL from now on (call before `goto`). */
+export function countRequests(session) {
+  const counts = new Map();
+  session.page.on('request', (request) => counts.set(request.url(), (counts.get(request.url()) ?? 0) + 1));
+  return counts;
+}
+
+/**
+ * Asserts, once the page loaded and its widgets settled, that every widget hint of the
+ * page was requested exactly once (the hint's request served the widget's, no second
+ * one) and that Chromium logged no unused or mismatched preload. `counts` is
+ * `countRequests`'s map. Returns the hints as `{ rel, href, as }` (href absolute).
+ */
+export async function assertHintsUsed(session, counts) {
+  const hints = await session.page.evaluate(() =>
+    [...document.querySelectorAll('link[rel="preload"], link[rel="modulepreload"]')]
+      .filter((link) => new URL(link.href).pathname.startsWith('/alsobought/'))
+      .map((link) => ({ rel: link.rel, href: link.href, as: link.getAttribute('as') })),
+  );
+  await session.page.waitForTimeout(UNUSED_PRELOAD_DELAY_MS);
+  for (const hint of hints) {
+    assert.equal(counts.get(hint.href) ?? 0, 1, `${hint.rel} ${hint.href}: one request, used by the widget: ${JSON.stringify(Object.fromEntries(counts))}`);
+  }
+  const warnings = session.console.filter((message) => PRELOAD_NOT_USED.test(message.text));
+  assert.deepEqual(warnings, [], 'Chromium used every preload');
+  return hints;
+}
