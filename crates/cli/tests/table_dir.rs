@@ -9,26 +9,27 @@ use std::path::Path;
 
 use common::Scratch;
 
+/// `alsobought build` of the generated shop with small shards, plus `extra` (where
+/// the table goes, mining flags).
+fn build(scratch: &Scratch, extra: &[&str]) -> common::Run {
+    let mut args = vec![
+        "build",
+        "--orders",
+        "shop/orders.csv",
+        "--catalog",
+        "shop/catalog.csv",
+        "--shard-bytes",
+        "2048",
+    ];
+    args.extend_from_slice(extra);
+    scratch.run(&args).success()
+}
+
 /// A generated shop built to `store.table` and `store/` in one run.
 fn shop_in_both_layouts() -> Scratch {
     let scratch = Scratch::new();
     scratch.generate_shop("400", "6000", Some("7"));
-    scratch
-        .run(&[
-            "build",
-            "--orders",
-            "shop/orders.csv",
-            "--catalog",
-            "shop/catalog.csv",
-            "--out",
-            "store.table",
-            "--out-dir",
-            "store",
-            "--shard-bytes",
-            "2048",
-        ])
-        .success()
-        .stdout_has("entry.bin of");
+    build(&scratch, &["--out", "store.table", "--out-dir", "store"]).stdout_has("entry.bin of");
     scratch
 }
 
@@ -85,30 +86,19 @@ fn inspect_and_recommend_read_the_directory_as_the_single_file() {
 fn a_rebuild_replaces_the_folder_and_an_identical_one_keeps_its_names() {
     let scratch = shop_in_both_layouts();
     let first = generation_folder(&scratch.path("store"));
-    let build = |neighbours: &str| {
-        scratch
-            .run(&[
-                "build",
-                "--orders",
-                "shop/orders.csv",
-                "--catalog",
-                "shop/catalog.csv",
-                "--out-dir",
-                "store",
-                "--shard-bytes",
-                "2048",
-                "--neighbours",
-                neighbours,
-            ])
-            .success()
+    let rebuild = |neighbours: &str| {
+        build(
+            &scratch,
+            &["--out-dir", "store", "--neighbours", neighbours],
+        )
     };
-    build("20");
+    rebuild("20");
     assert_eq!(
         generation_folder(&scratch.path("store")),
         first,
         "same table, same names"
     );
-    build("3").stdout_has("1 folder of earlier builds removed");
+    rebuild("3").stdout_has("1 folder of earlier builds removed");
     assert_ne!(generation_folder(&scratch.path("store")), first);
 }
 
