@@ -33,13 +33,20 @@ fn shop_in_both_layouts() -> Scratch {
     scratch
 }
 
-/// The one shard folder under `directory`.
-fn generation_folder(directory: &Path) -> std::path::PathBuf {
-    let folders: Vec<_> = fs::read_dir(directory)
+/// The shard folders under `directory`, sorted.
+fn generation_folders(directory: &Path) -> Vec<std::path::PathBuf> {
+    let mut folders: Vec<_> = fs::read_dir(directory)
         .unwrap()
         .map(|item| item.unwrap().path())
         .filter(|path| path.is_dir())
         .collect();
+    folders.sort();
+    folders
+}
+
+/// The one shard folder under `directory`.
+fn generation_folder(directory: &Path) -> std::path::PathBuf {
+    let folders = generation_folders(directory);
     assert_eq!(folders.len(), 1, "{folders:?}");
     folders[0].clone()
 }
@@ -83,9 +90,10 @@ fn inspect_and_recommend_read_the_directory_as_the_single_file() {
 }
 
 #[test]
-fn a_rebuild_replaces_the_folder_and_an_identical_one_keeps_its_names() {
+fn a_rebuild_keeps_the_build_it_replaces_and_an_identical_one_keeps_its_names() {
     let scratch = shop_in_both_layouts();
-    let first = generation_folder(&scratch.path("store"));
+    let store = scratch.path("store");
+    let first = generation_folder(&store);
     let rebuild = |neighbours: &str| {
         build(
             &scratch,
@@ -93,13 +101,23 @@ fn a_rebuild_replaces_the_folder_and_an_identical_one_keeps_its_names() {
         )
     };
     rebuild("20");
-    assert_eq!(
-        generation_folder(&scratch.path("store")),
-        first,
-        "same table, same names"
-    );
-    rebuild("3").stdout_has("1 folder of earlier builds removed");
-    assert_ne!(generation_folder(&scratch.path("store")), first);
+    assert_eq!(generation_folder(&store), first, "same table, same names");
+
+    // Pages (and caches) holding the replaced entry.bin still find its whole build.
+    rebuild("3");
+    let after_second = generation_folders(&store);
+    assert_eq!(after_second.len(), 2, "{after_second:?}");
+    assert!(after_second.contains(&first));
+    let second = after_second
+        .into_iter()
+        .find(|folder| *folder != first)
+        .unwrap();
+
+    rebuild("5").stdout_has("1 folder of older builds removed");
+    let after_third = generation_folders(&store);
+    assert!(!after_third.contains(&first), "{after_third:?}");
+    assert!(after_third.contains(&second), "{after_third:?}");
+    assert_eq!(after_third.len(), 2, "{after_third:?}");
 }
 
 #[test]

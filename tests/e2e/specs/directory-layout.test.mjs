@@ -19,6 +19,7 @@ import {
   DIRECTORY_CATALOG,
   directoryOrders,
   HUB_ID,
+  NEIGHBOUR_IDS,
   readDirectoryEntry,
   recommendWithCli,
   SIDE_IDS,
@@ -150,7 +151,7 @@ describe('directory layout', () => {
     });
   });
 
-  test('a page straddling a rebuild renders the new build after the old folder\'s 404', async () => {
+  test('a page straddling rebuilds renders the newest build after its own folder\'s 404', async () => {
     const name = 'directory-rebuild';
     const first = buildDirectoryTable(name, DIRECTORY_CATALOG, directoryOrders(), { shardBytes: FIXTURE_SHARD_BYTES });
     const side = SIDE_IDS[0];
@@ -170,9 +171,13 @@ describe('directory layout', () => {
       const oldSideShard = first.shardFile(side);
       assert.ok(!before.some((request) => request.path === first.url + oldSideShard), `precondition: ${side}'s shard was never read: ${describeRequests(before, first.url)}`);
 
+      // The CLI keeps the build an entry.bin replaces (pages and caches may still hold
+      // that entry) and drops older ones: two rebuilds take the page's build away.
+      const between = buildDirectoryTable(name, DIRECTORY_CATALOG, [...directoryOrders({ laterSeason: true }), [NEIGHBOUR_IDS[0], NEIGHBOUR_IDS[2]]], { shardBytes: FIXTURE_SHARD_BYTES });
+      assert.ok(existsSync(path.join(first.directory, first.generation)), 'one rebuild keeps the build it replaced');
       const rebuilt = buildDirectoryTable(name, DIRECTORY_CATALOG, directoryOrders({ laterSeason: true }), { shardBytes: FIXTURE_SHARD_BYTES });
-      assert.notEqual(rebuilt.generation, first.generation, 'the rebuild has a new build folder');
-      assert.ok(!existsSync(path.join(first.directory, first.generation)), 'the CLI removed the old build folder');
+      assert.ok(new Set([first.generation, between.generation, rebuilt.generation]).size === 3, 'three builds, three folders');
+      assert.ok(!existsSync(path.join(first.directory, first.generation)), 'the second rebuild removed the page\'s build folder');
       const expected = recommendWithCli(`${rebuilt.directory}/`, [side]);
       assert.notDeepEqual(expected, oldSuggestions, `precondition: the builds suggest differently for ${side}`);
 

@@ -77,8 +77,9 @@ pub struct BuildArgs {
 
     /// Write the table as a directory of small files for any static host (plain GETs,
     /// no Range): DIR/entry.bin (give it a short cache lifetime) and DIR/<build>/*.bin
-    /// (content-addressed: cache as immutable). Earlier builds' folders in DIR are
-    /// removed once the new entry.bin is in place. Can be given with --out.
+    /// (content-addressed: cache as immutable). Once the new entry.bin is in place,
+    /// DIR keeps the build it replaced (pages may still read it) and drops older ones.
+    /// Can be given with --out.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     out_dir: Option<PathBuf>,
 
@@ -533,7 +534,7 @@ fn table_destinations(
         );
         if written.removed > 0 {
             place.push_str(&format!(
-                "; {} of earlier builds removed",
+                "; {} of older builds removed",
                 count_of(written.removed as u64, "folder", "folders")
             ));
         }

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use alsobought_core::{split_table, SplitTable, ENTRY_FILE};
+use alsobought_core::{shard_path, split_table, SplitEntry, SplitTable, ENTRY_FILE};
 use anyhow::Context;
 
 /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
@@ -36,7 +36,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// What `--out-dir` wrote, for the summary.
 pub struct DirectoryWritten {
     pub split: SplitTable,
-    /// Folders of earlier builds that were removed.
+    /// Folders of builds before the replaced one that were removed.
     pub removed: usize,
 }
 
@@ -53,15 +53,21 @@ impl DirectoryWritten {
 }
 
 /// Writes the directory layout of `table` into `directory`: the new build's shard
-/// folder first, then `entry.bin` (atomically), then the folders of earlier builds
-/// go. A page that read the old entry and finds its folder gone reads the entry
-/// again (the widget does), so it never mixes two builds.
+/// folder first, then `entry.bin` (atomically); then the folders of builds before the
+/// one it replaces go. The replaced build's folder stays: pages and caches still
+/// holding its entry (for up to the entry's cache lifetime) keep reading one whole
+/// build, and a sync of DIR to a host uploads the same. A page that finds its build's
+/// folder gone reads the entry again (the widget does), so it never mixes two builds.
 pub fn write_directory(
     directory: &Path,
     table: &[u8],
     shard_bytes: u64,
 ) -> anyhow::Result<DirectoryWritten> {
     let split = split_table(table, shard_bytes).context("cannot split the table into files")?;
+    let replaced = fs::read(directory.join(ENTRY_FILE))
+        .ok()
+        .and_then(|bytes| Some(SplitEntry::parse(&bytes).ok()?.generation()))
+        .map(|generation| shard_path(generation, 0, 0)[..16].to_owned());
     fs::create_dir_all(directory.join(&split.generation_dir))
         .with_context(|| format!("cannot create --out-dir {}", directory.display()))?;
     for (path, bytes) in split.files() {
@@ -79,7 +85,8 @@ pub fn write_directory(
     for item in listing {
         let item = item.with_context(|| format!("cannot list {}", directory.display()))?;
         let name = item.file_name().to_string_lossy().into_owned();
-        if is_generation_name(&name) && name != split.generation_dir && item.path().is_dir() {
+        let keep = name == split.generation_dir || Some(&name) == replaced.as_ref();
+        if is_generation_name(&name) && !keep && item.path().is_dir() {
             fs::remove_dir_all(item.path()).with_context(|| {
                 format!("cannot remove the earlier build {}", item.path().display())
             })?;
