@@ -4,12 +4,8 @@
 
 mod format_common;
 
-use std::collections::BTreeSet;
-
-use alsobought_core::{
-    write_table, Bundle, Header, LeafDirectory, Prefix, ProductRecord, Table, TableInput,
-};
-use format_common::{assert_table_holds, checksummed_regions, reseal, small_table};
+use alsobought_core::{write_table, Bundle, Header, LeafDirectory, Prefix, Table};
+use format_common::{assert_table_holds, checksummed_regions, reseal, small_table, table_input};
 use proptest::prelude::*;
 
 /// Runs every reader over `bytes` (results ignored: only panics fail).
@@ -60,94 +56,6 @@ fn check_consistent_if_valid(bytes: &[u8]) {
         let card = bundle.product().expect("product bundles have cards");
         assert_eq!(table.bundle(card.id), Ok(Some(bundle)));
     }
-}
-
-fn score() -> impl Strategy<Value = f32> {
-    prop_oneof![Just(0.0f32), 1e-6f32..1e6f32, 0.5f32..1.0f32]
-}
-
-fn record() -> impl Strategy<Value = ProductRecord> {
-    (
-        (
-            "\\PC{0,10}",
-            "\\PC{0,24}",
-            "[ -~]{0,30}",
-            "[ -~]{0,30}",
-            "\\PC{0,8}",
-        ),
-        (
-            proptest::option::of(any::<u32>()),
-            proptest::option::of("[A-Z]{3}"),
-            any::<bool>(),
-            proptest::option::of(0u8..=50),
-        ),
-    )
-        .prop_map(
-            |((id, title, url, image, category), (price, currency, available, rating))| {
-                ProductRecord {
-                    id,
-                    title,
-                    url,
-                    image,
-                    category,
-                    price_hundredths: price,
-                    currency,
-                    available,
-                    rating_tenths: rating,
-                }
-            },
-        )
-}
-
-/// Keeps the first entry per product, drops `owner` itself.
-fn valid_list(list: Vec<(u32, f32)>, owner: Option<u32>) -> Vec<(u32, f32)> {
-    let mut seen = BTreeSet::new();
-    list.into_iter()
-        .filter(|&(index, _)| Some(index) != owner && seen.insert(index))
-        .collect()
-}
-
-fn table_input() -> impl Strategy<Value = TableInput> {
-    (prop::collection::vec(record(), 0..40), 0u8..=6)
-        .prop_flat_map(|(records, max_neighbours)| {
-            let mut ids = BTreeSet::new();
-            let products: Vec<_> = records
-                .into_iter()
-                .filter(|record| ids.insert(record.id.clone()))
-                .collect();
-            let count = products.len();
-            let index = 0..count.max(1) as u32;
-            let list =
-                prop::collection::vec((index.clone(), score()), 0..=usize::from(max_neighbours));
-            let best_sellers = prop::collection::vec((index, score()), 0..12);
-            (
-                Just(products),
-                prop::collection::vec(list, count),
-                best_sellers,
-                any::<u64>(),
-                Just(max_neighbours),
-            )
-        })
-        .prop_map(
-            |(products, lists, best_sellers, order_count, max_neighbours)| {
-                let has_products = !products.is_empty();
-                TableInput {
-                    neighbours: lists
-                        .into_iter()
-                        .enumerate()
-                        .map(|(owner, list)| valid_list(list, Some(owner as u32)))
-                        .collect(),
-                    best_sellers: if has_products {
-                        valid_list(best_sellers, None)
-                    } else {
-                        Vec::new()
-                    },
-                    products,
-                    order_count,
-                    max_neighbours,
-                }
-            },
-        )
 }
 
 proptest! {
