@@ -496,7 +496,10 @@ async fn a_table_directory_uploaded_while_the_server_runs_is_served_at_once() {
     let after = get(address, "/alsobought/later/entry.bin", &[]).await;
     assert_eq!(after.status, 200);
     assert_eq!(after.body, b"new entry");
-    assert_eq!(after.header("cache-control"), Some("public, max-age=60"));
+    assert_eq!(
+        after.header("cache-control"),
+        Some("public, max-age=60, stale-while-revalidate=86400")
+    );
     let page = get(address, "/alsobought/later/fedcba9876543210/0a.bin", &[]).await;
     assert_eq!(page.body, b"new page");
     assert_eq!(
@@ -524,7 +527,7 @@ async fn cdn_policy_sends_each_kind_of_file_its_lifetime() {
     )
     .await;
     let hour = "public, max-age=3600";
-    let minute = "public, max-age=60";
+    let minute = "public, max-age=60, stale-while-revalidate=86400";
     let year = "public, max-age=31536000, immutable";
     let page = "public, max-age=0, must-revalidate";
     let content_path = format!("/alsobought/shop/{CONTENT_FILE}");

@@ -38,7 +38,7 @@
 //! |---|---|---|---|
 //! | widget: `/alsobought/<file>`, `/pkg/...` | `no-cache` | `public, max-age=3600` | its URL never changes between releases, so an update must reach shoppers within the hour |
 //! | single-file table `*.table` | `no-cache` | `public, max-age=3600` | a fixed URL like the widget's: a rebuilt table reaches every shopper within the hour |
-//! | table directory's `entry.bin` (and any other file there that is not content-addressed) | `no-cache` | `public, max-age=60` | the one name that changes meaning on a rebuild: a minute's staleness, then revalidated |
+//! | table directory's `entry.bin` (and any other file there that is not content-addressed) | `no-cache` | `public, max-age=60, stale-while-revalidate=86400` | the one name that changes meaning on a rebuild: fresh for a minute; after that a page uses the cached entry at once and revalidates it in the background, so a shopper's next page never waits a round trip for it (a stale entry names a build `build --out-dir` still keeps, or the widget re-reads the entry when its folder is gone) |
 //! | table directory's `<16 hex>/<hex>.bin` | `no-cache` | `public, max-age=31536000, immutable` | content-addressed: new data gets a new name, so a name never needs revalidating |
 //! | pages (`*.html`, directory index) | `no-cache` | `public, max-age=0, must-revalidate` | what Netlify and Cloudflare Pages send for HTML: a page always shows the current prices and stock, at the cost of one revalidation |
 //! | other store files (css, js, json, images) | `no-cache` | `public, max-age=3600` | a static host's usual lifetime for assets at unversioned URLs |
@@ -218,7 +218,7 @@ impl FileKind {
         match policy {
             CachePolicy::Cdn if cacheable => match self {
                 Self::Widget | Self::SingleTable | Self::StoreAsset => "public, max-age=3600",
-                Self::TableEntry => "public, max-age=60",
+                Self::TableEntry => "public, max-age=60, stale-while-revalidate=86400",
                 Self::TableContent => "public, max-age=31536000, immutable",
                 Self::Page => "public, max-age=0, must-revalidate",
             },
