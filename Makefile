@@ -67,6 +67,7 @@ test: setup
 bench: widget demo-data
 	node scripts/bench-native.mjs
 	cargo bench -p alsobought-cli --bench report
+	node scripts/bench-collect.mjs
 	node scripts/bench-widget.mjs
 	node scripts/bench-network.mjs
 	node scripts/bench-scale.mjs

@@ -10,15 +10,16 @@ import { RESULTS_DIR } from './environment.mjs';
 import { cliBinary } from './fixtures.mjs';
 
 /**
- * Starts `alsobought collect --port 0 --out <file>` and resolves once it printed its URL.
- * Returns `{ url, file, events(), waitForEvents(predicate), stop() }`; `url` ends in `/`.
+ * Starts `alsobought collect --port 0 --out <file>` (plus `args`; `file` reuses a file, as a
+ * restart does) and resolves once it printed its URL. Returns `{ url, file, pid, events(),
+ * waitForEvents(predicate), stop() }`; `url` ends in `/`; `stop` resolves with the exit code.
  */
-export async function startCollector(name, { timeoutMs = 20_000 } = {}) {
+export async function startCollector(name, { timeoutMs = 20_000, args = [], file: reused = null } = {}) {
   const directory = path.join(RESULTS_DIR, 'e2e', 'collector');
   mkdirSync(directory, { recursive: true });
-  const file = path.join(directory, `${name}-${process.pid}-${Date.now()}.jsonl`);
+  const file = reused ?? path.join(directory, `${name}-${process.pid}-${Date.now()}.jsonl`);
   const binary = cliBinary();
-  const child = spawn(binary, ['collect', '--port', '0', '--out', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['collect', '--port', '0', '--out', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   // onData stays attached: later rejections (4xx log lines) land in `output` too.
   const url = await new Promise((resolve, reject) => {
@@ -44,6 +45,7 @@ export async function startCollector(name, { timeoutMs = 20_000 } = {}) {
   const collector = {
     url,
     file,
+    pid: child.pid,
     /** Everything the collector wrote to standard output and error (its rejections). */
     log: () => output,
     /** The events stored so far, one object per JSON line. */
@@ -71,8 +73,8 @@ export async function startCollector(name, { timeoutMs = 20_000 } = {}) {
     },
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),
   };
