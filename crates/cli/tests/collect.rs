@@ -54,10 +54,12 @@ impl Collector {
         .unwrap()
     }
 
-    /// Stops the collector and returns what it logged.
+    /// Stops the collector as a service manager does (SIGTERM: it finishes what it
+    /// was doing, log lines included, and exits 0) and returns what it logged.
     fn stop(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        terminate(&self.child);
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "collect exits 0 on SIGTERM, not {exit:?}");
         let mut stderr: ChildStderr = self.child.stderr.take().unwrap();
         let mut log = String::new();
         stderr.read_to_string(&mut log).unwrap();
@@ -80,6 +82,14 @@ fn exchange(address: &str, request: &[u8]) -> std::io::Result<String> {
     let mut reply = String::new();
     stream.read_to_string(&mut reply)?;
     Ok(reply)
+}
+
+fn terminate(child: &Child) {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {}", child.id());
 }
 
 fn post_request(address: &str, content_type: &str, body: &str) -> Vec<u8> {
@@ -288,11 +298,7 @@ fn sigterm_mid_load_keeps_every_acknowledged_event_once() {
     while acknowledged_bodies.load(Ordering::SeqCst) < 200 {
         std::thread::sleep(Duration::from_millis(5));
     }
-    let killed = Command::new("kill")
-        .args(["-TERM", &collector.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    terminate(&collector.child);
     let exit = collector.child.wait().unwrap();
     assert!(exit.success(), "collect exits 0 on SIGTERM, not {exit:?}");
     let acknowledged: Vec<String> = clients
@@ -315,6 +321,56 @@ fn sigterm_mid_load_keeps_every_acknowledged_event_once() {
     assert!(
         copies.values().all(|&count| count == 1),
         "no event is stored twice"
+    );
+}
+
+#[test]
+fn connections_beyond_the_limit_and_oversized_heads_are_refused_with_a_reason() {
+    let scratch = Scratch::new();
+    let collector = Collector::start(&scratch, &[]);
+    // 64 connections that send nothing yet hold every slot (accepted in connect order).
+    let held: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&collector.address).unwrap())
+        .collect();
+    let refused = collector.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(
+        status(&refused),
+        "HTTP/1.1 503 Service Unavailable",
+        "{refused}"
+    );
+    assert!(refused.contains("Retry-After: 1\r\n"), "{refused}");
+    assert!(refused.contains("too many connections"), "{refused}");
+    drop(held);
+    // The slots come back once those connections close.
+    let mut health = String::new();
+    for _ in 0..100 {
+        health = collector.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        if status(&health) == "HTTP/1.1 200 OK" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(status(&health), "HTTP/1.1 200 OK", "{health}");
+
+    let big_head = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let too_big = collector.send(big_head.as_bytes());
+    assert_eq!(
+        status(&too_big),
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        "{too_big}"
+    );
+
+    let log = collector.stop();
+    assert!(
+        log.contains("GET /: 503 too many connections; try again"),
+        "{log}"
+    );
+    assert!(
+        log.contains("request: 431 request line and headers exceed 16384 bytes"),
+        "{log}"
     );
 }
 
