@@ -99,6 +99,10 @@ pub fn run(args: &CollectArgs, _quiet: bool) -> anyhow::Result<()> {
                 args.host, args.port
             )
         })?;
+    let stop = {
+        let _inside = runtime.enter();
+        termination_signal().context("cannot listen for SIGTERM and Ctrl-C")?
+    };
     let shown = match listener.local_addr()? {
         SocketAddr::V6(v6) => format!("[{}]:{}", v6.ip(), v6.port()),
         SocketAddr::V4(v4) => v4.to_string(),
@@ -111,12 +115,7 @@ pub fn run(args: &CollectArgs, _quiet: bool) -> anyhow::Result<()> {
         max_body: args.max_body,
         allow_origin: allow_origin.clone(),
     });
-    runtime.block_on(server::serve(
-        listener,
-        app,
-        allow_origin,
-        termination_signal(),
-    ));
+    runtime.block_on(server::serve(listener, app, allow_origin, stop));
     // Dropping the runtime ends whatever outlived the grace period, and with it the
     // last appenders; the writer then drains its queue and stops.
     drop(runtime);
@@ -124,31 +123,26 @@ pub fn run(args: &CollectArgs, _quiet: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot finish writing {}", args.out.display()))
 }
 
-/// Resolves when the process receives SIGINT (Ctrl-C) or SIGTERM.
-async fn termination_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            crate::report::warn(format_args!("cannot listen for Ctrl-C: {error}"));
-            std::future::pending::<()>().await;
-        }
-    };
+/// Listens for SIGTERM and SIGINT (Ctrl-C) from the moment it is called, so a stop
+/// sent as soon as the address is printed is not lost to the default action (death
+/// without a flush); the future resolves on the first of them.
+fn termination_signal() -> io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
+    {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
-            Err(error) => {
-                crate::report::warn(format_args!("cannot listen for SIGTERM: {error}"));
-                std::future::pending::<()>().await;
-            }
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
