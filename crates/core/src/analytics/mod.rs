@@ -5,11 +5,30 @@
 //! Native only (feature `builder`) and free of serde: the command-line tool parses
 //! the JSON lines and hands each event over as a borrowed [`Event`], so this module
 //! holds only the counting rules and the statistics, testable with plain values.
+//!
+//! The files follow the data, each depending only on those above it:
+//!
+//! - [`statistics`]: intervals and tests on plain numbers;
+//! - `events`: the input ([`Event`], [`EventKind`], [`EventProblem`]);
+//! - `report`: the output ([`Report`] and its parts, [`Metric`], [`ReportOptions`]);
+//! - `fingerprint`: the keyed hashes the fold's maps are indexed by;
+//! - `state`: the records the fold keeps per list view, experiment and purchase;
+//! - `aggregator`: the fold, [`EventAggregator::add`], one event at a time;
+//! - `estimates`: one variant's sums to estimates, and the comparison with the baseline;
+//! - `finish`: [`EventAggregator::finish`], the join of purchases to exposures.
 
-mod aggregation;
+mod aggregator;
+mod estimates;
+mod events;
+mod fingerprint;
+mod finish;
+mod report;
+mod state;
 pub mod statistics;
 
-pub use aggregation::{
-    Comparison, Estimate, Event, EventAggregator, EventCounts, EventKind, EventProblem,
-    ExperimentReport, Metric, MetricResult, Report, ReportOptions, VariantReport,
+pub use aggregator::EventAggregator;
+pub use events::{Event, EventKind, EventProblem};
+pub use report::{
+    Comparison, Estimate, EventCounts, ExperimentReport, Metric, MetricResult, Report,
+    ReportOptions, VariantReport,
 };
