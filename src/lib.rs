@@ -2,7 +2,7 @@
 //! scores suggestions with alsobought-core and renders an accessible carousel (or a
 //! bundle) in a Shadow DOM, compiled to WebAssembly.
 //!
-//! Everything that is not browser glue (config parsing, URL safety, carousel maths,
+//! Everything that is not browser glue (config parsing, carousel maths,
 //! HTTP range replies, the byte cache and the loader) is plain Rust and tested
 //! natively with `cargo test -p alsobought-widget`; the components and the JS API
 //! exist only on wasm32 and are tested in headless Chromium (`tests/wasm/`).
@@ -20,7 +20,6 @@ mod shared_fetch;
 pub mod styles;
 pub mod table_cache;
 pub mod table_loader;
-pub mod url_safety;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -2,14 +2,14 @@
 //!
 //! Cards from alsobought-core borrow the fetched table bytes; the view outlives that
 //! borrow, so each shown product is copied once into a [`ProductView`]. Unsafe URLs
-//! are dropped here (see `url_safety`), so no component can use one by mistake.
+//! are dropped here (alsobought-core's `url_policy`), so no component can use one by
+//! mistake.
 //! Price, total and rating *inputs* are computed here natively; only the final
 //! `Intl.NumberFormat` call happens in the browser (`price_format`).
 
-use alsobought_core::Card;
+use alsobought_core::{safe_url, Card};
 
 use crate::measurement::json::decimal;
-use crate::url_safety::safe_url;
 
 /// One product as the widget shows it.
 #[derive(Clone, Debug, PartialEq)]

@@ -11,6 +11,7 @@
 pub mod experiment;
 pub mod format;
 pub mod scoring;
+pub mod url_policy;
 
 #[cfg(feature = "builder")]
 pub mod analytics;
@@ -25,3 +26,4 @@ pub mod synthetic;
 
 pub use format::*;
 pub use scoring::*;
+pub use url_policy::{check_url, safe_url, url_scheme, UrlRefusal};
