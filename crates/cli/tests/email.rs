@@ -5,6 +5,7 @@
 
 mod common;
 
+use alsobought_core::{write_table, ProductRecord, TableInput};
 use common::{small_store_with, Scratch, SMALL_ORDERS};
 
 /// The small catalog with hostile titles, URLs with queries and fragments, and one
@@ -334,4 +335,99 @@ fn cards_without_links_are_left_out_with_one_warning_each() {
         .stdout
         .lines()
         .all(|line| line.contains("\"suggestions\":[]")));
+}
+
+#[test]
+fn urls_a_browser_would_read_as_scripts_are_refused() {
+    // `build` refuses such a catalog (the same policy), so the table is written directly,
+    // as another tool or an older build could have written it.
+    let hostile = "id,title,url\nA,Mug,/p/a\nX,Tab,java\tscript:alert(1)\n";
+    let scratch = Scratch::new();
+    scratch.write("orders.csv", SMALL_ORDERS);
+    scratch.write("hostile.csv", hostile);
+    scratch
+        .run(&[
+            "build",
+            "--orders",
+            "orders.csv",
+            "--catalog",
+            "hostile.csv",
+            "--out",
+            "refused.table",
+        ])
+        .expect_code(1)
+        .stderr_has("holds a control character");
+
+    let product = |id: &str, url: &str, image: &str| ProductRecord {
+        url: url.to_owned(),
+        image: image.to_owned(),
+        ..ProductRecord::with_id(id)
+    };
+    let products = vec![
+        product("ORDERED", "/p/ordered", ""),
+        product("TAB", "java\tscript:alert(1)", "/img/tab.jpg"),
+        product("NEWLINE", "java\nscript:alert(1)", ""),
+        product("CONTROL", "/p/\u{1}control", ""),
+        product("LEADING", "\u{1}javascript:alert(1)", ""),
+        product("GOOD", "/p/good", "/img/good\t.jpg"),
+    ];
+    let neighbours_of_ordered = (1..products.len() as u32)
+        .map(|number| (number, 10.0 - number as f32))
+        .collect();
+    let mut neighbours = vec![Vec::new(); products.len()];
+    neighbours[0] = neighbours_of_ordered;
+    let table = write_table(&TableInput {
+        products,
+        neighbours,
+        best_sellers: Vec::new(),
+        order_count: 1,
+        max_neighbours: 8,
+    })
+    .unwrap();
+    scratch.write("hostile.table", table);
+
+    let run = scratch
+        .run(&[
+            "email",
+            "--table",
+            "hostile.table",
+            "--order",
+            "ORDERED",
+            "--max",
+            "5",
+            "--base-url",
+            "https://shop.example/",
+        ])
+        .success();
+    let html = &run.stdout;
+    let links = attribute_values(html, "href");
+    assert!(!links.is_empty(), "{html}");
+    assert!(
+        links
+            .iter()
+            .all(|link| link.starts_with("https://shop.example/p/good?")),
+        "{links:?}"
+    );
+    // GOOD keeps its link but loses its image, whose URL holds a tab.
+    assert!(attribute_values(html, "src").is_empty(), "{html}");
+    assert!(
+        !html.contains("script") && !html.contains("control"),
+        "{html}"
+    );
+    let warnings = run.warnings();
+    for id in ["TAB", "NEWLINE", "CONTROL"] {
+        assert!(
+            warnings.iter().any(|warning| warning
+                .contains(&format!("product \"{id}\" is left out"))
+                && warning.contains("holds a control character")),
+            "{id}: {warnings:?}"
+        );
+    }
+    assert!(
+        warnings.iter().any(
+            |warning| warning.contains("product \"LEADING\" is left out")
+                && warning.contains("is not an http(s) or relative URL")
+        ),
+        "{warnings:?}"
+    );
 }

@@ -16,7 +16,9 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use alsobought_core::{html, Card, Fallback, RecommendOptions, Suggestion, Table};
+use alsobought_core::{
+    check_url, html, url_scheme, Card, Fallback, RecommendOptions, Suggestion, Table, UrlRefusal,
+};
 use anyhow::{bail, Context};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Value};
@@ -314,7 +316,9 @@ impl BaseUrl {
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
         let problem =
             || format!("{text:?} is not an absolute http(s) URL such as https://shop.example/");
-        let (scheme, rest) = text.split_once("://").ok_or_else(problem)?;
+        // The base is joined to catalog URLs, so it passes the same policy they do.
+        let checked = check_url(text).map_err(|_| problem())?;
+        let (scheme, rest) = checked.split_once("://").ok_or_else(problem)?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(problem());
@@ -347,30 +351,28 @@ impl BaseUrl {
 pub enum UrlProblem {
     /// Relative, and no --base-url.
     Relative,
-    /// A scheme other than http(s) (`javascript:`, `data:`): never put into a mail.
-    UnsafeScheme,
+    /// Refused by the URL policy every link and image source passes (a scheme other
+    /// than http(s), a control character): never put into a mail.
+    Refused(UrlRefusal),
+}
+
+impl std::fmt::Display for UrlProblem {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlProblem::Relative => formatter.write_str("is relative and there is no --base-url"),
+            UrlProblem::Refused(refusal) => refusal.fmt(formatter),
+        }
+    }
 }
 
 /// The absolute URL of `reference` (RFC 3986 section 5.2 for the cases a catalog
 /// has: absolute, scheme-relative, absolute-path, relative-path with dot segments,
-/// query-only).
+/// query-only), once the URL policy the widget applies has let it through.
 pub fn resolve_url(base: Option<&BaseUrl>, reference: &str) -> Result<String, UrlProblem> {
-    let reference = reference.trim();
-    if let Some(colon) = reference.find(':') {
-        let scheme = &reference[..colon];
-        let is_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|first| first.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if is_scheme {
-            return match scheme.to_ascii_lowercase().as_str() {
-                "http" | "https" => Ok(reference.to_owned()),
-                _ => Err(UrlProblem::UnsafeScheme),
-            };
-        }
+    let reference = check_url(reference).map_err(UrlProblem::Refused)?;
+    if url_scheme(reference).is_some() {
+        // The policy lets only http(s) schemes through: already absolute.
+        return Ok(reference.to_owned());
     }
     let base = base.ok_or(UrlProblem::Relative)?;
     if let Some(rest) = reference.strip_prefix("//") {
@@ -496,12 +498,9 @@ impl Renderer<'_> {
         for suggestion in suggestions {
             let card = suggestion.card;
             let link = if card.url.trim().is_empty() {
-                Err("is empty (give the catalog a url column)")
+                Err("is empty (give the catalog a url column)".to_owned())
             } else {
-                resolve_url(self.base_url, card.url).map_err(|problem| match problem {
-                    UrlProblem::UnsafeScheme => "is not http(s)",
-                    UrlProblem::Relative => "is relative and there is no --base-url",
-                })
+                resolve_url(self.base_url, card.url).map_err(|problem| problem.to_string())
             };
             let link = match link {
                 Ok(link) => link,
@@ -651,11 +650,20 @@ mod tests {
         assert_eq!(resolve_url(None, "/p/a"), Err(UrlProblem::Relative));
         assert_eq!(
             resolve_url(Some(&shop), "javascript:alert(1)"),
-            Err(UrlProblem::UnsafeScheme)
+            Err(UrlProblem::Refused(UrlRefusal::Scheme))
         );
         assert_eq!(
             resolve_url(None, " data:text/html,x"),
-            Err(UrlProblem::UnsafeScheme)
+            Err(UrlProblem::Refused(UrlRefusal::Scheme))
+        );
+        // Browsers delete the tab and strip the leading control: both are javascript:.
+        assert_eq!(
+            resolve_url(Some(&shop), "java\tscript:alert(1)"),
+            Err(UrlProblem::Refused(UrlRefusal::ControlCharacter))
+        );
+        assert_eq!(
+            resolve_url(Some(&shop), "\u{1}javascript:alert(1)"),
+            Err(UrlProblem::Refused(UrlRefusal::Scheme))
         );
         assert_eq!(base("http://shop.example").path, "/");
         for bad in ["shop.example", "ftp://x/", "https:///path", "https://"] {

@@ -325,26 +325,15 @@ fn check<T>(name: &str, outcome: Result<T, String>) -> Result<T, (usize, String)
     outcome.map_err(|detail| (field_index(name), detail))
 }
 
-/// Accepts an http(s) or relative link; refuses other schemes (`javascript:`, `data:`),
-/// which the widget would otherwise put in an `href` on the store's pages.
+/// Accepts an http(s) or relative link, as browsers will read it; refuses what the
+/// widget and `email` would drop (`javascript:`, `data:`, a tab inside the URL), so the
+/// store hears of it when it builds rather than finding the card without its link.
 fn link(text: &str) -> Result<String, String> {
-    let scheme = text
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|scheme| {
-            scheme
-                .chars()
-                .all(|character| character.is_ascii_alphanumeric() || "+-.".contains(character))
-        });
-    match scheme {
-        Some(scheme)
-            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
-        {
-            Err(format!(
-                "{text:?} is not an http(s) or relative link (scheme {scheme:?} is refused)"
-            ))
-        }
-        _ => Ok(text.to_owned()),
+    match alsobought_core::check_url(text) {
+        Ok(url) => Ok(url.to_owned()),
+        // Blank is "no link", as an empty field is.
+        Err(alsobought_core::UrlRefusal::Empty) => Ok(String::new()),
+        Err(refusal) => Err(format!("{text:?} {refusal}")),
     }
 }
 
