@@ -27,11 +27,14 @@
 // encodedDataLength, headers included); the table requests and bytes until the page went
 // quiet (prefetches included); widget bytes; all requests sent before the first card.
 // `--check` exits 1 when a figure misses the issue's goal (scripts/lib/network-goals.mjs).
+// `--variants head,entry,body+lcp-high` measures hint sets against each other instead
+// (scripts/lib/network-hints.mjs: cold product page, directory layout, both networks, and
+// Lighthouse on each) and writes its own section of BENCHMARKS.md, not this one.
 //
 // Needs: `make widget demo-data` (pkg/, www/generated/), the CLI and demo server binaries,
 // ../shared/data/online-retail-ii/ (or $ALSOBOUGHT_RETAIL_CSV); npm reaches the registry
 // once to install Lighthouse into ~/.cache/alsobought/lighthouse.
-// Usage: node scripts/bench-network.mjs [--runs N] [--check] [--lighthouse-runs N]
+// Usage: node scripts/bench-network.mjs [--runs N] [--check] [--lighthouse-runs N] [--variants LIST]
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -44,7 +47,7 @@ import { navigateUntilSettled, SETTLED_MESSAGE, signalSettled } from './lib/load
 import { emulateNetwork, PROFILES, recordRequests, serialDepth } from './lib/network-emulation.mjs';
 import { goalsOf } from './lib/network-goals.mjs';
 import { LIGHTHOUSE_VERSION, lighthouseMedians } from './lib/network-lighthouse.mjs';
-import { hintVariants, renderHintsReport } from './lib/network-hints.mjs';
+import { hintVariants, parseVariants, renderHintsReport, renderVariantsReport, variantLayouts } from './lib/network-hints.mjs';
 import {
   pickProducts,
   productTemplate,
@@ -53,6 +56,7 @@ import {
   writePageWithoutHints,
   writePageWithoutWidget,
   writeProductPage,
+  writeVariantPage,
 } from './lib/network-pages.mjs';
 import {
   cliBuildsDirectories,
@@ -65,7 +69,7 @@ import {
 } from './lib/retail-table.mjs';
 
 const NAME = 'bench-network';
-const options = parseRunsAndCheck(NAME, process.argv.slice(2), { '--lighthouse-runs': 'N' }, { defaultRuns: 7, advisedRuns: 5 });
+const options = parseRunsAndCheck(NAME, process.argv.slice(2), { '--lighthouse-runs': 'N', '--variants': 'LIST' }, { defaultRuns: 7, advisedRuns: 5 });
 const lighthouseRuns = options['lighthouse-runs'] === null ? 3 : Number(options['lighthouse-runs']);
 const fail = (message) => failBenchmark(NAME, message);
 if (!Number.isInteger(lighthouseRuns) || lighthouseRuns < 0) fail('--lighthouse-runs takes a whole number (0 skips Lighthouse)');
@@ -246,9 +250,11 @@ async function measureAll(browser, baseUrl, layouts, pages) {
             into.product.push(await measureLoad(visit, baseUrl, pages[layout.name].products[run], isTable));
             if (measures('next')) into.next.push(await measureLoad(visit, baseUrl, pages[layout.name].next[run], isTable));
           });
-          await inContext(browser, profile, async (checkout) => {
-            into.checkout.push(await measureLoad(checkout, baseUrl, pages[layout.name].checkouts[run], isTable));
-          });
+          if (measures('checkout')) {
+            await inContext(browser, profile, async (checkout) => {
+              into.checkout.push(await measureLoad(checkout, baseUrl, pages[layout.name].checkouts[run], isTable));
+            });
+          }
         } catch (error) {
           if (!(error instanceof LayoutUnreadable)) throw error;
           console.error(`${NAME}: ${layout.label}: ${error.message}; this layout is left out`);
@@ -258,6 +264,21 @@ async function measureAll(browser, baseUrl, layouts, pages) {
     }
   }
   return loads;
+}
+
+/** Medians per profile, layout and scenario of `loads` (`measureAll`'s), for the layouts measured. */
+function summarizeAll(loads, layouts) {
+  const summaries = {};
+  for (const profile of PROFILES) {
+    summaries[profile.name] = {};
+    for (const layout of layouts) {
+      summaries[profile.name][layout.name] = {};
+      for (const [scenario] of SCENARIOS.filter(([candidate]) => !layout.scenarios || layout.scenarios.includes(candidate))) {
+        summaries[profile.name][layout.name][scenario] = summarize(loads[profile.name][layout.name][scenario]);
+      }
+    }
+  }
+  return summaries;
 }
 
 function summarize(runs) {
@@ -360,6 +381,64 @@ function renderReport({ summaries, layouts, variants, unreadable, directoryMissi
   return lines.join('\n');
 }
 
+/**
+ * `--variants`: the hint sets of `list` against each other on the cold product page
+ * (directory layout, both networks, runs interleaved) and in Lighthouse, with the page
+ * without the widget as Lighthouse's reference. Writes its own BENCHMARKS.md section.
+ */
+async function compareVariants(list, layouts, template, picked) {
+  let layoutsOfVariants;
+  try {
+    layoutsOfVariants = variantLayouts(layouts, parseVariants(list));
+  } catch (error) {
+    fail(error.message);
+  }
+  const pages = Object.fromEntries(
+    layoutsOfVariants.map((layout) => [layout.name, { products: picked.products.map((product) => writeProductPage(template, layout, product.id)) }]),
+  );
+  const widgetBuildAtStart = widgetBuild();
+  const server = await startDemoServer({ args: ['--cache', 'cdn'] });
+  const browser = await launchBrowser();
+  try {
+    const host = { ...machine(), chromium: browser.version() };
+    const loads = await measureAll(browser, server.baseUrl, layoutsOfVariants, pages);
+    const measured = layoutsOfVariants.filter((layout) => !layout.failure);
+    const lighthouse =
+      lighthouseRuns > 0
+        ? lighthouseMedians(
+            [
+              ...measured.map((layout) => ({ name: `variant ${layout.variant.name}`, variant: layout.variant.name, url: `${server.baseUrl}${writeVariantPage(template, layout.variant)}` })),
+              { name: 'without the widget', withoutWidget: true, url: `${server.baseUrl}${writePageWithoutWidget(template)}` },
+            ],
+            lighthouseRuns,
+          )
+        : null;
+    const summaries = summarizeAll(loads, measured);
+    const markdown = renderVariantsReport({
+      summaries,
+      layouts: measured,
+      lighthouse,
+      runs: options.runs,
+      lighthouseRuns,
+      command: `node scripts/${NAME}.mjs --runs ${options.runs} --lighthouse-runs ${lighthouseRuns} --variants ${list}`,
+      date: new Date().toISOString().slice(0, 10),
+      host,
+      widgetChanged: widgetBuild() !== widgetBuildAtStart,
+    });
+    writeBenchmarkSection('network-hint-variants', markdown);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(path.join(RESULTS_DIR, `${NAME}-variants.json`), `${JSON.stringify({ host, loads, summaries, lighthouse }, null, 2)}\n`);
+    console.log(markdown);
+    console.log(`\n${NAME}: wrote BENCHMARKS.md (network-hint-variants section) and test-results/${NAME}-variants.json`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+// Another build may rewrite pkg/ mid-run on a shared checkout; a report must say so.
+const widgetBuild = () => readdirSync(repoPath('pkg')).map((file) => `${file}@${statSync(repoPath('pkg', file)).mtimeMs}`).join(' ');
+
 async function main() {
   let tableBytes;
   let layoutsFound;
@@ -374,6 +453,10 @@ async function main() {
     fail(error.message);
   }
   const { layouts, directoryMissing } = layoutsFound;
+  if (options.variants !== null) {
+    await compareVariants(options.variants, layouts, template, picked);
+    return;
+  }
   const hints = widgetHints(template.html);
   const variants = hintVariants(layouts, hints);
   // Each variant runs right after the layout it is compared with.
@@ -388,9 +471,7 @@ async function main() {
       },
     ]),
   );
-  // Another build may rewrite pkg/ mid-run on a shared checkout; a report must say so.
   if (!existsSync(repoPath('pkg', 'alsobought_bg.wasm'))) fail('pkg/ has no built widget: run `make widget` first');
-  const widgetBuild = () => readdirSync(repoPath('pkg')).map((file) => `${file}@${statSync(repoPath('pkg', file)).mtimeMs}`).join(' ');
   const widgetBuildAtStart = widgetBuild();
   const cdnCache = execFileSync(demoServerBinary(), ['serve', '--help'], { encoding: 'utf8' }).includes('--cache');
   if (!cdnCache) console.error(`${NAME}: warning: this alsobought-demo has no --cache option; serving no-cache (marked in the report)`);
@@ -402,14 +483,11 @@ async function main() {
     const loads = await measureAll(browser, server.baseUrl, everyLayout, pages);
     const measured = layouts.filter((layout) => !layout.failure);
     const variantsMeasured = variants.filter((variant) => !variant.failure);
-    const summaries = {};
+    const summaries = summarizeAll(loads, [...measured, ...variantsMeasured]);
     const served = {};
     for (const profile of PROFILES) {
-      summaries[profile.name] = {};
       for (const layout of [...measured, ...variantsMeasured]) {
-        summaries[profile.name][layout.name] = {};
         for (const [scenario] of SCENARIOS.filter(([candidate]) => !layout.scenarios || layout.scenarios.includes(candidate))) {
-          summaries[profile.name][layout.name][scenario] = summarize(loads[profile.name][layout.name][scenario]);
           for (const load of loads[profile.name][layout.name][scenario]) {
             for (const [file, how] of Object.entries(load.served)) served[file] ??= how;
           }

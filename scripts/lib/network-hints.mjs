@@ -6,8 +6,11 @@
 // (the wasm then competes with the page's stylesheet and image for the same 1.6 Mbps):
 // only the emulated network tells, and Lighthouse's LCP and TBT say what it costs the page.
 
+import { DEMO_DIRECTORY_URL } from '../../tests/e2e/lib/demo-data.mjs';
 import { ms } from './benchmarks.mjs';
 import { PROFILES } from './network-emulation.mjs';
+import { LIGHTHOUSE_VERSION } from './network-lighthouse.mjs';
+import { widgetHints, withoutHints } from './network-pages.mjs';
 
 /** The scenarios the A/B measures: the cold loads the hints are for. */
 export const HINT_SCENARIOS = [
@@ -69,4 +72,122 @@ export function renderHintsReport({ summaries, layouts, variants, hints, runs })
     }
   }
   return lines;
+}
+
+/**
+ * The hint sets `--variants` compares, each a change to the demo product page's HTML.
+ * Why: the hints that bring the card sooner under Slow 4G can cost the page's own LCP
+ * (Lighthouse's simulation counts every download that ended before the observed LCP as
+ * one the paint waited for), and which set wins both is a measurement, not a guess.
+ * A variant is one step or several joined by `+` (`no-modulepreload+lcp-high`).
+ */
+export const VARIANT_STEPS = {
+  head: { label: "the demo page's hints as they are", change: (html) => html },
+  none: { label: 'no hints', change: (html) => withoutHints(html) },
+  entry: {
+    label: "only the entry file's preload",
+    change: (html) => dropHints(html, (tag) => !tag.includes(`"${DEMO_DIRECTORY_URL}`)),
+  },
+  'no-modulepreload': {
+    label: 'without the modulepreload (the module script is in <head> already)',
+    change: (html) => dropHints(html, (tag) => tag.includes('rel="modulepreload"')),
+  },
+  'no-wasm': {
+    label: "without the wasm's preload",
+    change: (html) => dropHints(html, (tag) => tag.includes('.wasm"')),
+  },
+  'no-entry': {
+    label: "without the entry file's preload",
+    change: (html) => dropHints(html, (tag) => tag.includes(`"${DEMO_DIRECTORY_URL}`)),
+  },
+  'lcp-high': {
+    label: 'fetchpriority="high" on the product image (the LCP element)',
+    change: (html) => {
+      const changed = html.replace(/<img class="product__image"(?![^>]*fetchpriority)/, '<img class="product__image" fetchpriority="high"');
+      if (changed === html && !/<img class="product__image"[^>]*fetchpriority="high"/.test(html)) throw new Error('lcp-high: the page has no product image');
+      return changed;
+    },
+  },
+  body: {
+    label: 'the hints at the end of <body>, after the product',
+    change: (html) => {
+      const hints = widgetHints(html);
+      return withoutHints(html).replace('</body>', `${hints.join('\n')}\n</body>`);
+    },
+  },
+};
+
+/** `html` without the widget hints `isDropped(tag)` picks. */
+function dropHints(html, isDropped) {
+  const dropped = new Set(widgetHints(html).filter(isDropped));
+  return html.replace(/<link\b[^>]*>\n?/g, (tag) => (dropped.has(tag.trimEnd()) ? '' : tag));
+}
+
+/** Parses `--variants head,entry,body+lcp-high`: each `{ name, label, change }`. */
+export function parseVariants(list) {
+  return list.split(',').map((name) => {
+    const steps = name.split('+').map((step) => {
+      if (!(step in VARIANT_STEPS)) throw new Error(`unknown hint variant step ${JSON.stringify(step)} (known: ${Object.keys(VARIANT_STEPS).join(', ')})`);
+      return VARIANT_STEPS[step];
+    });
+    return {
+      name,
+      label: steps.map((step) => step.label).join('; '),
+      change: (html) => steps.reduce((page, step) => step.change(page), html),
+    };
+  });
+}
+
+/**
+ * The directory layout once per variant, to run one after the other in every run: cold
+ * product pages only (the scenario the hints are for and the page Lighthouse scores).
+ */
+export function variantLayouts(layouts, variants) {
+  const directory = layouts.find((layout) => layout.name === 'directory');
+  if (!directory) throw new Error('--variants needs the directory layout (a CLI with `build --out-dir`)');
+  return variants.map((variant) => ({
+    ...directory,
+    name: `variant-${variant.name.replace(/\W+/g, '-')}`,
+    label: variant.name,
+    variant,
+    transform: variant.change,
+    scenarios: ['product'],
+  }));
+}
+
+const spread = (values, format) => values.map(format).join(', ');
+
+/**
+ * The report of a `--variants` run: per variant, the emulated loads (medians) and
+ * Lighthouse with its every run, so a score that flips between runs shows as such.
+ */
+export function renderVariantsReport({ summaries, layouts, lighthouse, runs, lighthouseRuns, command, date, host, widgetChanged }) {
+  const withoutWidget = lighthouse?.find((page) => page.withoutWidget);
+  const lines = [
+    '## Head hint variants (emulated, directory layout)',
+    '',
+    ...(widgetChanged ? ['**pkg/ was rebuilt while this ran: the figures mix two builds of the widget; run it again.**', ''] : []),
+    `Measured ${date} by \`${command}\`; ${host.nproc} CPUs, load average ${host.loadAverage} at the start, headless Chromium ${host.chromium}. ` +
+      `Cold product page (directory layout, Online Retail II table), ${runs} runs, the variants one after the other in every run; medians. ` +
+      `Lighthouse ${LIGHTHOUSE_VERSION} (mobile, simulated throttling) on the demo product page with each variant, ${lighthouseRuns} runs each, interleaved; every run's figure is listed.`,
+    '',
+    '| variant | Slow 4G: DCL → card | Slow 4G: nav → card | Slow 4G: DCL | Slow 4G: page LCP | fast: DCL → card | fast: nav → card | fast: page LCP | Lighthouse score (runs) | Lighthouse LCP (runs) | TBT (median) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const [slow, fast] = PROFILES;
+  const lighthouseCells = (page) =>
+    page ? `${spread(page.runs, (run) => run.score)} | ${spread(page.runs, (run) => run.lcp.toFixed(0))} ms | ${ms(page.tbt)}` : 'n/a | n/a | n/a';
+  for (const layout of layouts) {
+    const s = summaries[slow.name][layout.name]?.product;
+    const f = summaries[fast.name][layout.name]?.product;
+    if (!s || !f) continue;
+    const page = lighthouse?.find((candidate) => candidate.variant === layout.variant.name);
+    lines.push(
+      `| \`${layout.variant.name}\` | ${ms(s.afterDcl.median)} | ${ms(s.total.median)} | ${ms(s.domContentLoaded.median)} | ${ms(s.lcp.median)} | ` +
+        `${ms(f.afterDcl.median)} | ${ms(f.total.median)} | ${ms(f.lcp.median)} | ${lighthouseCells(page)} |`,
+    );
+  }
+  if (withoutWidget) lines.push(`| without the widget | | | | | | | | ${lighthouseCells(withoutWidget)} |`);
+  lines.push('', 'Variants:', ...layouts.map((layout) => `- \`${layout.variant.name}\`: ${layout.variant.label}.`));
+  return lines.join('\n');
 }

@@ -58,7 +58,8 @@ function runOnce(url, reportFile) {
 
 /**
  * Lighthouse on each of `pages` ({ name, url }), `runs` times each, interleaved so that a
- * busy moment of the shared machine falls on both; medians per page.
+ * busy moment of the shared machine falls on both; medians per page, and every run's
+ * figures (`runs`): a score at a rounding edge flips between runs, and a median hides it.
  */
 export function lighthouseMedians(pages, runs) {
   ensureLighthouse();
@@ -73,6 +74,6 @@ export function lighthouseMedians(pages, runs) {
   return pages.map((page, index) => {
     const runsOfPage = results[index];
     const medianOf = (key) => median(runsOfPage.map((result) => result[key]));
-    return { ...page, score: medianOf('score'), tbt: medianOf('tbt'), lcp: medianOf('lcp'), fcp: medianOf('fcp'), cls: medianOf('cls'), throttling: runsOfPage[0].throttling };
+    return { ...page, score: medianOf('score'), tbt: medianOf('tbt'), lcp: medianOf('lcp'), fcp: medianOf('fcp'), cls: medianOf('cls'), throttling: runsOfPage[0].throttling, runs: runsOfPage };
   });
 }

@@ -64,12 +64,13 @@ export function withoutHints(html) {
 /**
  * Points the page's widget (and any hint for the demo table) at `layout.tableUrl`; a
  * single file loses the hint for the directory's entry file (it has none: a preload
- * cannot ask for the widget's first Range, and would fetch the whole file), and a layout
- * measured `withoutHints` loses them all.
+ * cannot ask for the widget's first Range, and would fetch the whole file), a layout
+ * measured `withoutHints` loses them all, and one with a `transform` (a hint variant,
+ * scripts/lib/network-hints.mjs) gets its changes first.
  */
 function retarget(html, layout) {
   const { tableUrl } = layout;
-  let page = layout.withoutHints ? withoutHints(html) : html;
+  let page = layout.withoutHints ? withoutHints(html) : (layout.transform?.(html) ?? html);
   if (!tableUrl.endsWith('/')) {
     page = page.replace(new RegExp(`<link\\b[^>]*href="${DEMO_DIRECTORY_URL}[^"]*"[^>]*>\\n?`, 'g'), '');
   }
@@ -88,7 +89,7 @@ function writePage(folder, name, html, source, change) {
 /** Writes the product page of `id` for `layout` ({ name, tableUrl }); returns its URL path. */
 export function writeProductPage(template, layout, id) {
   const html = retarget(template.html, layout).replace(/data-product="[^"]*"/, `data-product="${escapeAttribute(id)}"`);
-  const change = `the widget shows ${id} from ${layout.tableUrl}${layout.withoutHints ? ', without the head hints' : ''}`;
+  const change = `the widget shows ${id} from ${layout.tableUrl}${layout.withoutHints ? ', without the head hints' : ''}${layout.variant ? `, hint variant ${layout.variant.name}` : ''}`;
   return writePage(layout.name, `product-${encodeURIComponent(id)}.html`, html, path.relative(repoPath(), template.file), change);
 }
 
@@ -127,4 +128,10 @@ export function writePageWithoutWidget(template) {
     throw new Error(`cannot take the widget out of ${template.file}: its markup changed (update writePageWithoutWidget)`);
   }
   return writePage('lighthouse', 'without-widget.html', html, path.relative(repoPath(), template.file), 'the widget taken out');
+}
+
+/** The demo product page with the hint `variant` (`{ name, change }`), for Lighthouse; returns its URL path. */
+export function writeVariantPage(template, variant) {
+  const name = `variant-${variant.name.replace(/\W+/g, '-')}.html`;
+  return writePage('lighthouse', name, variant.change(template.html), path.relative(repoPath(), template.file), `hint variant ${variant.name}`);
 }
