@@ -6,6 +6,16 @@
 
 import assert from 'node:assert/strict';
 
+/**
+ * The hints the demo pages carry, as `describeHints` writes them: the wasm's preload
+ * only (scripts/bench-network.mjs --variants measured a modulepreload and the entry
+ * file's preload to gain nothing at Slow 4G and to cost Lighthouse's LCP).
+ */
+export const DEMO_PAGE_HINTS = ['preload /alsobought/alsobought_bg.wasm as fetch'];
+
+/** `assertHintsUsed`'s hints as `rel path [as type]` strings, to compare with DEMO_PAGE_HINTS. */
+export const describeHints = (hints) => hints.map((hint) => `${hint.rel} ${new URL(hint.href).pathname}${hint.as ? ` as ${hint.as}` : ''}`);
+
 /** What Chromium logs for a preload it fetched and then could not hand to the page. */
 const PRELOAD_NOT_USED = /preload.*not used/i;
 /** Chromium warns of an unused preload a few seconds (3 s) after the load event. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { demoCart, demoCatalog, seedDemoCart } from '../lib/demo-data.mjs';
-import { assertHintsUsed, countRequests } from '../lib/head-hints.mjs';
+import { assertHintsUsed, countRequests, DEMO_PAGE_HINTS, describeHints } from '../lib/head-hints.mjs';
 import { FIXTURE_TABLES, HUB_ID, LANDING_URL, OUT_OF_STOCK_ID, SHOP_CATALOG, shopTableBytes, SOLD_OUT_ID } from '../lib/fixtures.mjs';
 import { bundleRange, parseBundle } from '../lib/table.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
@@ -68,8 +68,8 @@ describe('demo checkout page', () => {
     });
   });
 
-  // Its hints are only those every checkout uses: the module and the wasm load even over
-  // an empty cart, the table's entry file would not (the page cannot know the cart).
+  // Its hint is the product page's, one every checkout uses: the wasm loads even over an
+  // empty cart (the table's entry file would not: the page cannot know the cart).
   for (const [cartName, cart] of [['a cart', () => seededCart], ['an empty cart', () => []]]) {
     test(`its head hints are each fetched once and used, with ${cartName}`, async () => {
       await withPage(environment, 'checkout-hints', {}, async (session) => {
@@ -79,10 +79,7 @@ describe('demo checkout page', () => {
         if (cart().length > 0) await session.waitForWidgets();
         else await session.page.waitForFunction(() => performance.getEntriesByName('alsobought:started').length > 0);
         const hints = await assertHintsUsed(session, counts);
-        assert.deepEqual(
-          hints.map((hint) => `${hint.rel} ${new URL(hint.href).pathname}`),
-          ['modulepreload /alsobought/alsobought.js', 'preload /alsobought/alsobought_bg.wasm'],
-        );
+        assert.deepEqual(describeHints(hints), DEMO_PAGE_HINTS);
       });
     });
   }
