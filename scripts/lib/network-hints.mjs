@@ -46,9 +46,9 @@ export function renderHintsReport({ summaries, layouts, variants, hints, runs })
     '',
     '### Head hints: with vs without (A/B)',
     '',
-    `The same pages with and without the demo pages' hints ${hints.map((hint) => `\`${hint}\``).join(' ')} ` +
-      `(the entry file's only for the directory layout, pointed at the measured table; a single file gets only the first two), ${runs} runs of each, ` +
-      'the two variants one right after the other in every run. Medians, and the difference the hints make; "LCP" is the page\'s own largest-contentful-paint under the emulation (the product image or a card), read once the page went quiet.',
+    `The same pages with and without the demo pages' ${hints.length === 1 ? 'hint' : 'hints'} ${hints.map((hint) => `\`${hint}\``).join(' ')} ` +
+      `(a preload of the directory's entry file, if the pages carry one, only for the directory layout, pointed at the measured table), ${runs} runs of each, ` +
+      'the two variants one right after the other in every run. Medians, and the difference the hints make (the variants of the hint set itself: "Head hint variants" below); "LCP" is the page\'s own largest-contentful-paint under the emulation (the product image or a card), read once the page went quiet.',
     '',
     '| scenario | network | table layout | nav → first card, with / without | DOMContentLoaded → first card, with / without | DOMContentLoaded, with / without | LCP, with / without |',
     '|---|---|---|---:|---:|---:|---:|',
