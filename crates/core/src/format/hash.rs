@@ -13,6 +13,16 @@ pub fn product_hash(id: &str) -> u32 {
     })
 }
 
+/// The top `bits` bits of a hash (0 for no bits): its bucket in a single file, its
+/// shard in a directory (both layouts place products this one way).
+pub(crate) fn top_bits(hash: u32, bits: u8) -> u32 {
+    if bits == 0 {
+        0
+    } else {
+        hash >> (32 - u32::from(bits))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::product_hash;

@@ -8,6 +8,7 @@ use core::ops::Range;
 use super::crc::crc32;
 use super::cursor::Cursor;
 use super::error::{Section, TableError};
+use super::hash::top_bits;
 use super::quantization::Quantization;
 use super::{
     CRC_LEN, FORMAT_VERSION, HEADER_LEN, LEAF_ENTRY_LEN, MAGIC, MAX_BUCKET_BITS, MAX_PRODUCTS,
@@ -257,10 +258,7 @@ impl Header {
 
     /// The bucket a product hash belongs to: its top `bucket_bits` bits.
     pub fn bucket_of_hash(&self, hash: u32) -> u32 {
-        match self.bucket_bits.min(MAX_BUCKET_BITS) {
-            0 => 0,
-            bits => hash >> (32 - u32::from(bits)),
-        }
+        top_bits(hash, self.bucket_bits.min(MAX_BUCKET_BITS))
     }
 
     /// The bytes a range reader fetches before anything else: header, root

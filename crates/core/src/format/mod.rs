@@ -35,6 +35,8 @@ pub use error::{Section, TableError, WriteError, OTHER_GENERATION};
 pub use hash::product_hash;
 pub use header::Header;
 pub use quantization::Quantization;
+#[cfg(feature = "builder")]
+pub use split::generation_dir;
 pub use split::{
     shard_path, Shard, SplitEntry, ENTRY_FILE, ENTRY_GENERATION_AT, ENTRY_HEADER_LEN, ENTRY_MAGIC,
     ENTRY_SHARD_BITS_AT, SHARD_HEADER_LEN, SHARD_MAGIC, SPLIT_VERSION,

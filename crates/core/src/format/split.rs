@@ -17,7 +17,7 @@ use super::bundle::Bundle;
 use super::cursor::Cursor;
 use super::directory::{parse_best_sellers, BundleSpan, LeafDirectory};
 use super::error::{Section, TableError, OTHER_GENERATION};
-use super::hash::product_hash;
+use super::hash::{product_hash, top_bits};
 use super::header::Header;
 use super::quantization::Quantization;
 use super::{HEADER_LEN, LEAF_ENTRY_LEN, MAX_BUCKET_BITS};
@@ -148,15 +148,6 @@ impl<'a> SplitEntry<'a> {
     }
 }
 
-/// The top `bits` bits of `hash` (0 for no bits): the shard or bucket it is in.
-pub(crate) fn top_bits(hash: u32, bits: u8) -> u32 {
-    if bits == 0 {
-        0
-    } else {
-        hash >> (32 - u32::from(bits))
-    }
-}
-
 /// `<generation>/<shard>.bin`, in lowercase hex: 16 digits for the generation and
 /// `ceil(shard_bits / 4)` (at least one) for the shard, so names sort like numbers.
 pub fn shard_path(generation: u64, shard_bits: u8, shard: u32) -> String {
@@ -167,6 +158,17 @@ pub fn shard_path(generation: u64, shard_bits: u8, shard: u32) -> String {
     push_hex(&mut path, u64::from(shard), digits);
     path.push_str(".bin");
     path
+}
+
+/// The folder of a generation's shards: its 16 lowercase hex digits, as in
+/// [`shard_path`]. Only the writer and the command-line tool need it on its own; kept
+/// out of the widget's build, where a second caller stops `push_hex` being inlined
+/// into `shard_path` (+64 B brotli, measured).
+#[cfg(feature = "builder")]
+pub fn generation_dir(generation: u64) -> String {
+    let mut name = String::with_capacity(16);
+    push_hex(&mut name, generation, 16);
+    name
 }
 
 /// Written out rather than with `format!`: the widget links this, and hex

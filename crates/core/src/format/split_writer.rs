@@ -11,12 +11,14 @@ use sha2::{Digest, Sha256};
 use super::crc::crc32;
 use super::directory::LeafDirectory;
 use super::error::{Section, TableError};
+use super::hash::top_bits;
 use super::split::{
-    shard_path, top_bits, Shard, SplitEntry, ENTRY_FILE, ENTRY_HEADER_LEN, ENTRY_MAGIC,
+    generation_dir, shard_path, Shard, SplitEntry, ENTRY_FILE, ENTRY_HEADER_LEN, ENTRY_MAGIC,
     SHARD_MAGIC, SPLIT_VERSION,
 };
 use super::table::Table;
-use super::{CRC_LEN, HEADER_LEN, LEAF_ENTRY_LEN, MAX_BUCKET_BITS, ROOT_ENTRY_LEN};
+use super::writer::encode_directories;
+use super::{HEADER_LEN, MAX_BUCKET_BITS};
 
 /// The mean shard size `alsobought build --out-dir` aims at: with the entry file, a
 /// cold product page stays under 16 KB even where hashes crowd a shard, and a
@@ -129,11 +131,9 @@ pub fn split_table(file: &[u8], target_shard_bytes: u64) -> Result<SplitTable, T
     entry.extend_from_slice(&file[..HEADER_LEN]);
     entry.extend_from_slice(best_sellers);
 
-    let mut generation_dir = shard_path(generation, 0, 0);
-    generation_dir.truncate(16);
     Ok(SplitTable {
         entry,
-        generation_dir,
+        generation_dir: generation_dir(generation),
         shards,
     })
 }
@@ -165,43 +165,23 @@ pub fn join_split<S: AsRef<[u8]>>(entry_file: &[u8], shards: &[S]) -> Result<Vec
         bundles.extend_from_slice(shard.bundle_bytes());
     }
 
+    let (root, leaves) = encode_directories(
+        &entries,
+        header.bucket_bits,
+        header.leaf_offset,
+        header.bundles_offset,
+        header.file_length,
+    );
     let mut file = Vec::with_capacity(header.file_length as usize);
     file.extend_from_slice(&header.encode());
-    // Root directory: where each bucket's leaf and bundles start, plus a sentinel.
-    let mut root =
-        Vec::with_capacity(((header.bucket_count() + 1) as u64 * ROOT_ENTRY_LEN) as usize);
-    let mut leaves = Vec::with_capacity(
-        (u64::from(header.bucket_count()) * CRC_LEN + entries.len() as u64 * LEAF_ENTRY_LEN)
-            as usize,
-    );
-    let (mut next_entry, mut bundle_offset) = (0usize, header.bundles_offset);
-    for bucket in 0..header.bucket_count() {
-        root.extend_from_slice(&(header.leaf_offset + leaves.len() as u64).to_le_bytes());
-        root.extend_from_slice(&bundle_offset.to_le_bytes());
-        let leaf_start = leaves.len();
-        while let Some((hash, length)) = entries.get(next_entry) {
-            if header.bucket_of_hash(*hash) != bucket {
-                break;
-            }
-            leaves.extend_from_slice(&hash.to_le_bytes());
-            leaves.extend_from_slice(&length.to_le_bytes());
-            bundle_offset += u64::from(*length);
-            next_entry += 1;
-        }
-        let crc = crc32(&leaves[leaf_start..]);
-        leaves.extend_from_slice(&crc.to_le_bytes());
-    }
-    root.extend_from_slice(&header.bundles_offset.to_le_bytes());
-    root.extend_from_slice(&header.file_length.to_le_bytes());
-    let root_crc = crc32(&root);
     file.extend_from_slice(&root);
-    file.extend_from_slice(&root_crc.to_le_bytes());
     // The entry ends with the best-seller bundle, as parsed above.
     file.extend_from_slice(&entry_file[ENTRY_HEADER_LEN + HEADER_LEN..]);
     file.extend_from_slice(&leaves);
     file.extend_from_slice(&bundles);
 
-    if next_entry != entries.len() || generation_of(&file) != entry.generation() {
+    let every_entry_listed = leaves.len() as u64 == header.leaf_directories_len();
+    if !every_entry_listed || generation_of(&file) != entry.generation() {
         return Err(TableError::malformed(
             Section::Entry,
             16,

@@ -7,7 +7,7 @@ use super::bundle::BundleKind;
 use super::card::{FLAG_AVAILABLE, FLAG_HAS_PRICE, FLAG_HAS_RATING};
 use super::crc::crc32;
 use super::error::WriteError;
-use super::hash::product_hash;
+use super::hash::{product_hash, top_bits};
 use super::header::Header;
 use super::quantization::Quantization;
 use super::varint::encode_u32;
@@ -196,33 +196,18 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
     }
     let file_length = out.len();
 
-    // Leaves and root: numbers are in hash order, so each bucket's products
-    // are one contiguous run.
-    let bucket_of = |number: usize| match bucket_bits {
-        0 => 0,
-        bits => (hashes[order[number]] >> (32 - u32::from(bits))) as usize,
-    };
-    let mut root = Vec::with_capacity(root_len);
-    let mut leaves = Vec::with_capacity(leaves_len);
-    let mut number = 0;
-    let mut bundle_offset = bundles_offset as u64;
-    for bucket in 0..bucket_count {
-        root.extend_from_slice(&((leaf_offset + leaves.len()) as u64).to_le_bytes());
-        root.extend_from_slice(&bundle_offset.to_le_bytes());
-        let leaf_start = leaves.len();
-        while number < product_count && bucket_of(number) == bucket {
-            leaves.extend_from_slice(&hashes[order[number]].to_le_bytes());
-            leaves.extend_from_slice(&bundle_lengths[number].to_le_bytes());
-            bundle_offset += u64::from(bundle_lengths[number]);
-            number += 1;
-        }
-        let checksum = crc32(&leaves[leaf_start..]);
-        leaves.extend_from_slice(&checksum.to_le_bytes());
-    }
-    root.extend_from_slice(&(bundles_offset as u64).to_le_bytes());
-    root.extend_from_slice(&(file_length as u64).to_le_bytes());
-    let checksum = crc32(&root);
-    root.extend_from_slice(&checksum.to_le_bytes());
+    let entries: Vec<(u32, u32)> = order
+        .iter()
+        .zip(&bundle_lengths)
+        .map(|(&index, &length)| (hashes[index], length))
+        .collect();
+    let (root, leaves) = encode_directories(
+        &entries,
+        bucket_bits,
+        leaf_offset as u64,
+        bundles_offset as u64,
+        file_length as u64,
+    );
     out[HEADER_LEN..HEADER_LEN + root_len].copy_from_slice(&root);
     out[leaf_offset..bundles_offset].copy_from_slice(&leaves);
 
@@ -243,6 +228,50 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
     };
     out[..HEADER_LEN].copy_from_slice(&header.encode());
     Ok(out)
+}
+
+/// The root directory (CRC included) and the leaf directories of a table whose
+/// products, in number order, have the `(hash, bundle_length)` `entries`: numbers are
+/// in hash order, so each bucket's products are one contiguous run. The writer and
+/// `join_split` (which rebuilds a single file from a directory's shards) share it.
+/// Entries out of bucket order are left out, which a caller sees as leaves shorter
+/// than `4·B + 8·n`.
+pub(crate) fn encode_directories(
+    entries: &[(u32, u32)],
+    bucket_bits: u8,
+    leaf_offset: u64,
+    bundles_offset: u64,
+    file_length: u64,
+) -> (Vec<u8>, Vec<u8>) {
+    let bucket_count = 1usize << bucket_bits;
+    let mut root =
+        Vec::with_capacity(ROOT_ENTRY_LEN as usize * (bucket_count + 1) + CRC_LEN as usize);
+    let mut leaves = Vec::with_capacity(
+        CRC_LEN as usize * bucket_count + LEAF_ENTRY_LEN as usize * entries.len(),
+    );
+    let mut next = 0;
+    let mut bundle_offset = bundles_offset;
+    for bucket in 0..bucket_count as u32 {
+        root.extend_from_slice(&(leaf_offset + leaves.len() as u64).to_le_bytes());
+        root.extend_from_slice(&bundle_offset.to_le_bytes());
+        let leaf_start = leaves.len();
+        while let Some(&(hash, length)) = entries.get(next) {
+            if top_bits(hash, bucket_bits) != bucket {
+                break;
+            }
+            leaves.extend_from_slice(&hash.to_le_bytes());
+            leaves.extend_from_slice(&length.to_le_bytes());
+            bundle_offset += u64::from(length);
+            next += 1;
+        }
+        let checksum = crc32(&leaves[leaf_start..]);
+        leaves.extend_from_slice(&checksum.to_le_bytes());
+    }
+    root.extend_from_slice(&bundles_offset.to_le_bytes());
+    root.extend_from_slice(&file_length.to_le_bytes());
+    let checksum = crc32(&root);
+    root.extend_from_slice(&checksum.to_le_bytes());
+    (root, leaves)
 }
 
 /// `bucket_bits` for `product_count` products: the largest b with 4^b ≤ n

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use alsobought_core::{shard_path, split_table, SplitEntry, SplitTable, ENTRY_FILE};
+use alsobought_core::{generation_dir, split_table, SplitEntry, SplitTable, ENTRY_FILE};
 use anyhow::Context;
 
 /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
@@ -67,7 +67,7 @@ pub fn write_directory(
     let replaced = fs::read(directory.join(ENTRY_FILE))
         .ok()
         .and_then(|bytes| Some(SplitEntry::parse(&bytes).ok()?.generation()))
-        .map(|generation| shard_path(generation, 0, 0)[..16].to_owned());
+        .map(generation_dir);
     fs::create_dir_all(directory.join(&split.generation_dir))
         .with_context(|| format!("cannot create --out-dir {}", directory.display()))?;
     for (path, bytes) in split.files() {
