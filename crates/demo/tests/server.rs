@@ -32,6 +32,18 @@ async fn start(root: &Path) -> SocketAddr {
 }
 
 /// Starts the server over `root` on a free port with `options` and returns its address.
+/// A server on `root` with the cache lifetimes a CDN would send (`serve --cache cdn`).
+async fn start_cdn(root: &Path) -> SocketAddr {
+    start_with(
+        root,
+        ServerOptions {
+            cache: CachePolicy::Cdn,
+            ..ServerOptions::default()
+        },
+    )
+    .await
+}
+
 async fn start_with(root: &Path, options: ServerOptions) -> SocketAddr {
     let (listener, url) = server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -470,14 +482,7 @@ async fn table_directory_files_are_served_under_alsobought_and_compose_with_the_
 #[tokio::test]
 async fn a_table_directory_uploaded_while_the_server_runs_is_served_at_once() {
     let (root, _) = demo_root();
-    let address = start_with(
-        root.path(),
-        ServerOptions {
-            cache: CachePolicy::Cdn,
-            ..ServerOptions::default()
-        },
-    )
-    .await;
+    let address = start_cdn(root.path()).await;
     let before = get(address, "/alsobought/later/entry.bin", &[]).await;
     assert_eq!(before.status, 404);
     assert_eq!(
@@ -518,14 +523,7 @@ async fn cdn_policy_sends_each_kind_of_file_its_lifetime() {
         b"not a content address: upper-case hex",
     )
     .unwrap();
-    let address = start_with(
-        root.path(),
-        ServerOptions {
-            cache: CachePolicy::Cdn,
-            ..ServerOptions::default()
-        },
-    )
-    .await;
+    let address = start_cdn(root.path()).await;
     let hour = "public, max-age=3600";
     let minute = "public, max-age=60, stale-while-revalidate=86400";
     let year = "public, max-age=31536000, immutable";
@@ -593,14 +591,7 @@ async fn cdn_policy_sends_each_kind_of_file_its_lifetime() {
 #[tokio::test]
 async fn revalidation_answers_304_with_the_lifetime_and_vary_of_the_file() {
     let (root, _) = demo_root_with_copies();
-    let address = start_with(
-        root.path(),
-        ServerOptions {
-            cache: CachePolicy::Cdn,
-            ..ServerOptions::default()
-        },
-    )
-    .await;
+    let address = start_cdn(root.path()).await;
     let first = get(
         address,
         "/alsobought/alsobought.js",
