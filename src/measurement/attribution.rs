@@ -9,8 +9,9 @@
 //! twice. Plain Rust on owned values, tested natively; `purchase.rs` reads and writes
 //! the storage and the JS arguments.
 
-use crate::measurement::event::{items_value, line_value, Event, EventType, Item, Order};
+use crate::measurement::event::{items_value, line_value, Event, Item, Order};
 use crate::measurement::json::{push_integer, push_optional_string, push_string};
+use alsobought_core::events::EventKind;
 
 /// `localStorage` key of the products added through the widget.
 pub const ADDED_KEY: &str = "alsobought:added";
@@ -182,7 +183,7 @@ pub fn purchase_json(
         }
     }
     Event {
-        event_type: EventType::Purchase,
+        event_type: EventKind::Purchase,
         timestamp_ms: purchaser.now_ms,
         visitor_id: purchaser.visitor_id,
         page_view_id: purchaser.page_view_id,

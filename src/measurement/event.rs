@@ -7,52 +7,23 @@
 //! the documentation lists them. Plain Rust, tested natively against the
 //! documentation's own examples.
 
+use alsobought_core::events::{EventKind, SCHEMA_VERSION};
+
 use crate::measurement::json::{
     push_amount, push_integer, push_optional_amount, push_optional_string, push_string,
     push_string_array,
 };
 use crate::measurement::settings::{Assignment, Measurement};
 
-/// The schema version every event carries (`v`).
-pub const SCHEMA_VERSION: u64 = 1;
-
-/// What happened (`type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
-    /// The widget mounted inside an experiment; the variant is known.
-    Exposure,
-    /// At least half of the rendered widget was in the viewport.
-    Impression,
-    /// A suggestion's link was followed (or its unhandled add opened its page).
-    Click,
-    /// The store handled an `alsobought:add-to-cart`.
-    AddToCart,
-    /// The store called `trackPurchase`.
-    Purchase,
-}
-
-impl EventType {
-    /// The `type` field.
-    pub fn name(self) -> &'static str {
-        match self {
-            EventType::Exposure => "exposure",
-            EventType::Impression => "impression",
-            EventType::Click => "click",
-            EventType::AddToCart => "add_to_cart",
-            EventType::Purchase => "purchase",
-        }
-    }
-
-    /// The GA4 event pushed to `dataLayer`, if any (a purchase pushes nothing: the
-    /// store's own GA4 `purchase` tag does that).
-    fn data_layer_name(self) -> Option<&'static str> {
-        match self {
-            EventType::Exposure => Some("alsobought_exposure"),
-            EventType::Impression => Some("view_item_list"),
-            EventType::Click => Some("select_item"),
-            EventType::AddToCart => Some("add_to_cart"),
-            EventType::Purchase => None,
-        }
+/// The GA4 event pushed to `dataLayer` for an event of `kind`, if any (a purchase
+/// pushes nothing: the store's own GA4 `purchase` tag does that).
+fn data_layer_name(kind: EventKind) -> Option<&'static str> {
+    match kind {
+        EventKind::Exposure => Some("alsobought_exposure"),
+        EventKind::Impression => Some("view_item_list"),
+        EventKind::Click => Some("select_item"),
+        EventKind::AddToCart => Some("add_to_cart"),
+        EventKind::Purchase => None,
     }
 }
 
@@ -88,7 +59,7 @@ pub struct Order<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event<'a> {
     /// `type`.
-    pub event_type: EventType,
+    pub event_type: EventKind,
     /// `ts`: milliseconds since 1970 by the browser's clock.
     pub timestamp_ms: u64,
     /// `visitor_id`.
@@ -117,7 +88,7 @@ impl<'a> Event<'a> {
     /// An event about a widget's list: identity, experiment and list from `measurement`;
     /// no value and no order.
     pub fn of_list(
-        event_type: EventType,
+        event_type: EventKind,
         timestamp_ms: u64,
         measurement: &'a Measurement,
         layout: Option<&'a str>,
@@ -197,7 +168,7 @@ impl<'a> Event<'a> {
     /// The GA4 object pushed to `dataLayer` (section 6.2) as JSON text, and whether
     /// `{ ecommerce: null }` must be pushed before it; `None` for a purchase.
     pub fn data_layer_json(&self) -> Option<(String, bool)> {
-        let name = self.event_type.data_layer_name()?;
+        let name = data_layer_name(self.event_type)?;
         let mut out = String::with_capacity(256 + 128 * self.items.len());
         out.push_str("{\"event\":");
         push_string(&mut out, name);
@@ -207,7 +178,7 @@ impl<'a> Event<'a> {
             out.push_str(",\"alsobought_variant\":");
             push_string(&mut out, &assignment.variant);
         }
-        let has_ecommerce = self.event_type != EventType::Exposure;
+        let has_ecommerce = self.event_type != EventKind::Exposure;
         if has_ecommerce {
             let (list_id, list_name) = self.list.unwrap_or_default();
             out.push_str(",\"ecommerce\":{\"item_list_id\":");
@@ -218,7 +189,7 @@ impl<'a> Event<'a> {
                 out.push_str(",\"currency\":");
                 push_string(&mut out, currency);
             }
-            if let (EventType::AddToCart, Some(value)) = (self.event_type, self.value_hundredths) {
+            if let (EventKind::AddToCart, Some(value)) = (self.event_type, self.value_hundredths) {
                 out.push_str(",\"value\":");
                 push_amount(&mut out, value);
             }
@@ -335,7 +306,7 @@ mod tests {
     fn events_are_written_exactly_as_the_documented_examples() {
         let measurement = compact_measurement();
         let exposure = Event::of_list(
-            EventType::Exposure,
+            EventKind::Exposure,
             1_764_000_000_000,
             &measurement,
             Some("bundle"),
@@ -347,7 +318,7 @@ mod tests {
         );
 
         let mut added = Event::of_list(
-            EventType::AddToCart,
+            EventKind::AddToCart,
             1_764_000_004_211,
             &measurement,
             Some("bundle"),
@@ -380,7 +351,7 @@ mod tests {
             },
         ];
         let purchase = Event {
-            event_type: EventType::Purchase,
+            event_type: EventKind::Purchase,
             timestamp_ms: 1_764_000_301_000,
             visitor_id: "9f86d081884c7d659a2feaa0c55ad015",
             page_view_id: "5d41402abc4b2a76b9719d911017c592",
@@ -412,7 +383,7 @@ mod tests {
     fn the_data_layer_object_follows_ga4_and_leaves_unknowns_out() {
         let measurement = compact_measurement();
         let mut added = Event::of_list(
-            EventType::AddToCart,
+            EventKind::AddToCart,
             1,
             &measurement,
             Some("bundle"),
@@ -451,7 +422,7 @@ mod tests {
             ..compact_measurement()
         };
         let mut viewed =
-            Event::of_list(EventType::Impression, 1, &outside, Some("carousel"), vec![]);
+            Event::of_list(EventKind::Impression, 1, &outside, Some("carousel"), vec![]);
         viewed.items = teapot_and_tea();
         let (text, _) = viewed.data_layer_json().unwrap();
         let pushed: Value = serde_json::from_str(&text).unwrap();
@@ -469,7 +440,7 @@ mod tests {
             "value on add_to_cart only"
         );
 
-        let exposure = Event::of_list(EventType::Exposure, 1, &measurement, None, vec![]);
+        let exposure = Event::of_list(EventKind::Exposure, 1, &measurement, None, vec![]);
         assert_eq!(
             exposure.data_layer_json(),
             Some((
@@ -477,7 +448,7 @@ mod tests {
                 false
             ))
         );
-        let click = Event::of_list(EventType::Click, 1, &measurement, None, vec![]);
+        let click = Event::of_list(EventKind::Click, 1, &measurement, None, vec![]);
         assert!(click
             .data_layer_json()
             .unwrap()
@@ -489,7 +460,7 @@ mod tests {
     fn every_common_field_is_present_with_its_documented_type() {
         let measurement = compact_measurement();
         let mut click = Event::of_list(
-            EventType::Click,
+            EventKind::Click,
             5,
             &measurement,
             Some("carousel"),

@@ -26,7 +26,7 @@ pub fn hex_id(bytes: &[u8; 16]) -> String {
 mod browser {
     use core::cell::RefCell;
 
-    use alsobought_core::experiment::is_valid_visitor_id;
+    use alsobought_core::events::is_valid_visitor_id;
 
     use super::{hex_id, VISITOR_KEY};
     use crate::console;
@@ -92,7 +92,7 @@ pub use browser::{page_view_id, random_id, start_page_view, visitor_id};
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alsobought_core::experiment::is_valid_visitor_id;
+    use alsobought_core::events::is_valid_visitor_id;
 
     #[test]
     fn ids_are_32_lower_case_hex_characters_the_core_accepts() {

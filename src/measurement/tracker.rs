@@ -17,9 +17,10 @@ use crate::components::WidgetData;
 use crate::config::{Layout, WidgetConfig};
 use crate::events::{self, ShownProduct};
 use crate::measurement::attribution::{remember_added, AddedEntry, ADDED_KEY};
-use crate::measurement::event::{items_value, Event, EventType, Item};
+use crate::measurement::event::{items_value, Event, Item};
 use crate::measurement::settings::Measurement;
 use crate::measurement::{attribution, beacon, data_layer, storage};
+use alsobought_core::events::EventKind;
 
 /// The measurement of one mounted widget.
 pub struct Tracker {
@@ -49,7 +50,7 @@ impl Tracker {
         if self.measurement.assignment.is_none() {
             return;
         }
-        let event = self.event(EventType::Exposure, config, &[], None);
+        let event = self.event(EventKind::Exposure, config, &[], None);
         self.announce(host, events::EXPOSURE, &[], None, &event, false);
     }
 
@@ -64,7 +65,7 @@ impl Tracker {
             .get(shown.len().saturating_sub(data.suggestions.len())..)
             .unwrap_or_default();
         let event = self.event(
-            EventType::Impression,
+            EventKind::Impression,
             &data.config,
             suggestions,
             data.store_currency(),
@@ -81,7 +82,7 @@ impl Tracker {
 
     /// Records a click on `shown` (a followed link or an unhandled add).
     pub fn click(&self, data: &WidgetData, shown: &[ShownProduct<'_>]) {
-        let event = self.event(EventType::Click, &data.config, shown, data.store_currency());
+        let event = self.event(EventKind::Click, &data.config, shown, data.store_currency());
         self.announce(
             &data.host,
             events::CLICK,
@@ -104,7 +105,7 @@ impl Tracker {
         navigate_to: Option<&str>,
     ) -> bool {
         let currency = data.store_currency();
-        let mut event = self.event(EventType::AddToCart, &data.config, products, currency);
+        let mut event = self.event(EventKind::AddToCart, &data.config, products, currency);
         event.value_hundredths = items_value(&event.items);
         let not_prevented = self.announce(
             &data.host,
@@ -195,7 +196,7 @@ impl Tracker {
     /// An event of this widget about `shown`.
     fn event<'a>(
         &'a self,
-        event_type: EventType,
+        event_type: EventKind,
         config: &'a WidgetConfig,
         shown: &[ShownProduct<'a>],
         store_currency: Option<&'a str>,

@@ -278,15 +278,6 @@ pub fn is_valid_variant_name(name: &str) -> bool {
         })
 }
 
-/// Whether `id` looks like a visitor id the widget made: 32 lower-case hex characters.
-/// A stored value that does not is replaced by a fresh id.
-pub fn is_valid_visitor_id(id: &str) -> bool {
-    id.len() == 32
-        && id
-            .bytes()
-            .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
-}
-
 /// FNV-1a 64-bit over `bytes`.
 fn fnv1a64(bytes: impl Iterator<Item = u8>) -> u64 {
     bytes.fold(FNV64_OFFSET_BASIS, |hash, byte| {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod events;
 pub mod experiment;
 pub mod format;
 pub mod scoring;

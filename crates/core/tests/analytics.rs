@@ -2,9 +2,9 @@
 //! every number is worked out by hand in the comments (`docs/events.md` section 8).
 
 use alsobought_core::analytics::{
-    Event, EventAggregator, EventKind, ExperimentReport, Metric, Report, ReportOptions,
-    VariantReport,
+    Event, EventAggregator, ExperimentReport, Metric, Report, ReportOptions, VariantReport,
 };
+use alsobought_core::events::EventKind;
 
 /// A list event of `visitor` in page view `page_view`, list `list`.
 fn view_event<'a>(

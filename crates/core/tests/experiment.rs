@@ -3,8 +3,9 @@
 //! simulated visitors for the split proportions and for independence between
 //! experiments, at the 1% significance level.
 
+use alsobought_core::events::is_valid_visitor_id;
 use alsobought_core::experiment::{
-    assignment_hash, is_valid_experiment_name, is_valid_visitor_id, VariantSpecError, Variants,
+    assignment_hash, is_valid_experiment_name, VariantSpecError, Variants,
 };
 
 /// Simulated visitors per test: the figure the issue asks for.

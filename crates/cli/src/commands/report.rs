@@ -14,7 +14,8 @@ use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use alsobought_core::analytics::{Event, EventAggregator, EventKind, ReportOptions};
+use alsobought_core::analytics::{Event, EventAggregator, ReportOptions};
+use alsobought_core::events::{EventKind, SCHEMA_VERSION};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -26,9 +27,6 @@ use crate::input::skips::{RowProblem, SkipReport};
 use crate::input::source::open_input;
 use crate::input::values::parse_currency;
 use crate::report::{count_of, warn, warn_about_skips};
-
-/// The event schema version this report reads.
-const SCHEMA_VERSION: u64 = 1;
 
 /// Bytes of input parsed per parallel task: large enough that splitting costs
 /// nothing, small enough that the core folding the previous batch finds chunks left

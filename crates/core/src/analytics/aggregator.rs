@@ -14,10 +14,11 @@
 
 use std::collections::HashSet;
 
-use super::events::{money, required_text, Event, EventKind, EventProblem};
+use super::events::{money, required_text, Event, EventProblem};
 use super::fingerprint::{FingerprintMap, Fingerprinter};
 use super::report::{EventCounts, ReportOptions};
 use super::state::{ExperimentState, GroupCounts, Purchase, VariantState, ViewState};
+use crate::events::EventKind;
 
 /// Folds events into counts; [`EventAggregator::finish`] computes the report.
 pub struct EventAggregator {

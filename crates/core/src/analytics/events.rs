@@ -6,47 +6,7 @@
 
 use std::fmt;
 
-/// What happened (`type` in the event schema).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// The widget mounted in an experiment and the visitor's variant is known.
-    Exposure,
-    /// At least half of the rendered widget was visible.
-    Impression,
-    /// A suggestion's link was followed.
-    Click,
-    /// The store put suggested products into the cart.
-    AddToCart,
-    /// An order was placed (`trackPurchase`).
-    Purchase,
-}
-
-impl EventKind {
-    /// Every kind, in funnel order.
-    pub const ALL: [EventKind; 5] = [
-        EventKind::Exposure,
-        EventKind::Impression,
-        EventKind::Click,
-        EventKind::AddToCart,
-        EventKind::Purchase,
-    ];
-
-    /// The kind a `type` names, if any.
-    pub fn from_name(name: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
-    /// The `type` value.
-    pub fn name(self) -> &'static str {
-        match self {
-            EventKind::Exposure => "exposure",
-            EventKind::Impression => "impression",
-            EventKind::Click => "click",
-            EventKind::AddToCart => "add_to_cart",
-            EventKind::Purchase => "purchase",
-        }
-    }
-}
+use crate::events::EventKind;
 
 /// The fields of one event the report reads (the rest of the schema is for other
 /// consumers); strings are borrowed from the caller's parsed line.

@@ -27,7 +27,7 @@ mod state;
 pub mod statistics;
 
 pub use aggregator::EventAggregator;
-pub use events::{Event, EventKind, EventProblem};
+pub use events::{Event, EventProblem};
 pub use report::{
     Comparison, Estimate, EventCounts, ExperimentReport, Metric, MetricResult, Report,
     ReportOptions, VariantReport,

@@ -2,10 +2,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use alsobought_core::events::SCHEMA_VERSION;
 use serde_json::{Map, Value};
-
-/// The event schema version the collector accepts.
-const SCHEMA_VERSION: u64 = 1;
 
 /// Events in one body, at most: a widget sends batches of 20. Counted after parsing,
 /// so it is checked here rather than in a middleware layer; the body's size, which
