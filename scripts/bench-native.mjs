@@ -10,7 +10,7 @@
 //
 // It runs (1) `alsobought build` on the real file several times (wall time, and peak
 // memory from /usr/bin/time); (2) `alsobought inspect` on the table; (3) the criterion
-// benches `build` and `recommend` of alsobought-core; (4) the `product_page_bytes`
+// benches `build` and `recommend` of alsobought-mining; (4) the `product_page_bytes`
 // report. Needs the release CLI (`cargo build --release -p alsobought-cli`).
 // Usage: node scripts/bench-native.mjs [--runs N]
 
@@ -97,11 +97,11 @@ function main() {
   const builds = timeRealBuilds(cli, runs);
   const inspect = run(cli, ['inspect', RETAIL_TABLE]).stdout;
   console.log('bench-native: criterion benches build and recommend (a few minutes)...');
-  const criterion = run('cargo', ['bench', '-p', 'alsobought-core', '--bench', 'build', '--bench', 'recommend', '--', '--noplot']);
+  const criterion = run('cargo', ['bench', '-p', 'alsobought-mining', '--bench', 'build', '--bench', 'recommend', '--', '--noplot']);
   const estimates = criterionEstimates(criterion.stdout);
   if (estimates.length === 0) fail(`no criterion estimates found in:\n${criterion.stdout}`);
   console.log('bench-native: product page bytes report...');
-  const pageReport = run('cargo', ['bench', '-p', 'alsobought-core', '--bench', 'product_page_bytes']).stdout.trim();
+  const pageReport = run('cargo', ['bench', '-p', 'alsobought-mining', '--bench', 'product_page_bytes']).stdout.trim();
 
   const walls = builds.map((build) => build.wallMs);
   const lines = [
@@ -129,7 +129,7 @@ function main() {
     inspect.trim(),
     '```',
     '',
-    '### Criterion (`cargo bench -p alsobought-core --bench build --bench recommend`)',
+    '### Criterion (`cargo bench -p alsobought-mining --bench build --bench recommend`)',
     '',
     '| benchmark | estimate |',
     '|---|---:|',
@@ -137,7 +137,7 @@ function main() {
     '',
     'Budget: `recommend/cart_20` ≤ 20 µs (the table already in memory; `cart_20_with_lookups` includes finding the 20 bundles).',
     '',
-    '### What a product page fetches (`cargo bench -p alsobought-core --bench product_page_bytes`)',
+    '### What a product page fetches (`cargo bench -p alsobought-mining --bench product_page_bytes`)',
     '',
     pageReport.replace(/^# .*\n+/, '').replace(/^## /gm, '#### '),
   ];

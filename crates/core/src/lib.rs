@@ -1,5 +1,9 @@
 //! alsobought-core: the recommendation table format and the scoring shared by the
-//! command-line tool and the WebAssembly widget.
+//! command-line tool and the WebAssembly widget, with the small contracts both sides
+//! must agree on: experiment assignment, the events contract, the URL policy and HTML
+//! escaping. It has no features: what the widget links is all here, and mining,
+//! evaluation and analytics live in their own crates (alsobought-mining,
+//! alsobought-analytics), so they never reach the wasm.
 //!
 //! It does no I/O and knows nothing of the web: readers borrow the caller's bytes
 //! (a whole file, or just the byte ranges the widget fetched with HTTP Range
@@ -14,16 +18,7 @@ pub mod format;
 pub mod scoring;
 pub mod url_policy;
 
-#[cfg(feature = "builder")]
-pub mod analytics;
-#[cfg(feature = "builder")]
-pub mod evaluation;
-#[cfg(feature = "builder")]
 pub mod html;
-#[cfg(feature = "builder")]
-pub mod mining;
-#[cfg(feature = "builder")]
-pub mod synthetic;
 
 pub use format::*;
 pub use scoring::*;

@@ -13,8 +13,8 @@ mod spill_files;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use alsobought_core::mining::{BasketCollector, Catalog, MemoryBudget, MinedTable, SpillReport};
 use alsobought_core::{write_table, ProductRecord};
+use alsobought_mining::{BasketCollector, Catalog, MemoryBudget, MinedTable, SpillReport};
 use anyhow::Context;
 use clap::{ArgGroup, Args};
 
@@ -330,8 +330,8 @@ fn order_currency<O>(history: &OrderHistory<O>, flag: Option<&str>) -> Option<St
 /// Without a catalog: when the orders carry titles or prices, a catalog of every
 /// ordered product made from them (its most frequent title and price); otherwise
 /// `None`, and each product is known by its id alone.
-fn catalog_from_orders<S: alsobought_core::mining::SpillSpace>(
-    history: &OrderHistory<alsobought_core::mining::CollectedOrders<S>>,
+fn catalog_from_orders<S: alsobought_mining::SpillSpace>(
+    history: &OrderHistory<alsobought_mining::CollectedOrders<S>>,
     currency: Option<&str>,
 ) -> Option<Catalog> {
     let hints = history.hints.as_ref()?;

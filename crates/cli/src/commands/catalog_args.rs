@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use alsobought_core::mining::Catalog;
+use alsobought_mining::Catalog;
 use anyhow::bail;
 use clap::Args;
 

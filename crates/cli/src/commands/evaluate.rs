@@ -1,13 +1,13 @@
 //! `alsobought evaluate`: how well would a table built from past orders have predicted
 //! the orders held out? Reads orders like `build`, hands them to
-//! `alsobought_core::evaluation`, and prints its report as an aligned table or JSON.
+//! `alsobought_mining::evaluation`, and prints its report as an aligned table or JSON.
 //! With `--truth` (a synthetic shop's planted groups) it also says how often the
 //! suggestions find a product's planted partners.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use alsobought_core::evaluation::{
+use alsobought_mining::evaluation::{
     evaluate_with_planted_groups, EvaluationOptions, EvaluationReport, QueryMetrics,
     RecommenderReport, CUTOFFS,
 };

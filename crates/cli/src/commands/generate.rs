@@ -2,7 +2,7 @@
 //! complementary groups) of any size, for trying the tool, testing scale and checking
 //! quality against a known truth.
 //!
-//! Glue only: `alsobought_core::synthetic` makes the data; this file parses flags,
+//! Glue only: `alsobought_mining::synthetic` makes the data; this file parses flags,
 //! writes the three files (each replaced atomically) and reports sizes and speed.
 
 use std::fs::{self, File};
@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use alsobought_core::synthetic::{
+use alsobought_mining::synthetic::{
     default_category_count, default_group_count, SyntheticError, SyntheticOptions, SyntheticShop,
     DEFAULT_POPULARITY_EXPONENT, DEFAULT_PURPOSEFUL_SHARE, MAX_GROUP_SIZE,
 };
@@ -128,7 +128,7 @@ fn parse_count_u32(text: &str) -> Result<u32, String> {
 
 fn parse_products(text: &str) -> Result<u32, String> {
     let count = parse_count_u32(text)?;
-    let max = alsobought_core::synthetic::MAX_PRODUCTS;
+    let max = alsobought_mining::synthetic::MAX_PRODUCTS;
     if count == 0 || count > max {
         return Err(format!(
             "{text:?} is out of range: 1 to {max} products fit in one table"

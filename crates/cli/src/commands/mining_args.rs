@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use alsobought_core::mining::{MiningOptions, ScoreMeasure, UnknownMeasure};
+use alsobought_mining::{MiningOptions, ScoreMeasure, UnknownMeasure};
 use clap::Args;
 
 /// A score measure as a flag value: shown in `--help` by its name, so the default

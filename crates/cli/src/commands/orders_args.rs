@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use alsobought_core::mining::{LineSink, OrdersBuilder};
+use alsobought_mining::{LineSink, OrdersBuilder};
 use clap::Args;
 
 use crate::input::exclusions::ProductExclusions;

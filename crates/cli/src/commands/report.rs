@@ -14,7 +14,7 @@ use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use alsobought_core::analytics::{Event, EventAggregator, ReportOptions};
+use alsobought_analytics::{Event, EventAggregator, ReportOptions};
 use alsobought_core::events::{EventKind, SCHEMA_VERSION};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use alsobought_core::analytics::{ExperimentReport, Metric, Report};
+use alsobought_analytics::{ExperimentReport, Metric, Report};
 use alsobought_core::html;
 
 const PANEL_WIDTH: f64 = 280.0;

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use alsobought_core::analytics::{
+use alsobought_analytics::{
     Comparison, Estimate, ExperimentReport, MetricResult, Report, VariantReport,
 };
 use alsobought_core::experiment::HOLDOUT_VARIANT;

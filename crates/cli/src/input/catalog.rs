@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use alsobought_core::mining::Catalog;
 use alsobought_core::ProductRecord;
+use alsobought_mining::Catalog;
 use anyhow::{bail, Context};
 use serde_json::{Map, Value};
 

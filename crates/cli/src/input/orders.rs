@@ -17,7 +17,7 @@ use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-use alsobought_core::mining::{LineSink, Orders};
+use alsobought_mining::{LineSink, Orders};
 use anyhow::{bail, Context};
 
 use super::csv_lines::LinedCsv;
@@ -234,7 +234,7 @@ impl<O> OrderHistory<O> {
 }
 
 /// Reads the orders file at `path` (`-` for standard input, gzip or plain) into
-/// `sink` (an [`OrdersBuilder`](alsobought_core::mining::OrdersBuilder) keeps every
+/// `sink` (an [`OrdersBuilder`](alsobought_mining::OrdersBuilder) keeps every
 /// order as it is).
 pub fn read_orders_into<S: LineSink>(
     path: &Path,
@@ -254,7 +254,7 @@ pub fn read_orders_from(
     options: &OrdersOptions,
     progress: &Progress,
 ) -> anyhow::Result<OrderHistory> {
-    let sink = alsobought_core::mining::OrdersBuilder::new();
+    let sink = alsobought_mining::OrdersBuilder::new();
     read_orders_from_into(reader, source, options, progress, sink)
 }
 
@@ -461,7 +461,7 @@ struct RowReader<'a, S> {
     options: &'a OrdersOptions,
     sink: S,
     /// The sink could not take a line (its spill space failed): the read stops.
-    failure: Option<alsobought_core::mining::SpillError>,
+    failure: Option<alsobought_mining::SpillError>,
     /// Product numbers as the builder assigns them (first appearance among used
     /// rows), kept here only when there are hints to attach to them.
     hint_numbers: HashMap<String, u32>,

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use alsobought_core::evaluation::PlantedGroups;
+use alsobought_mining::evaluation::PlantedGroups;
 use anyhow::{bail, Context};
 
 use super::source::open_input;

@@ -19,7 +19,6 @@ mod hash;
 mod header;
 mod quantization;
 mod split;
-#[cfg(feature = "builder")]
 mod split_writer;
 mod table;
 mod varint;
@@ -35,13 +34,11 @@ pub use error::{Section, TableError, WriteError, OTHER_GENERATION};
 pub use hash::product_hash;
 pub use header::Header;
 pub use quantization::Quantization;
-#[cfg(feature = "builder")]
 pub use split::generation_dir;
 pub use split::{
     shard_path, Shard, SplitEntry, ENTRY_FILE, ENTRY_GENERATION_AT, ENTRY_HEADER_LEN, ENTRY_MAGIC,
     ENTRY_SHARD_BITS_AT, SHARD_HEADER_LEN, SHARD_MAGIC, SPLIT_VERSION,
 };
-#[cfg(feature = "builder")]
 pub use split_writer::{join_split, split_table, SplitTable, DEFAULT_SHARD_BYTES};
 pub use table::{Bundles, Table, TableStats};
 pub use writer::{bucket_bits_for, write_table, ProductRecord, TableInput};

@@ -10,7 +10,7 @@
 //! entry for as long as the table does not change.
 //!
 //! The files hold the same pieces as the single file (header, best-seller bundle,
-//! leaf entries, bundles), so one reader serves both and `join` (builder feature)
+//! leaf entries, bundles), so one reader serves both and `join_split`
 //! rebuilds the single file byte for byte.
 
 use super::bundle::Bundle;
@@ -164,7 +164,6 @@ pub fn shard_path(generation: u64, shard_bits: u8, shard: u32) -> String {
 /// [`shard_path`]. Only the writer and the command-line tool need it on its own; kept
 /// out of the widget's build, where a second caller stops `push_hex` being inlined
 /// into `shard_path` (+64 B brotli, measured).
-#[cfg(feature = "builder")]
 pub fn generation_dir(generation: u64) -> String {
     let mut name = String::with_capacity(16);
     push_hex(&mut name, generation, 16);

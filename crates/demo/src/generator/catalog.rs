@@ -6,7 +6,7 @@
 //! variant. Ids are `<CATEGORY CODE>-<number from 1001>` (`COF-1001`): short, URL- and
 //! file-name-safe, and stable for a given seed and count.
 
-use alsobought_core::synthetic::SplitMix64;
+use alsobought_mining::synthetic::SplitMix64;
 
 use super::vocabulary::{Category, ProductType, CATEGORIES, COLOUR_WORDS};
 

@@ -30,7 +30,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use alsobought_core::synthetic::SplitMix64;
+use alsobought_mining::synthetic::SplitMix64;
 use serde::Serialize;
 
 use catalog::{catalog_capacity, generate_catalog, Product};

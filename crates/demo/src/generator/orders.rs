@@ -21,7 +21,7 @@
 //!
 //! Orders run through 2025 in id order (`NW-100001`, ...), one timestamp each in UTC.
 
-use alsobought_core::synthetic::{mix, zipf_weights, SplitMix64, WeightedIndex};
+use alsobought_mining::synthetic::{mix, zipf_weights, SplitMix64, WeightedIndex};
 
 use super::catalog::Product;
 use super::vocabulary::{CATEGORIES, COMPLEMENT_GROUPS};

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use alsobought_core::mining::{
+use alsobought_mining::{
     Catalog, MinedTable, MiningOptions, OrderStatistics, PairCount, PairStatisticsMiner,
 };
 use anyhow::{bail, Context};

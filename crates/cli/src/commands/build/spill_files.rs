@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use alsobought_core::mining::SpillSpace;
+use alsobought_mining::SpillSpace;
 
 /// The budget `auto` never exceeds: enough to build 100 million lines in memory.
 const AUTO_CAP: u64 = 4 << 30;

@@ -6,8 +6,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use alsobought_core::mining::{build_table_input, MiningOptions};
 use alsobought_core::write_table;
+use alsobought_mining::{build_table_input, MiningOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn build(criterion: &mut Criterion) {

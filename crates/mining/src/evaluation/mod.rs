@@ -22,9 +22,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::format::{write_table, Bundle, Table, TableError, WriteError};
-use crate::mining::{build_table_input, Catalog, MiningOptions, Orders, ScoreMeasure};
-use crate::scoring::{recommend_with, CartCombination, Fallback, RecommendOptions};
+use crate::{build_table_input, Catalog, MiningOptions, Orders, ScoreMeasure};
+use alsobought_core::format::{write_table, Bundle, Table, TableError, WriteError};
+use alsobought_core::scoring::{recommend_with, CartCombination, Fallback, RecommendOptions};
 use planted::PlantedPartners;
 
 /// Knobs of an evaluation run. `Default` is what `alsobought evaluate` uses.

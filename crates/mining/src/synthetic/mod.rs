@@ -36,7 +36,7 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-use crate::format::MAX_PRODUCTS as MAX_TABLE_PRODUCTS;
+use alsobought_core::format::MAX_PRODUCTS as MAX_TABLE_PRODUCTS;
 use orders::{ModelInputs, OrderModel};
 
 /// The most products a synthetic shop may have: as many as one table holds.

@@ -9,7 +9,7 @@ use super::estimates::{
     choose_baseline, compare_with_baseline, variant_report, ViewCounts, VisitorSums,
 };
 use super::report::{ExperimentReport, Report, VariantReport};
-use crate::experiment::HOLDOUT_VARIANT;
+use alsobought_core::experiment::HOLDOUT_VARIANT;
 
 impl EventAggregator {
     /// Joins purchases to exposed visitors and computes every metric and comparison.

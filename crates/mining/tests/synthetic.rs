@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use alsobought_core::synthetic::{
+use alsobought_mining::synthetic::{
     SyntheticOptions, SyntheticShop, MAX_BASKET_LINES, MAX_GROUP_SIZE, ORDERS_HEADER,
 };
 

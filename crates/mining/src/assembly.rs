@@ -2,7 +2,7 @@
 //! [`TableInput`] the writer encodes — which products the table holds (the catalog's,
 //! or every ordered one), their table numbers, the best-sellers and the summary counts.
 
-use crate::format::{ProductRecord, TableInput};
+use alsobought_core::format::{ProductRecord, TableInput};
 
 use super::catalog::Catalog;
 use super::selection::{keep_best, IdOrder};

@@ -1,10 +1,14 @@
-//! Mining: from an order history (and optionally a catalog) to the [`TableInput`] the
-//! table writer encodes.
+//! alsobought-mining: everything that turns order histories into tables, native only.
+//!
+//! - the crate root mines an order history (and optionally a catalog) into the
+//!   [`TableInput`] that `alsobought_core::write_table` encodes;
+//! - [`evaluation`] holds orders out by order-id hash and scores tables on them;
+//! - [`synthetic`] generates shops of any size and shape with an answer key.
 //!
 //! The steps: collect the line items into baskets, count in how many orders each
 //! product and each pair of products appear (pairs once per order), score each pair
 //! with a [`ScoreMeasure`], keep each product's best K neighbours that may be
-//! suggested, and list the best-sellers for the fallback. Native only (rayon).
+//! suggested, and list the best-sellers for the fallback, in parallel with rayon.
 //!
 //! Three ways to count, one way to score ([`selection`] and [`assembly`]):
 //!
@@ -16,6 +20,12 @@
 //! - [`PairStatisticsMiner`]: pair statistics counted elsewhere (the Spark job).
 //!
 //! All three give byte-identical tables for the same orders.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod evaluation;
+pub mod synthetic;
 
 mod assembly;
 mod catalog;
@@ -35,7 +45,7 @@ pub use orders::{Orders, OrdersBuilder};
 pub use spill::{SpillError, SpillReport, SpillSpace};
 pub use statistics::{OrderStatistics, PairCount, PairStatisticsMiner, StatisticsError};
 
-use crate::format::TableInput;
+use alsobought_core::format::TableInput;
 use assembly::{assemble, TableProducts, Totals};
 use collector::Collected;
 use counting::{top_neighbours, BasketList};
@@ -118,7 +128,7 @@ impl Default for MiningOptions {
 /// The miner's output: what to write, and what it took.
 #[derive(Debug, Clone)]
 pub struct MinedTable {
-    /// Ready for [`crate::write_table`].
+    /// Ready for [`alsobought_core::write_table`].
     pub input: TableInput,
     /// Counts for the command-line tool's summary.
     pub stats: MiningStats,

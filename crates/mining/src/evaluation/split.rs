@@ -2,7 +2,7 @@
 //! same file always splits the same way, whatever order its lines come in, and the
 //! split does not depend on dates the input may not have.
 
-use crate::mining::Orders;
+use crate::Orders;
 
 /// Orders divided into the ones mined and the ones held out.
 #[derive(Debug, Clone)]

@@ -18,7 +18,7 @@ use super::events::{money, required_text, Event, EventProblem};
 use super::fingerprint::{FingerprintMap, Fingerprinter};
 use super::report::{EventCounts, ReportOptions};
 use super::state::{ExperimentState, GroupCounts, Purchase, VariantState, ViewState};
-use crate::events::EventKind;
+use alsobought_core::events::EventKind;
 
 /// Folds events into counts; [`EventAggregator::finish`] computes the report.
 pub struct EventAggregator {

@@ -1,7 +1,7 @@
 //! The report's counting rules and statistics on a small hand-made event log whose
 //! every number is worked out by hand in the comments (`docs/events.md` section 8).
 
-use alsobought_core::analytics::{
+use alsobought_analytics::{
     Event, EventAggregator, ExperimentReport, Metric, Report, ReportOptions, VariantReport,
 };
 use alsobought_core::events::EventKind;

@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use alsobought_core::mining::{Orders, OrdersBuilder};
+use alsobought_mining::{Orders, OrdersBuilder};
 use flate2::read::GzDecoder;
 
 /// Where the data lives relative to the repository checkout (`/work/main` next to

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::format::ProductRecord;
+use alsobought_core::format::ProductRecord;
 
 /// Product records keyed by id, in the order they were added.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,7 @@
 //! Each score measure against values computed by hand (or, for the log-likelihood
 //! ratio, from the textbook G² = 2 Σ k ln(k·N / (row·column)) in a separate script).
 
-use alsobought_core::mining::{PairCounts, ScoreMeasure};
+use alsobought_mining::{PairCounts, ScoreMeasure};
 
 /// Bought together in 3 of 5 orders; each product in 4 of them.
 const SMALL: PairCounts = PairCounts {

@@ -3,8 +3,8 @@
 //! hold only ids) or with a catalog made from the file (title, price) plus the URL and
 //! image fields a real store's catalog has, so bundle sizes are realistic.
 
-use alsobought_core::mining::{build_table_input, Catalog, MiningOptions, Orders};
 use alsobought_core::{write_table, ProductRecord};
+use alsobought_mining::{build_table_input, Catalog, MiningOptions, Orders};
 
 /// The orders and the table built from them without a catalog.
 pub fn online_retail_table() -> (Orders, Vec<u8>) {

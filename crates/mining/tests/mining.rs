@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use alsobought_core::mining::{
+use alsobought_core::{write_table, ProductRecord, Table};
+use alsobought_mining::{
     build_table_input, Catalog, MiningOptions, Orders, OrdersBuilder, PairCounts, ScoreMeasure,
 };
-use alsobought_core::{write_table, ProductRecord, Table};
 
 /// a: 4 orders, b: 4, c: 2, d: 1; a+b: 3, a+c: 2, b+c: 1, b+d: 1.
 fn hand_made_orders() -> Orders {

@@ -2,10 +2,10 @@
 //! split, and a whole `evaluate` run (mine → write → read → recommend) with its
 //! baselines.
 
-use alsobought_core::evaluation::{
+use alsobought_mining::evaluation::{
     evaluate, is_held_out, split_orders, EvaluationOptions, MetricSums, CUTOFFS,
 };
-use alsobought_core::mining::{Orders, OrdersBuilder};
+use alsobought_mining::{Orders, OrdersBuilder};
 
 #[test]
 fn metrics_average_hits_and_recall_over_queries() {

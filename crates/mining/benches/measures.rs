@@ -9,11 +9,11 @@ mod support;
 
 use std::time::Instant;
 
-use alsobought_core::evaluation::{
+use alsobought_core::CartCombination;
+use alsobought_mining::evaluation::{
     Evaluation, EvaluationOptions, QueryMetrics, Recommender, RecommenderReport, CUTOFFS,
 };
-use alsobought_core::mining::{MiningOptions, ScoreMeasure};
-use alsobought_core::CartCombination;
+use alsobought_mining::{MiningOptions, ScoreMeasure};
 
 fn main() {
     let started = Instant::now();

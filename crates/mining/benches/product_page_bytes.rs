@@ -24,7 +24,7 @@ fn main() {
     page_report(&orders, &bytes);
 }
 
-fn page_report(orders: &alsobought_core::mining::Orders, bytes: &[u8]) {
+fn page_report(orders: &alsobought_mining::Orders, bytes: &[u8]) {
     let table = Table::open(bytes).unwrap();
     table.verify().expect("the real-data table verifies");
     let prefix = table.prefix().unwrap();

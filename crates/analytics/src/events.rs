@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::events::EventKind;
+use alsobought_core::events::EventKind;
 
 /// The fields of one event the report reads (the rest of the schema is for other
 /// consumers); strings are borrowed from the caller's parsed line.

@@ -200,7 +200,7 @@ mod tests {
     use super::super::spill::MERGE_FAN_IN;
     use super::super::{build_table_input, BasketCollector, OrdersBuilder, ScoreMeasure};
     use super::*;
-    use crate::format::{write_table, ProductRecord};
+    use alsobought_core::format::{write_table, ProductRecord};
 
     /// Line items `(order id, product id)`: skewed popularity, baskets of 1 to 12
     /// lines with repeats, and one order in ten continued later in the file (its
