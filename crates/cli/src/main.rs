@@ -1,6 +1,7 @@
 //! `alsobought`, the command-line half of alsobought: glue between files and
-//! alsobought-core, which does the real work (mining, the table format, scoring,
-//! evaluation).
+//! the libraries that do the real work: alsobought-core (the table format, scoring),
+//! alsobought-mining (mining, evaluation, synthetic shops) and alsobought-analytics
+//! (the report's counting).
 //!
 //! `main` parses the command line, runs the subcommand and turns the outcome into an
 //! exit code: 0 success, 1 error (one `alsobought: error:` line with the cause chain),

@@ -3,7 +3,7 @@
 //! the real path (mine → write_table → Table → recommend). Prints Markdown tables
 //! for `docs/scoring.md`.
 //!
-//! Run: `cargo bench -p alsobought-core --bench measures`.
+//! Run: `cargo bench -p alsobought-mining --bench measures`.
 
 mod support;
 

@@ -10,13 +10,13 @@
 //! with a [`ScoreMeasure`], keep each product's best K neighbours that may be
 //! suggested, and list the best-sellers for the fallback, in parallel with rayon.
 //!
-//! Three ways to count, one way to score ([`selection`] and [`assembly`]):
+//! Three ways to count, one way to score (`selection.rs` and `assembly.rs`):
 //!
 //! - [`build_table_input`]: [`Orders`] in memory, counted per product in parallel
 //!   (evaluation, and `alsobought build` while the baskets fit its budget);
 //! - [`CollectedOrders::mine`]: the baskets of a [`BasketCollector`], in memory when
 //!   they fit its [`MemoryBudget`], otherwise through sorted runs in spill space
-//!   ([`external`]), so memory stays bounded whatever the history's length;
+//!   (`external.rs`), so memory stays bounded whatever the history's length;
 //! - [`PairStatisticsMiner`]: pair statistics counted elsewhere (the Spark job).
 //!
 //! All three give byte-identical tables for the same orders.

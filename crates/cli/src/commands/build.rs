@@ -1,10 +1,10 @@
 //! `alsobought build`: orders (and a catalog) → a recommendation table file; or
 //! pair statistics computed by the Spark job (`--pair-stats`) → the same table.
 //!
-//! Glue only: the readers in `input/` stream the orders file into alsobought-core's
+//! Glue only: the readers in `input/` stream the orders file into alsobought-mining's
 //! bounded-memory basket collector (spilling sorted runs to `--temp-dir` past
-//! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, the core mines and
-//! encodes, and this file writes the bytes and tells the user what went in and out.
+//! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, alsobought-mining mines,
+//! alsobought-core encodes, and this file writes the bytes and tells the user what went in and out.
 
 mod output;
 mod pair_stats;

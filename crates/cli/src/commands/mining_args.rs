@@ -1,4 +1,4 @@
-//! The mining knobs alsobought-core offers, as flags shared by `build` and `evaluate`
+//! The mining knobs alsobought-mining offers, as flags shared by `build` and `evaluate`
 //! (so an evaluation measures exactly the table a build would write).
 
 use std::fmt;

@@ -3,8 +3,8 @@
 //! intervals and the lift over the baseline, as a terminal table, JSON or CSV, plus an
 //! SVG chart.
 //!
-//! Glue: this file parses lines into alsobought-core's `Event`s, the core's
-//! `analytics` module counts and does the statistics, and `report_output` /
+//! Glue: this file parses lines into alsobought-analytics' `Event`s, that
+//! crate counts and does the statistics, and `report_output` /
 //! `report_chart` write the result. The file is read in windows of whole lines whose
 //! lines are parsed on all cores in large chunks (a million events are several
 //! hundred megabytes of JSON) and folded in file order.

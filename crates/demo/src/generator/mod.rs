@@ -2,7 +2,7 @@
 //! order history with real co-purchase structure, a static page and an SVG image per
 //! product, and a JSON copy of the catalog for the store's own scripts.
 //!
-//! Determinism: everything comes from one seed through alsobought-core's [`SplitMix64`]
+//! Determinism: everything comes from one seed through alsobought-mining's [`SplitMix64`]
 //! (the generator `alsobought generate` uses too); no hash map order, clock or locale
 //! reaches the output, so the same seed and sizes give byte-identical files on every
 //! machine.

@@ -13,7 +13,7 @@
 //! Pairs name products by index, not id: looking 50 million pairs' ids up in a map of a
 //! million strings took most of a minute (cache misses on the keys), numbers take none.
 //! The files are read column by column with the `parquet` crate's low-level readers
-//! (no Arrow, and no row objects per pair), then mined by alsobought-core's
+//! (no Arrow, and no row objects per pair), then mined by alsobought-mining's
 //! `PairStatisticsMiner`, the scoring the native build uses, so both give the same
 //! table for the same orders.
 
