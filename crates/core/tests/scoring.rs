@@ -89,7 +89,7 @@ fn suggest_with(
         context,
         &bundles,
         Some(prefix.best_sellers()),
-        &prefix.quantization(),
+        &prefix.header().quantization(),
         options,
         combination,
     );
@@ -242,7 +242,13 @@ fn products_without_a_category_are_not_limited() {
         ..options()
     };
     let prefix = table.prefix().unwrap();
-    let suggestions = recommend(&["P"], &[bundle], None, &prefix.quantization(), &options);
+    let suggestions = recommend(
+        &["P"],
+        &[bundle],
+        None,
+        &prefix.header().quantization(),
+        &options,
+    );
     let found: Vec<&str> = suggestions
         .iter()
         .map(|suggestion| suggestion.card.id)
@@ -290,7 +296,7 @@ fn a_context_product_is_never_suggested_even_without_its_bundle() {
         &["A", "C"],
         &[bundle_a],
         Some(prefix.best_sellers()),
-        &prefix.quantization(),
+        &prefix.header().quantization(),
         &RecommendOptions {
             max_suggestions: 10,
             ..options()
@@ -391,7 +397,13 @@ fn equal_scores_go_by_product_number() {
     let table = Table::open(bytes.as_slice()).unwrap();
     let prefix = table.prefix().unwrap();
     let bundle = table.bundle("P").unwrap().unwrap();
-    let suggestions = recommend(&["P"], &[bundle], None, &prefix.quantization(), &options());
+    let suggestions = recommend(
+        &["P"],
+        &[bundle],
+        None,
+        &prefix.header().quantization(),
+        &options(),
+    );
     let numbers: Vec<u32> = suggestions
         .iter()
         .map(|suggestion| suggestion.card.number)

@@ -72,7 +72,7 @@ fn page_report(orders: &alsobought_mining::Orders, bytes: &[u8]) {
         header.bucket_count(),
         prefix_end
     );
-    let quantization = prefix.quantization();
+    let quantization = prefix.header().quantization();
     println!(
         "scores: {} ..= {}, one quantization step = {:.2} % of the score",
         quantization.min,

@@ -11,7 +11,7 @@ fn recommend_benches(criterion: &mut Criterion) {
     let (orders, bytes) = support::table::online_retail_table_with_catalog();
     let table = Table::open(bytes.as_slice()).unwrap();
     let prefix = table.prefix().unwrap();
-    let quantization = prefix.quantization();
+    let quantization = prefix.header().quantization();
     let options = RecommendOptions::default();
 
     // The most ordered product, and the first real order with 20 products or more.

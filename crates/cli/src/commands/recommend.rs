@@ -137,7 +137,7 @@ impl<'t> Recommender<'t> {
         options: RecommendOptions,
     ) -> anyhow::Result<Self> {
         let prefix = table.prefix()?;
-        let quantization = prefix.quantization();
+        let quantization = prefix.header().quantization();
         Ok(Recommender {
             table,
             prefix,

@@ -10,7 +10,6 @@ use super::cursor::{file_slice, Cursor};
 use super::error::{Section, TableError};
 use super::hash::product_hash;
 use super::header::Header;
-use super::quantization::Quantization;
 use super::{CRC_LEN, LEAF_ENTRY_LEN, MIN_PRODUCT_BUNDLE_LEN, ROOT_ENTRY_LEN};
 
 /// The prefix of a table, `0..leaf_offset`: header, root directory and
@@ -54,11 +53,6 @@ impl<'a> Prefix<'a> {
     /// The table's header.
     pub fn header(&self) -> &Header {
         &self.header
-    }
-
-    /// How quantized neighbour scores map back to scores.
-    pub fn quantization(&self) -> Quantization {
-        self.header.quantization()
     }
 
     /// The best-seller list (a bundle of kind 2: no own product).

@@ -19,7 +19,6 @@ use super::directory::{parse_best_sellers, BundleSpan, LeafDirectory};
 use super::error::{Section, TableError, OTHER_GENERATION};
 use super::hash::{product_hash, top_bits};
 use super::header::Header;
-use super::quantization::Quantization;
 use super::{HEADER_LEN, LEAF_ENTRY_LEN, MAX_BUCKET_BITS};
 
 /// The first eight bytes of an entry file: ASCII `ALSOBDIR`.
@@ -114,11 +113,6 @@ impl<'a> SplitEntry<'a> {
     /// The header of the table these files hold (the single file's header).
     pub fn header(&self) -> &Header {
         &self.header
-    }
-
-    /// How quantized neighbour scores map back to scores.
-    pub fn quantization(&self) -> Quantization {
-        self.header.quantization()
     }
 
     /// The best-seller list.
