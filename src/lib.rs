@@ -10,12 +10,13 @@
 #![deny(missing_docs)]
 
 pub mod carousel_geometry;
-pub mod config;
 mod join;
+
 pub mod load_error;
 pub mod measurement;
 pub mod product;
 pub mod range_reply;
+pub mod settings;
 mod shared_fetch;
 pub mod styles;
 pub mod table_cache;
@@ -33,7 +34,5 @@ pub mod events;
 pub mod fetch_source;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;
-#[cfg(target_arch = "wasm32")]
-mod options;
 #[cfg(target_arch = "wasm32")]
 pub mod price_format;

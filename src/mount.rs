@@ -22,15 +22,17 @@ use web_sys::{
 };
 
 use crate::components::{AlsoBought, WidgetData};
-use crate::config::{Layout, Loading, Origin, WidgetConfig};
 use crate::console;
 use crate::events::{self, ShownProduct};
 use crate::fetch_source::FetchSource;
 use crate::load_error::LoadError;
-use crate::measurement::settings::Configured;
-use crate::measurement::sources::{configure, AttributeSource};
+use crate::measurement::identity;
 use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
+use crate::settings::page::{forced_variants, AttributeSource, OptionsSource};
+use crate::settings::{
+    self, ConfigError, Configured, Layout, Loading, Origin, PageFacts, SettingsSource, WidgetConfig,
+};
 use crate::styles::{reserve_rule, STYLESHEET};
 use crate::table_cache::TableCache;
 use crate::table_loader::{load_table, recommend_from, Recommendations};
@@ -122,36 +124,57 @@ fn is_widget_script(script: &Element) -> bool {
 
 /// Reads the data attributes of `attributes_from` and mounts a widget on `host`.
 pub fn mount_from_attributes(host: HtmlElement, attributes_from: Element, created_host: bool) {
-    let parsed = configure(&AttributeSource(&attributes_from));
+    let configured = configure(&AttributeSource(&attributes_from));
     start(
         host,
         Some(attributes_from),
         created_host,
-        parsed.map_err(|error| error.message(Origin::Attributes)),
+        Origin::Attributes,
+        configured,
     );
 }
 
 /// Mounts a widget on `host` with settings from the JS options object.
-pub fn mount_from_options(host: HtmlElement, parsed: Result<Configured, String>) {
-    start(host, None, false, parsed);
+pub fn mount_from_options(host: HtmlElement, options: &JsValue) {
+    let configured = if options.is_object() {
+        configure(&OptionsSource(options))
+    } else {
+        Err(ConfigError::OptionsNotAnObject)
+    };
+    start(host, None, false, Origin::Options, configured);
 }
 
+/// Validates a widget's settings from `source` with its experiment variant applied,
+/// under this page view and the shopper's visitor id.
+fn configure(source: &dyn SettingsSource) -> Result<Configured, ConfigError> {
+    let forced_variants = forced_variants();
+    let page_view_id = identity::page_view_id();
+    let page = PageFacts {
+        page_view_id: &page_view_id,
+        forced_variants: &forced_variants,
+    };
+    settings::configure(source, &page, identity::visitor_id)
+}
+
+/// Mounts a configured widget on `host`, or fails it; warnings and errors reach the
+/// console here, spelled as the store wrote the settings (`origin`).
 fn start(
     host: HtmlElement,
     attributes_from: Option<Element>,
     created_host: bool,
-    parsed: Result<Configured, String>,
+    origin: Origin,
+    configured: Result<Configured, ConfigError>,
 ) {
     unmount(&host);
     let Configured {
         parsed,
         measurement,
-    } = match parsed {
+    } = match configured {
         Ok(configured) => configured,
-        Err(message) => return fail(&host, &message),
+        Err(error) => return fail(&host, &error.message(origin)),
     };
     for warning in &parsed.warnings {
-        console::warn(warning);
+        console::warn(&warning.message(origin));
     }
     let tracker = Rc::new(Tracker::new(measurement));
     // Before anything loads, so that every variant, the holdout included, is counted

@@ -17,9 +17,9 @@ use alsobought_core::{
     Shard, SplitEntry, TableError, ENTRY_FILE, ENTRY_HEADER_LEN, HEADER_LEN, INITIAL_FETCH_LEN,
 };
 
-use crate::config::WidgetConfig;
 use crate::load_error::{FetchError, LoadError};
 use crate::product::ProductView;
+use crate::settings::WidgetConfig;
 use crate::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
 
 /// The fetched bytes a widget scores from: the table's head and one bundle span per
@@ -265,7 +265,7 @@ pub fn recommend_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{parse_config, Origin, RawValue};
+    use crate::settings::{parse_config, RawValue};
     use crate::table_cache::tests::{Behaviour, MemoryServer};
     use alsobought_core::{write_table, ProductRecord, TableInput};
     // The directory layout's writer is the builder's: native tests only.
@@ -302,7 +302,7 @@ mod tests {
     fn config(pairs: &[(&str, &str)]) -> WidgetConfig {
         let mut all = vec![("table", "/t.table")];
         all.extend_from_slice(pairs);
-        parse_config(Origin::Attributes, |setting| {
+        parse_config(|setting| {
             all.iter()
                 .find(|(name, _)| *name == setting.attribute)
                 .map(|(_, value)| RawValue::Text(value.to_string()))

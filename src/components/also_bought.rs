@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::bundle_offer::BundleOffer;
 use super::carousel::Carousel;
 use super::Shared;
-use crate::config::Layout;
+use crate::settings::Layout;
 
 /// The id of the heading inside the shadow root (ids there do not clash with the page's).
 const HEADING_ID: &str = "ab-title";

@@ -13,11 +13,11 @@ use std::rc::Rc;
 
 use web_sys::Element;
 
-use crate::config::WidgetConfig;
 use crate::events::ShownProduct;
 use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
 use crate::product::ProductView;
+use crate::settings::WidgetConfig;
 
 /// Everything one rendered widget shows, fixed for the life of the render (a cart
 /// update renders anew).

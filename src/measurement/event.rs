@@ -13,7 +13,7 @@ use crate::measurement::json::{
     push_amount, push_integer, push_optional_amount, push_optional_string, push_string,
     push_string_array,
 };
-use crate::measurement::settings::{Assignment, Measurement};
+use crate::settings::{Assignment, Measurement};
 
 /// The GA4 event pushed to `dataLayer` for an event of `kind`, if any (a purchase
 /// pushes nothing: the store's own GA4 `purchase` tag does that).

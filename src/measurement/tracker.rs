@@ -14,12 +14,12 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use crate::components::WidgetData;
-use crate::config::{Layout, WidgetConfig};
 use crate::events::{self, ShownProduct};
 use crate::measurement::attribution::{remember_added, AddedEntry, ADDED_KEY};
 use crate::measurement::event::{items_value, Event, Item};
-use crate::measurement::settings::Measurement;
 use crate::measurement::{attribution, beacon, data_layer, storage};
+use crate::settings::Measurement;
+use crate::settings::{Layout, WidgetConfig};
 use alsobought_core::events::EventKind;
 
 /// The measurement of one mounted widget.
