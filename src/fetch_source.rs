@@ -16,8 +16,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 
+use crate::json_text::decimal;
 use crate::load_error::FetchError;
-use crate::measurement::json::decimal;
 use crate::range_reply::RangeReply;
 use crate::table_cache::{RangeSource, WHOLE_FILE};
 

@@ -11,7 +11,7 @@
 
 pub mod carousel_geometry;
 mod join;
-
+pub mod json_text;
 pub mod load_error;
 pub mod measurement;
 pub mod product;

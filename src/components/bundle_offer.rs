@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::Shared;
 use crate::events::ShownProduct;
-use crate::measurement::json::decimal;
+use crate::json_text::decimal;
 use crate::price_format::PriceFormatter;
 use crate::product::{bundle_total, ProductView};
 

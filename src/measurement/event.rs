@@ -9,7 +9,7 @@
 
 use alsobought_core::events::{EventKind, SCHEMA_VERSION};
 
-use crate::measurement::json::{
+use crate::json_text::{
     push_amount, push_integer, push_optional_amount, push_optional_string, push_string,
     push_string_array,
 };

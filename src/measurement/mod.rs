@@ -2,7 +2,7 @@
 //! shoppers see and do, under which A/B variant, and where it sends it.
 //!
 //! The pure parts are plain Rust, tested natively: the JSON text of events and
-//! `dataLayer` objects (`json`, `event`), the beacon queue's policy (`batch`) and attribution
+//! `dataLayer` objects (`event`), the beacon queue's policy (`batch`) and attribution
 //! (`attribution`). The browser parts are thin: ids in `localStorage` (`identity`,
 //! `storage`), the per-widget `tracker::Tracker`, `dataLayer` pushes, `sendBeacon`,
 //! `trackPurchase`. What to measure (tracking, lists, beacon, the experiment and its
@@ -13,7 +13,6 @@ pub mod attribution;
 pub mod batch;
 pub mod event;
 pub mod identity;
-pub mod json;
 
 #[cfg(target_arch = "wasm32")]
 mod beacon;

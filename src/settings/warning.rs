@@ -7,7 +7,7 @@
 //! text is written, spelled for where the store wrote the setting ([`Origin`]).
 
 use super::source::{Origin, RawValue, Setting, EXPERIMENT, FORCE_PARAMETER, VARIANTS};
-use crate::measurement::json::decimal;
+use crate::json_text::decimal;
 
 /// A value the widget did not use, or an experiment it could not run.
 #[derive(Clone, Debug, PartialEq)]
