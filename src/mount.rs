@@ -21,9 +21,9 @@ use web_sys::{
     IntersectionObserverInit, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::components::{AlsoBought, WidgetData};
+use crate::components::{AlsoBought, Widget as Rendered, WidgetView};
 use crate::console;
-use crate::events::{self, ShownProduct};
+use crate::events::{self, Listener, ShownProduct};
 use crate::fetch_source::FetchSource;
 use crate::load_error::LoadError;
 use crate::measurement::identity;
@@ -405,14 +405,16 @@ fn render(
         .and_then(|element| element.get_attribute("dir"))
         .as_deref()
         == Some("rtl");
-    let data = Rc::new(WidgetData {
-        host: host.clone().into(),
-        prices: RefCell::new(PriceFormatter::new(config.locale.as_deref())),
-        config,
-        context: recommendations.context,
-        suggestions: recommendations.suggestions,
-        right_to_left,
-        tracker,
+    let data = Rc::new(Rendered {
+        view: WidgetView {
+            host: host.clone().into(),
+            prices: RefCell::new(PriceFormatter::new(config.locale.as_deref())),
+            config,
+            context: recommendations.context,
+            suggestions: recommendations.suggestions,
+            right_to_left,
+        },
+        listener: tracker,
     });
     let view_data = Rc::clone(&data);
     let handle = leptos::mount::mount_to(
@@ -427,25 +429,19 @@ fn render(
         }),
     );
     let _ = host.set_attribute(STATE_ATTRIBUTE, "ready");
-    let shown = shown_products(&data);
-    data.tracker.dispatch(
-        host,
-        events::READY,
-        &shown,
-        data.store_currency(),
-        None,
-        false,
-    );
+    let view = &data.view;
+    data.listener
+        .ready(host, &view.config, &shown_products(view));
     observe_impression(host, data);
 }
 
 /// The products on screen, as events list them.
-fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
+fn shown_products(view: &WidgetView) -> Vec<ShownProduct<'_>> {
     let mut shown: Vec<ShownProduct<'_>> = Vec::new();
-    if data.config.layout == Layout::Bundle {
-        let on_screen = data.config.product.as_deref();
+    if view.config.layout == Layout::Bundle {
+        let on_screen = view.config.product.as_deref();
         shown.extend(
-            data.context
+            view.context
                 .iter()
                 .filter(|product| Some(product.id.as_str()) == on_screen)
                 .take(1)
@@ -454,7 +450,7 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
     }
     let offset = shown.len();
     shown.extend(
-        data.suggestions
+        view.suggestions
             .iter()
             .enumerate()
             .map(|(index, product)| ShownProduct {
@@ -467,14 +463,20 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
 
 /// Records the impression the first time at least half of the widget is visible (the
 /// tracker keeps it to once per mount, across cart updates).
-fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
+fn observe_impression(host: &HtmlElement, data: Rc<Rendered<Tracker>>) {
     let options = IntersectionObserverInit::new();
     options.set_threshold_f64(0.5);
     watch_once(
         host,
         &options,
         |entry| entry.is_intersecting() && entry.intersection_ratio() >= 0.5,
-        Box::new(move || data.tracker.impression(&data, &shown_products(&data))),
+        Box::new(move || {
+            let view = &data.view;
+            let suggestions = view.suggestions.len();
+            let shown = shown_products(view);
+            data.listener
+                .impression(&view.host, &view.config, suggestions, &shown);
+        }),
     );
 }
 
