@@ -24,8 +24,10 @@ use web_sys::{
 use crate::components::{AlsoBought, Widget as Rendered, WidgetView};
 use crate::console;
 use crate::events::{self, Listener, ShownProduct};
-use crate::fetch_source::FetchSource;
-use crate::load_error::LoadError;
+use crate::loader::fetch_source::FetchSource;
+use crate::loader::load_error::LoadError;
+use crate::loader::table_cache::TableCache;
+use crate::loader::table_loader::{load_table, recommend_from, Recommendations};
 use crate::measurement::identity;
 use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
@@ -34,8 +36,6 @@ use crate::settings::{
     self, ConfigError, Configured, Layout, Loading, Origin, PageFacts, SettingsSource, WidgetConfig,
 };
 use crate::styles::{reserve_rule, STYLESHEET};
-use crate::table_cache::TableCache;
-use crate::table_loader::{load_table, recommend_from, Recommendations};
 
 /// The attribute the host gets: `loading`, `ready`, `empty`, `error` or `holdout`.
 pub const STATE_ATTRIBUTE: &str = "data-alsobought-state";
