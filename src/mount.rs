@@ -21,7 +21,7 @@ use web_sys::{
     IntersectionObserverInit, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::components::{AlsoBought, Widget as Rendered, WidgetView};
+use crate::components::{AlsoBought, Rendered, WidgetView};
 use crate::console;
 use crate::events::{self, Listener, ShownProduct};
 use crate::loader::fetch_source::FetchSource;

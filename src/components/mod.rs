@@ -1,6 +1,6 @@
 //! The widget's leptos components, one per file, and what they share: the view model
-//! of one rendered widget ([`WidgetView`]) and its actions ([`Widget::add_to_cart`],
-//! [`Widget::clicked`]), which go to a [`Listener`] the mount wires in.
+//! of one rendered widget ([`WidgetView`]) and its actions ([`Rendered::add_to_cart`],
+//! [`Rendered::clicked`]), which go to a [`Listener`] the mount wires in.
 //!
 //! The components are generic over that listener, so the one the mount picks is called
 //! directly, with no trait object, and they import nothing of measurement.
@@ -58,7 +58,7 @@ impl WidgetView {
 
 /// A rendered widget: what it shows, and the listener that hears what the shopper does
 /// with it (the mount wires it in; the components only know it is a [`Listener`]).
-pub struct Widget<L> {
+pub struct Rendered<L> {
     /// What it shows.
     pub view: WidgetView,
     /// Hears clicks and adds to cart.
@@ -66,9 +66,9 @@ pub struct Widget<L> {
 }
 
 /// Shared, cheaply cloned access to the widget from event handlers.
-pub type Shared<L> = Rc<Widget<L>>;
+pub type Shared<L> = Rc<Rendered<L>>;
 
-impl<L: Listener> Widget<L> {
+impl<L: Listener> Rendered<L> {
     /// Dispatches `alsobought:add-to-cart` for `products`; unless a listener prevents
     /// it, opens `navigate_to` (the product page, where the shopper can buy it).
     pub fn add_to_cart(&self, products: &[ShownProduct<'_>], navigate_to: Option<&str>) {

@@ -17,8 +17,7 @@ use crate::events::{self, Listener, ShownProduct};
 use crate::measurement::attribution::{remember_added, AddedEntry, ADDED_KEY};
 use crate::measurement::event::{items_value, Event, Item};
 use crate::measurement::{attribution, beacon, data_layer, storage};
-use crate::settings::Measurement;
-use crate::settings::{Layout, WidgetConfig};
+use crate::settings::{Layout, Measurement, WidgetConfig};
 use alsobought_core::events::EventKind;
 
 /// The measurement of one mounted widget.

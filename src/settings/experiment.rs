@@ -116,8 +116,8 @@ pub fn configure(
     let mut parsed = parse_with_variant(source, assignment.as_ref().map(|a| a.variant.as_str()))?;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
-    let text = |setting| text(source.plain(setting)).filter(|text| !text.is_empty());
-    let list_id = text(LIST_ID).unwrap_or_else(|| {
+    let plain_text = |setting| text(source.plain(setting)).filter(|text| !text.is_empty());
+    let list_id = plain_text(LIST_ID).unwrap_or_else(|| {
         let default = if parsed.config.product.is_some() {
             PRODUCT_LIST_ID
         } else {
@@ -125,7 +125,7 @@ pub fn configure(
         };
         default.into()
     });
-    let list_name = text(LIST_NAME).unwrap_or_else(|| parsed.config.title.clone());
+    let list_name = plain_text(LIST_NAME).unwrap_or_else(|| parsed.config.title.clone());
     Ok(Configured {
         measurement: Measurement {
             tracking,
@@ -134,7 +134,7 @@ pub fn configure(
             assignment,
             list_id,
             list_name,
-            beacon: text(BEACON).filter(|_| tracking),
+            beacon: plain_text(BEACON).filter(|_| tracking),
         },
         parsed,
     })
