@@ -1,6 +1,6 @@
 // TypeScript declarations of the widget's module, `pkg/alsobought.d.ts` beside
 // `alsobought.js` (copied there by scripts/build-widget.sh; nothing a shopper downloads).
-// Checked by src/config.rs's tests (every setting is an option here, and nothing else)
+// Checked by src/settings/source.rs's tests (every setting is an option here, and nothing else)
 // and by the end-to-end suite (`tsc --strict` on tests/types/usage.ts; the module's
 // real exports in Chromium). The contract in prose: README.md and docs/events.md.
 //

@@ -14,7 +14,7 @@ use web_sys::HtmlElement;
 
 use crate::measurement::{identity, purchase};
 use crate::mount;
-use crate::options::{parse_cart, parse_options};
+use crate::settings::page::parse_cart;
 
 /// Runs when the module is instantiated: mounts the page now, or once it is parsed.
 #[wasm_bindgen(start)]
@@ -42,7 +42,7 @@ pub fn mount(element: HtmlElement, options: JsValue) {
     if options.is_undefined() || options.is_null() {
         mount::mount_from_attributes(element.clone(), element.into(), false);
     } else {
-        mount::mount_from_options(element, parse_options(options));
+        mount::mount_from_options(element, &options);
     }
 }
 

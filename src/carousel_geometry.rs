@@ -7,7 +7,7 @@
 //! 0 at the start and negative values towards the left in RTL, so "next" means
 //! scrolling by a negative amount there.
 
-use crate::measurement::json::decimal;
+use crate::json_text::decimal;
 
 /// A scroll of less than this many pixels is rounding, not a position.
 const SCROLL_TOLERANCE_PX: f64 = 1.0;

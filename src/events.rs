@@ -2,14 +2,19 @@
 //! on the host element, with the products concerned in `detail.products`
 //! (`{id, title, price, currency, url, index}`).
 //!
+//! [`Listener`] is what happens to a mounted widget, as typed calls: the mount and the
+//! components make them, measurement's tracker implements them (it dispatches these
+//! DOM events and records its own), and neither side names the other.
+//!
 //! The detail objects are built with `js_sys::Reflect` rather than serde: six keys
 //! per product do not justify a serializer in every shopper's download.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+use web_sys::{CustomEvent, CustomEventInit, Element, EventTarget};
 
 use crate::product::ProductView;
+use crate::settings::WidgetConfig;
 
 /// `alsobought:ready`: the suggestions are rendered.
 pub const READY: &str = "alsobought:ready";
@@ -33,6 +38,35 @@ pub struct ShownProduct<'a> {
     pub index: usize,
     /// The product.
     pub product: &'a ProductView,
+}
+
+/// Hears what happens to a mounted widget on `host`, configured by `config`; each call
+/// dispatches its DOM event on `host`.
+pub trait Listener {
+    /// The widget mounted (inside an experiment: `alsobought:exposure`).
+    fn exposure(&self, host: &Element, config: &WidgetConfig);
+    /// The suggestions are rendered; `shown` are the products on screen.
+    fn ready(&self, host: &Element, config: &WidgetConfig, shown: &[ShownProduct<'_>]);
+    /// At least half of the widget became visible; the last `suggestions` of `shown`
+    /// are the suggestions (a bundle shows its product first).
+    fn impression(
+        &self,
+        host: &Element,
+        config: &WidgetConfig,
+        suggestions: usize,
+        shown: &[ShownProduct<'_>],
+    );
+    /// A suggestion's link was followed.
+    fn click(&self, host: &Element, config: &WidgetConfig, shown: &[ShownProduct<'_>]);
+    /// The shopper asked to add `products`; returns whether no listener of the DOM
+    /// event prevented it, in which case the caller opens `navigate_to`.
+    fn add_to_cart(
+        &self,
+        host: &Element,
+        config: &WidgetConfig,
+        products: &[ShownProduct<'_>],
+        navigate_to: Option<&str>,
+    ) -> bool;
 }
 
 /// `{ products: [...] }` for the given products; `currency` fills in cards without one.

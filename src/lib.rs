@@ -2,24 +2,37 @@
 //! scores suggestions with alsobought-core and renders an accessible carousel (or a
 //! bundle) in a Shadow DOM, compiled to WebAssembly.
 //!
-//! Everything that is not browser glue (config parsing, carousel maths,
-//! HTTP range replies, the byte cache and the loader) is plain Rust and tested
-//! natively with `cargo test -p alsobought-widget`; the components and the JS API
-//! exist only on wasm32 and are tested in headless Chromium (`tests/wasm/`).
+//! The modules form a tree without cycles (issue 12), each importing only those
+//! listed after it:
+//! - `api` (wasm): the JS interface (`mount`, `updateCart`, `trackPurchase`...);
+//! - `mount` (wasm): a widget's life on the page: it finds hosts, configures them with
+//!   `settings`, loads with `loader`, renders `components`, and wires measurement's
+//!   tracker in as the widget's listener;
+//! - `components` (wasm): the leptos views of a widget's view model; what the shopper
+//!   does goes to the `events::Listener` they are handed;
+//! - `measurement`: records what shoppers see and do (docs/events.md); it implements
+//!   the listener and is handed plain data;
+//! - `events` (wasm): the DOM events a store listens to, and the `Listener` of them;
+//! - `loader`: where a table byte is fetched, cached and scored;
+//! - `styles`: the widget's stylesheet and the height each widget reserves;
+//! - `settings`: attributes, JS options, experiment variants and their warnings;
+//! - helpers: `product`, `carousel_geometry`, `price_format`, `console`, and
+//!   `json_text`, which imports nothing of the crate.
+//!
+//! Everything that is not browser glue (settings, carousel maths, HTTP range replies,
+//! the byte cache and the loader) is plain Rust and tested natively with
+//! `cargo test -p alsobought-widget`; the components and the JS API exist only on
+//! wasm32 and are tested in headless Chromium (`tests/wasm/`).
 
 #![deny(missing_docs)]
 
 pub mod carousel_geometry;
-pub mod config;
-mod join;
-pub mod load_error;
+pub mod json_text;
+pub mod loader;
 pub mod measurement;
 pub mod product;
-pub mod range_reply;
-mod shared_fetch;
+pub mod settings;
 pub mod styles;
-pub mod table_cache;
-pub mod table_loader;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
@@ -30,10 +43,6 @@ mod console;
 #[cfg(target_arch = "wasm32")]
 pub mod events;
 #[cfg(target_arch = "wasm32")]
-pub mod fetch_source;
-#[cfg(target_arch = "wasm32")]
 pub mod mount;
-#[cfg(target_arch = "wasm32")]
-mod options;
 #[cfg(target_arch = "wasm32")]
 pub mod price_format;

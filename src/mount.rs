@@ -21,19 +21,21 @@ use web_sys::{
     IntersectionObserverInit, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::components::{AlsoBought, WidgetData};
-use crate::config::{Layout, Loading, Origin, WidgetConfig};
+use crate::components::{AlsoBought, Rendered, WidgetView};
 use crate::console;
-use crate::events::{self, ShownProduct};
-use crate::fetch_source::FetchSource;
-use crate::load_error::LoadError;
-use crate::measurement::settings::Configured;
-use crate::measurement::sources::{configure, AttributeSource};
+use crate::events::{self, Listener, ShownProduct};
+use crate::loader::fetch_source::FetchSource;
+use crate::loader::load_error::LoadError;
+use crate::loader::table_cache::TableCache;
+use crate::loader::table_loader::{load_table, recommend_from, Recommendations};
+use crate::measurement::identity;
 use crate::measurement::tracker::Tracker;
 use crate::price_format::PriceFormatter;
+use crate::settings::page::{forced_variants, AttributeSource, OptionsSource};
+use crate::settings::{
+    self, ConfigError, Configured, Layout, Loading, Origin, PageFacts, SettingsSource, WidgetConfig,
+};
 use crate::styles::{reserve_rule, STYLESHEET};
-use crate::table_cache::TableCache;
-use crate::table_loader::{load_table, recommend_from, Recommendations};
 
 /// The attribute the host gets: `loading`, `ready`, `empty`, `error` or `holdout`.
 pub const STATE_ATTRIBUTE: &str = "data-alsobought-state";
@@ -122,36 +124,57 @@ fn is_widget_script(script: &Element) -> bool {
 
 /// Reads the data attributes of `attributes_from` and mounts a widget on `host`.
 pub fn mount_from_attributes(host: HtmlElement, attributes_from: Element, created_host: bool) {
-    let parsed = configure(&AttributeSource(&attributes_from));
+    let configured = configure(&AttributeSource(&attributes_from));
     start(
         host,
         Some(attributes_from),
         created_host,
-        parsed.map_err(|error| error.message(Origin::Attributes)),
+        Origin::Attributes,
+        configured,
     );
 }
 
 /// Mounts a widget on `host` with settings from the JS options object.
-pub fn mount_from_options(host: HtmlElement, parsed: Result<Configured, String>) {
-    start(host, None, false, parsed);
+pub fn mount_from_options(host: HtmlElement, options: &JsValue) {
+    let configured = if options.is_object() {
+        configure(&OptionsSource(options))
+    } else {
+        Err(ConfigError::OptionsNotAnObject)
+    };
+    start(host, None, false, Origin::Options, configured);
 }
 
+/// Validates a widget's settings from `source` with its experiment variant applied,
+/// under this page view and the shopper's visitor id.
+fn configure(source: &dyn SettingsSource) -> Result<Configured, ConfigError> {
+    let forced_variants = forced_variants();
+    let page_view_id = identity::page_view_id();
+    let page = PageFacts {
+        page_view_id: &page_view_id,
+        forced_variants: &forced_variants,
+    };
+    settings::configure(source, &page, identity::visitor_id)
+}
+
+/// Mounts a configured widget on `host`, or fails it; warnings and errors reach the
+/// console here, spelled as the store wrote the settings (`origin`).
 fn start(
     host: HtmlElement,
     attributes_from: Option<Element>,
     created_host: bool,
-    parsed: Result<Configured, String>,
+    origin: Origin,
+    configured: Result<Configured, ConfigError>,
 ) {
     unmount(&host);
     let Configured {
         parsed,
         measurement,
-    } = match parsed {
+    } = match configured {
         Ok(configured) => configured,
-        Err(message) => return fail(&host, &message),
+        Err(error) => return fail(&host, &error.message(origin)),
     };
     for warning in &parsed.warnings {
-        console::warn(warning);
+        console::warn(&warning.message(origin));
     }
     let tracker = Rc::new(Tracker::new(measurement));
     // Before anything loads, so that every variant, the holdout included, is counted
@@ -382,14 +405,16 @@ fn render(
         .and_then(|element| element.get_attribute("dir"))
         .as_deref()
         == Some("rtl");
-    let data = Rc::new(WidgetData {
-        host: host.clone().into(),
-        prices: RefCell::new(PriceFormatter::new(config.locale.as_deref())),
-        config,
-        context: recommendations.context,
-        suggestions: recommendations.suggestions,
-        right_to_left,
-        tracker,
+    let data = Rc::new(Rendered {
+        view: WidgetView {
+            host: host.clone().into(),
+            prices: RefCell::new(PriceFormatter::new(config.locale.as_deref())),
+            config,
+            context: recommendations.context,
+            suggestions: recommendations.suggestions,
+            right_to_left,
+        },
+        listener: tracker,
     });
     let view_data = Rc::clone(&data);
     let handle = leptos::mount::mount_to(
@@ -404,25 +429,19 @@ fn render(
         }),
     );
     let _ = host.set_attribute(STATE_ATTRIBUTE, "ready");
-    let shown = shown_products(&data);
-    data.tracker.dispatch(
-        host,
-        events::READY,
-        &shown,
-        data.store_currency(),
-        None,
-        false,
-    );
+    let view = &data.view;
+    data.listener
+        .ready(host, &view.config, &shown_products(view));
     observe_impression(host, data);
 }
 
 /// The products on screen, as events list them.
-fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
+fn shown_products(view: &WidgetView) -> Vec<ShownProduct<'_>> {
     let mut shown: Vec<ShownProduct<'_>> = Vec::new();
-    if data.config.layout == Layout::Bundle {
-        let on_screen = data.config.product.as_deref();
+    if view.config.layout == Layout::Bundle {
+        let on_screen = view.config.product.as_deref();
         shown.extend(
-            data.context
+            view.context
                 .iter()
                 .filter(|product| Some(product.id.as_str()) == on_screen)
                 .take(1)
@@ -431,7 +450,7 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
     }
     let offset = shown.len();
     shown.extend(
-        data.suggestions
+        view.suggestions
             .iter()
             .enumerate()
             .map(|(index, product)| ShownProduct {
@@ -444,14 +463,20 @@ fn shown_products(data: &WidgetData) -> Vec<ShownProduct<'_>> {
 
 /// Records the impression the first time at least half of the widget is visible (the
 /// tracker keeps it to once per mount, across cart updates).
-fn observe_impression(host: &HtmlElement, data: Rc<WidgetData>) {
+fn observe_impression(host: &HtmlElement, data: Rc<Rendered<Tracker>>) {
     let options = IntersectionObserverInit::new();
     options.set_threshold_f64(0.5);
     watch_once(
         host,
         &options,
         |entry| entry.is_intersecting() && entry.intersection_ratio() >= 0.5,
-        Box::new(move || data.tracker.impression(&data, &shown_products(&data))),
+        Box::new(move || {
+            let view = &data.view;
+            let suggestions = view.suggestions.len();
+            let shown = shown_products(view);
+            data.listener
+                .impression(&view.host, &view.config, suggestions, &shown);
+        }),
     );
 }
 

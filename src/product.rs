@@ -9,7 +9,7 @@
 
 use alsobought_core::{safe_url, Card};
 
-use crate::measurement::json::decimal;
+use crate::json_text::decimal;
 
 /// One product as the widget shows it.
 #[derive(Clone, Debug, PartialEq)]

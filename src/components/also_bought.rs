@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::bundle_offer::BundleOffer;
 use super::carousel::Carousel;
 use super::Shared;
-use crate::config::Layout;
+use crate::events::Listener;
+use crate::settings::Layout;
 
 /// The id of the heading inside the shadow root (ids there do not clash with the page's).
 const HEADING_ID: &str = "ab-title";
@@ -16,12 +17,12 @@ const HEADING_ID: &str = "ab-title";
 /// The carousel layout is announced as a carousel (WAI-ARIA APG pattern); the bundle
 /// layout is a form-like list, so it is a plain labelled region.
 #[component]
-pub fn AlsoBought(
+pub fn AlsoBought<L: Listener + 'static>(
     /// What to show.
-    data: Shared,
+    data: Shared<L>,
 ) -> impl IntoView {
-    let title = data.config.title.clone();
-    let layout = data.config.layout;
+    let title = data.view.config.title.clone();
+    let layout = data.view.config.layout;
     let role_description = (layout == Layout::Carousel).then_some("carousel");
     view! {
         <section class="ab-root" role="region" aria-roledescription=role_description aria-labelledby=HEADING_ID>

@@ -8,24 +8,25 @@
 use leptos::prelude::*;
 
 use super::Shared;
-use crate::events::ShownProduct;
-use crate::measurement::json::decimal;
+use crate::events::{Listener, ShownProduct};
+use crate::json_text::decimal;
 use crate::price_format::PriceFormatter;
 use crate::product::{bundle_total, ProductView};
 
 /// `.ab-bundle` with one `label.ab-item` per product, `.ab-total` and `button.ab-add-all`.
 #[component]
-pub fn BundleOffer(
+pub fn BundleOffer<L: Listener + 'static>(
     /// What to show.
-    data: Shared,
+    data: Shared<L>,
 ) -> impl IntoView {
-    let on_screen = data.config.product.as_deref();
-    let items: Vec<ProductView> = data
+    let view = &data.view;
+    let on_screen = view.config.product.as_deref();
+    let items: Vec<ProductView> = view
         .context
         .iter()
         .filter(|product| Some(product.id.as_str()) == on_screen)
         .take(1)
-        .chain(&data.suggestions)
+        .chain(&view.suggestions)
         .cloned()
         .collect();
     let item_count = items.len();
@@ -34,9 +35,9 @@ pub fn BundleOffer(
     // owned values, not the `Rc` of the widget's data. The products and the price
     // formatter share one stored value: each stored type is its own copy of the
     // arena code.
-    let store_currency = data.config.currency.clone();
+    let store_currency = view.config.currency.clone();
     let products_and_prices =
-        StoredValue::new_local((items, PriceFormatter::new(data.config.locale.as_deref())));
+        StoredValue::new_local((items, PriceFormatter::new(view.config.locale.as_deref())));
 
     let rows = products_and_prices.with_value(|(items, _)| {
         items
@@ -50,7 +51,7 @@ pub fn BundleOffer(
                         <img class="ab-image" src=product.image.clone() alt="" loading="lazy" decoding="async"
                             width="56" height="56" />
                         <span class="ab-name">{product.title.clone()}</span>
-                        <span class="ab-price">{data.price_text(product)}</span>
+                        <span class="ab-price">{view.price_text(product)}</span>
                     </label>
                 }
             })
@@ -87,7 +88,9 @@ pub fn BundleOffer(
             // page (the product on screen is the page they are on).
             let destination = picked
                 .iter()
-                .find(|shown| Some(shown.product.id.as_str()) != data.config.product.as_deref())
+                .find(|shown| {
+                    Some(shown.product.id.as_str()) != data.view.config.product.as_deref()
+                })
                 .or(picked.first())
                 .and_then(|shown| shown.product.url.as_deref());
             data.add_to_cart(&picked, destination);

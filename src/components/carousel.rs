@@ -13,15 +13,16 @@ use web_sys::{Element, HtmlElement, KeyboardEvent, ScrollBehavior, ScrollToOptio
 use super::product_card::ProductCard;
 use super::Shared;
 use crate::carousel_geometry::{CarouselGeometry, Step};
+use crate::events::Listener;
 
 /// `button.ab-prev`, `ul.ab-track` of `li.ab-card`s, `button.ab-next`.
 #[component]
-pub fn Carousel(
+pub fn Carousel<L: Listener + 'static>(
     /// What to show.
-    data: Shared,
+    data: Shared<L>,
 ) -> impl IntoView {
-    let count = data.suggestions.len();
-    let right_to_left = data.right_to_left;
+    let count = data.view.suggestions.len();
+    let right_to_left = data.view.right_to_left;
     let geometry = RwSignal::new_local(None::<CarouselGeometry>);
     // The track is looked up in the widget's shadow root when needed: a `NodeRef` is
     // a signal of its own, and its machinery measured 0.3 KB (brotli) of the download.
@@ -35,7 +36,7 @@ pub fn Carousel(
     // by then), then whenever the window resizes or the track scrolls. A frame callback
     // rather than an `Effect`: nothing reactive is read, and the effect machinery
     // measured 0.5 KB (brotli) in the download.
-    let host = data.host.clone();
+    let host = data.view.host.clone();
     request_animation_frame({
         let host = host.clone();
         move || remeasure(&host)

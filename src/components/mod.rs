@@ -1,5 +1,9 @@
-//! The widget's leptos components, one per file, and what they share: the data of
-//! one rendered widget and the add-to-cart action.
+//! The widget's leptos components, one per file, and what they share: the view model
+//! of one rendered widget ([`WidgetView`]) and its actions ([`Rendered::add_to_cart`],
+//! [`Rendered::clicked`]), which go to a [`Listener`] the mount wires in.
+//!
+//! The components are generic over that listener, so the one the mount picks is called
+//! directly, with no trait object, and they import nothing of measurement.
 
 mod also_bought;
 mod bundle_offer;
@@ -13,15 +17,14 @@ use std::rc::Rc;
 
 use web_sys::Element;
 
-use crate::config::WidgetConfig;
-use crate::events::ShownProduct;
-use crate::measurement::tracker::Tracker;
+use crate::events::{Listener, ShownProduct};
 use crate::price_format::PriceFormatter;
 use crate::product::ProductView;
+use crate::settings::WidgetConfig;
 
 /// Everything one rendered widget shows, fixed for the life of the render (a cart
 /// update renders anew).
-pub struct WidgetData {
+pub struct WidgetView {
     /// The host element events are dispatched on.
     pub host: Element,
     /// The validated settings.
@@ -34,14 +37,9 @@ pub struct WidgetData {
     pub right_to_left: bool,
     /// `Intl.NumberFormat`s for `data-locale`, made on first use.
     pub prices: RefCell<PriceFormatter>,
-    /// Records what the shopper does with it (docs/events.md).
-    pub tracker: Rc<Tracker>,
 }
 
-/// Shared, cheaply cloned access to the widget's data from event handlers.
-pub type Shared = Rc<WidgetData>;
-
-impl WidgetData {
+impl WidgetView {
     /// The store's `data-currency`, for cards without their own.
     pub fn store_currency(&self) -> Option<&str> {
         self.config.currency.as_deref()
@@ -56,11 +54,28 @@ impl WidgetData {
                 .format(amount, product.display_currency(self.store_currency())),
         )
     }
+}
 
+/// A rendered widget: what it shows, and the listener that hears what the shopper does
+/// with it (the mount wires it in; the components only know it is a [`Listener`]).
+pub struct Rendered<L> {
+    /// What it shows.
+    pub view: WidgetView,
+    /// Hears clicks and adds to cart.
+    pub listener: Rc<L>,
+}
+
+/// Shared, cheaply cloned access to the widget from event handlers.
+pub type Shared<L> = Rc<Rendered<L>>;
+
+impl<L: Listener> Rendered<L> {
     /// Dispatches `alsobought:add-to-cart` for `products`; unless a listener prevents
     /// it, opens `navigate_to` (the product page, where the shopper can buy it).
     pub fn add_to_cart(&self, products: &[ShownProduct<'_>], navigate_to: Option<&str>) {
-        let not_prevented = self.tracker.add_to_cart(self, products, navigate_to);
+        let view = &self.view;
+        let not_prevented =
+            self.listener
+                .add_to_cart(&view.host, &view.config, products, navigate_to);
         if let (true, Some(url), Some(window)) = (not_prevented, navigate_to, web_sys::window()) {
             let _ = window.location().set_href(url);
         }
@@ -68,8 +83,10 @@ impl WidgetData {
 
     /// Records a click on the suggestion at `index` (`alsobought:click`).
     pub fn clicked(&self, index: usize) {
-        if let Some(product) = self.suggestions.get(index) {
-            self.tracker.click(self, &[ShownProduct { index, product }]);
+        let view = &self.view;
+        if let Some(product) = view.suggestions.get(index) {
+            let shown = [ShownProduct { index, product }];
+            self.listener.click(&view.host, &view.config, &shown);
         }
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::Shared;
 use crate::carousel_geometry::slide_label;
-use crate::events::ShownProduct;
+use crate::events::{Listener, ShownProduct};
 
 /// Image size hint (the card's largest width): with `width`/`height` the browser
 /// reserves the square before the lazy image arrives.
@@ -12,15 +12,15 @@ const IMAGE_SIZE: &str = "192";
 
 /// `li > div.ab-card[role=group][aria-roledescription=slide][aria-label="3 of 8"]`.
 #[component]
-pub fn ProductCard(
-    /// The widget's data; the card shows `data.suggestions[index]`.
-    data: Shared,
+pub fn ProductCard<L: Listener + 'static>(
+    /// The widget; the card shows `data.view.suggestions[index]`.
+    data: Shared<L>,
     /// Position among the suggestions, from 0.
     index: usize,
 ) -> impl IntoView {
-    let product = data.suggestions[index].clone();
-    let label = slide_label(index, data.suggestions.len());
-    let price = data.price_text(&product);
+    let product = data.view.suggestions[index].clone();
+    let label = slide_label(index, data.view.suggestions.len());
+    let price = data.view.price_text(&product);
     let rating = product.rating_stars().map(|stars| {
         view! { <div class="ab-rating" role="img" aria-label=product.rating_label()>{stars}</div> }
     });
@@ -29,7 +29,7 @@ pub fn ProductCard(
         move |_| data.clicked(index)
     };
     let on_add = move |_| {
-        let product = &data.suggestions[index];
+        let product = &data.view.suggestions[index];
         data.add_to_cart(&[ShownProduct { index, product }], product.url.as_deref());
     };
     // The slide is a group inside a list item: `li` may not take the group role, and

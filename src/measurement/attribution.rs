@@ -9,8 +9,8 @@
 //! twice. Plain Rust on owned values, tested natively; `purchase.rs` reads and writes
 //! the storage and the JS arguments.
 
+use crate::json_text::{push_integer, push_optional_string, push_string};
 use crate::measurement::event::{items_value, line_value, Event, Item, Order};
-use crate::measurement::json::{push_integer, push_optional_string, push_string};
 use alsobought_core::events::EventKind;
 
 /// `localStorage` key of the products added through the widget.

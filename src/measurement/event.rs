@@ -9,11 +9,11 @@
 
 use alsobought_core::events::{EventKind, SCHEMA_VERSION};
 
-use crate::measurement::json::{
+use crate::json_text::{
     push_amount, push_integer, push_optional_amount, push_optional_string, push_string,
     push_string_array,
 };
-use crate::measurement::settings::{Assignment, Measurement};
+use crate::settings::{Assignment, Measurement};
 
 /// The GA4 event pushed to `dataLayer` for an event of `kind`, if any (a purchase
 /// pushes nothing: the store's own GA4 `purchase` tag does that).

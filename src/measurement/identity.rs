@@ -7,7 +7,7 @@
 //! fresh assignment on every page, which keeps experiments unbiased but counts one
 //! person as several visitors.
 
-use crate::measurement::json::hex_digit;
+use crate::json_text::hex_digit;
 
 /// The `localStorage` key of the visitor id.
 pub const VISITOR_KEY: &str = "alsobought:visitor";

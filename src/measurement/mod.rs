@@ -2,19 +2,17 @@
 //! shoppers see and do, under which A/B variant, and where it sends it.
 //!
 //! The pure parts are plain Rust, tested natively: the JSON text of events and
-//! `dataLayer` objects (`json`, `event`), the experiment settings and variant
-//! overrides (`settings`), the beacon queue's policy (`batch`) and attribution
+//! `dataLayer` objects (`event`), the beacon queue's policy (`batch`) and attribution
 //! (`attribution`). The browser parts are thin: ids in `localStorage` (`identity`,
-//! `storage`), the per-widget `tracker::Tracker`, `dataLayer` pushes,
-//! `sendBeacon`, `trackPurchase`. Variant assignment is alsobought-core's
+//! `storage`), the per-widget `tracker::Tracker`, `dataLayer` pushes, `sendBeacon`,
+//! `trackPurchase`. What to measure (tracking, lists, beacon, the experiment and its
+//! variant) is decided by `settings`; variant assignment is alsobought-core's
 //! `experiment` module, the same code the report's documentation specifies.
 
 pub mod attribution;
 pub mod batch;
 pub mod event;
 pub mod identity;
-pub mod json;
-pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 mod beacon;
@@ -22,8 +20,6 @@ mod beacon;
 mod data_layer;
 #[cfg(target_arch = "wasm32")]
 pub mod purchase;
-#[cfg(target_arch = "wasm32")]
-pub mod sources;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]

@@ -13,11 +13,11 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::console;
 use crate::events;
+use crate::json_text::push_string_array;
 use crate::measurement::attribution::{
     amount_to_hundredths, attribute, purchase_json, remember_order, PurchaseInput, PurchaseItem,
     Purchaser, ADDED_KEY, ORDERS_KEY,
 };
-use crate::measurement::json::push_string_array;
 use crate::measurement::{attribution, beacon, identity, storage};
 
 /// Records the purchase `options` describes; returns the event object, or `null` when

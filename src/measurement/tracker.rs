@@ -13,13 +13,11 @@ use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 
-use crate::components::WidgetData;
-use crate::config::{Layout, WidgetConfig};
-use crate::events::{self, ShownProduct};
+use crate::events::{self, Listener, ShownProduct};
 use crate::measurement::attribution::{remember_added, AddedEntry, ADDED_KEY};
 use crate::measurement::event::{items_value, Event, Item};
-use crate::measurement::settings::Measurement;
 use crate::measurement::{attribution, beacon, data_layer, storage};
+use crate::settings::{Layout, Measurement, WidgetConfig};
 use alsobought_core::events::EventKind;
 
 /// The measurement of one mounted widget.
@@ -44,9 +42,12 @@ impl Tracker {
     pub fn is_holdout(&self) -> bool {
         self.measurement.is_holdout()
     }
+}
 
+/// Each event goes to the DOM, and with tracking on to `dataLayer` and the beacon.
+impl Listener for Tracker {
     /// Records the exposure of a widget in an experiment (nothing outside one).
-    pub fn exposure(&self, host: &Element, config: &WidgetConfig) {
+    fn exposure(&self, host: &Element, config: &WidgetConfig) {
         if self.measurement.assignment.is_none() {
             return;
         }
@@ -54,43 +55,37 @@ impl Tracker {
         self.announce(host, events::EXPOSURE, &[], None, &event, false);
     }
 
-    /// Records the impression, once per mount; `shown` are the products on screen
-    /// (the event's items are the suggestions among them).
-    pub fn impression(&self, data: &WidgetData, shown: &[ShownProduct<'_>]) {
+    /// `alsobought:ready`, a DOM event only.
+    fn ready(&self, host: &Element, config: &WidgetConfig, shown: &[ShownProduct<'_>]) {
+        let currency = config.currency.as_deref();
+        self.dispatch(host, events::READY, shown, currency, None, false);
+    }
+
+    /// Records the impression, once per mount; the event's items are the suggestions
+    /// among the products shown.
+    fn impression(
+        &self,
+        host: &Element,
+        config: &WidgetConfig,
+        suggestions: usize,
+        shown: &[ShownProduct<'_>],
+    ) {
         if self.impressed.replace(true) {
             return;
         }
-        // The suggestions are the last products shown (a bundle shows its product first).
+        let currency = config.currency.as_deref();
         let suggestions = shown
-            .get(shown.len().saturating_sub(data.suggestions.len())..)
+            .get(shown.len().saturating_sub(suggestions)..)
             .unwrap_or_default();
-        let event = self.event(
-            EventKind::Impression,
-            &data.config,
-            suggestions,
-            data.store_currency(),
-        );
-        self.announce(
-            &data.host,
-            events::IMPRESSION,
-            shown,
-            data.store_currency(),
-            &event,
-            false,
-        );
+        let event = self.event(EventKind::Impression, config, suggestions, currency);
+        self.announce(host, events::IMPRESSION, shown, currency, &event, false);
     }
 
     /// Records a click on `shown` (a followed link or an unhandled add).
-    pub fn click(&self, data: &WidgetData, shown: &[ShownProduct<'_>]) {
-        let event = self.event(EventKind::Click, &data.config, shown, data.store_currency());
-        self.announce(
-            &data.host,
-            events::CLICK,
-            shown,
-            data.store_currency(),
-            &event,
-            false,
-        );
+    fn click(&self, host: &Element, config: &WidgetConfig, shown: &[ShownProduct<'_>]) {
+        let currency = config.currency.as_deref();
+        let event = self.event(EventKind::Click, config, shown, currency);
+        self.announce(host, events::CLICK, shown, currency, &event, false);
     }
 
     /// Dispatches the cancelable `alsobought:add-to-cart` for `products`. A store that
@@ -98,39 +93,36 @@ impl Tracker {
     /// `add_to_cart` and remembered for attribution. Otherwise the caller sends the
     /// shopper to `navigate_to`, recorded here as a click on that product. Returns
     /// whether the event was left unhandled.
-    pub fn add_to_cart(
+    fn add_to_cart(
         &self,
-        data: &WidgetData,
+        host: &Element,
+        config: &WidgetConfig,
         products: &[ShownProduct<'_>],
         navigate_to: Option<&str>,
     ) -> bool {
-        let currency = data.store_currency();
-        let mut event = self.event(EventKind::AddToCart, &data.config, products, currency);
+        let currency = config.currency.as_deref();
+        let mut event = self.event(EventKind::AddToCart, config, products, currency);
         event.value_hundredths = items_value(&event.items);
-        let not_prevented = self.announce(
-            &data.host,
-            events::ADD_TO_CART,
-            products,
-            currency,
-            &event,
-            true,
-        );
+        let not_prevented =
+            self.announce(host, events::ADD_TO_CART, products, currency, &event, true);
         if not_prevented {
             let opened = products
                 .iter()
                 .find(|shown| navigate_to.is_some() && shown.product.url.as_deref() == navigate_to);
             if let Some(opened) = opened {
-                self.click(data, &[*opened]);
+                self.click(host, config, &[*opened]);
             }
         } else if self.measurement.tracking {
             self.remember_added(&event);
         }
         not_prevented
     }
+}
 
+impl Tracker {
     /// Dispatches `name` on `host` with `detail.products` and the widget's
     /// `experiment` / `variant`, and `detail.event` when given (JSON text).
-    pub fn dispatch(
+    fn dispatch(
         &self,
         host: &Element,
         name: &str,

@@ -352,8 +352,8 @@ async fn without_neighbours_and_without_fallback_the_host_is_empty() {
 
 #[wasm_bindgen_test]
 async fn blob_urls_answer_range_requests_and_data_urls_send_the_whole_file() {
-    use alsobought::fetch_source::FetchSource;
-    use alsobought::table_cache::RangeSource;
+    use alsobought::loader::fetch_source::FetchSource;
+    use alsobought::loader::table_cache::RangeSource;
     let bytes = shop_table();
     let ranged = FetchSource
         .fetch(&blob_url(&bytes), 10..20, 8000, false)

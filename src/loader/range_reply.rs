@@ -11,7 +11,7 @@
 
 use core::ops::Range;
 
-use crate::load_error::FetchError;
+use super::load_error::FetchError;
 
 /// The parts of an HTTP reply the range logic looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]

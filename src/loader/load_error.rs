@@ -4,7 +4,7 @@
 
 use alsobought_core::TableError;
 
-use crate::measurement::json::push_integer;
+use crate::json_text::push_integer;
 
 /// A failure while fetching bytes of the table. `Clone` because one fetch is shared
 /// by every widget on the page that asked for the same bytes.

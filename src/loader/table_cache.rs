@@ -14,9 +14,9 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture};
 
-use crate::load_error::FetchError;
-use crate::range_reply::{interpret_reply, RangeBody, RangeReply};
-use crate::shared_fetch::SharedFetch;
+use super::load_error::FetchError;
+use super::range_reply::{interpret_reply, RangeBody, RangeReply};
+use super::shared_fetch::SharedFetch;
 
 /// Fetches byte ranges of a URL: the browser's `fetch` in the widget, memory in tests.
 pub trait RangeSource {

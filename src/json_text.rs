@@ -1,6 +1,8 @@
-//! JSON text for measurement events, written by hand.
+//! JSON and number text written by hand: measurement events, and the decimals the
+//! config warnings, carousel labels, prices, Range headers and load errors print.
 //!
-//! Events leave the widget as text anyway (the beacon body, `localStorage`), the byte
+//! A leaf: it imports nothing of the crate, so every layer may use it. Events leave the
+//! widget as text anyway (the beacon body, `localStorage`), the byte
 //! length of that text decides how a batch is split, and a serializer or the standard
 //! float formatting would cost every shopper kilobytes. Money is integer hundredths
 //! (docs/format.md), so every number written is an integer or has at most two

@@ -16,10 +16,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 
-use crate::load_error::FetchError;
-use crate::measurement::json::decimal;
-use crate::range_reply::RangeReply;
-use crate::table_cache::{RangeSource, WHOLE_FILE};
+use super::load_error::FetchError;
+use super::range_reply::RangeReply;
+use super::table_cache::{RangeSource, WHOLE_FILE};
+use crate::json_text::decimal;
 
 /// Fetches byte ranges over HTTP.
 pub struct FetchSource;

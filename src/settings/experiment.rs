@@ -4,7 +4,7 @@
 //! `data-list-name` and `data-beacon` (docs/events.md sections 2, 4 and 9).
 //!
 //! The variant has to be known first because a variant's settings replace the plain
-//! ones: they are fed to the same `config::parse_config` as the data attributes, so an
+//! ones: they are fed to the same `widget::parse_config` as the data attributes, so an
 //! override is validated (and warned about) exactly like the attribute it replaces.
 //! Assignment itself is alsobought-core's `experiment` module, the code the report's
 //! documentation describes; this file only wires it to the page. Plain Rust, tested
@@ -13,61 +13,17 @@
 use alsobought_core::experiment::{is_valid_experiment_name, Variants, HOLDOUT_VARIANT};
 use core::cell::RefCell;
 
-use crate::config::{
-    self, parse_config, ConfigError, Origin, Parsed, RawValue, Setting, FALLBACK, LAYOUT,
-    MAX_PER_CATEGORY, MAX_SUGGESTIONS, MIN_SCORE, TITLE,
+use super::source::{
+    text, Origin, RawValue, Setting, SettingsSource, BEACON, EXPERIMENT, HOLDOUT, LIST_ID,
+    LIST_NAME, TRACKING, VARIANTS, VARIANT_SETTINGS,
 };
-
-config::settings! {
-    /// `on` (default) or `off` (no id, nothing recorded).
-    TRACKING = "tracking" / "tracking";
-    /// The experiment's name.
-    EXPERIMENT = "experiment" / "experiment";
-    /// The variants and their weights.
-    VARIANTS = "variants" / "variants";
-    /// Which list the events are about.
-    LIST_ID = "list-id" / "listId";
-    /// The list's name in analytics.
-    LIST_NAME = "list-name" / "listName";
-    /// Where the events are sent.
-    BEACON = "beacon" / "beacon";
-}
-/// `data-variant-<v>-holdout` / `variantSettings.<v>.holdout`: the variant shows nothing
-/// (only per variant, so not declared with the plain settings above).
-pub const HOLDOUT: Setting = Setting {
-    attribute: "holdout",
-    option: "holdout",
-};
-
-/// The settings a variant may change (docs/events.md section 4.1).
-pub const VARIANT_SETTINGS: [Setting; 6] = [
-    MAX_SUGGESTIONS,
-    MIN_SCORE,
-    LAYOUT,
-    FALLBACK,
-    MAX_PER_CATEGORY,
-    TITLE,
-];
-
-/// The page URL's query parameter that forces a variant for one page view
-/// (`?alsobought_variant=<experiment>:<variant>`).
-pub const FORCE_PARAMETER: &str = "alsobought_variant";
+use super::warning::{ConfigError, Outcome, Problem, Warning};
+use super::widget::{parse_config, Parsed};
 
 /// The `list_id` of a widget with a product on screen, when `data-list-id` is absent.
 pub const PRODUCT_LIST_ID: &str = "alsobought_product";
 /// The `list_id` of a widget with only a cart, when `data-list-id` is absent.
 pub const CART_LIST_ID: &str = "alsobought_cart";
-
-/// Where a widget's settings are read: the data attributes or the JS options object.
-pub trait SettingsSource {
-    /// Which of the two, for the spelling of warnings.
-    fn origin(&self) -> Origin;
-    /// A plain setting (`data-max-suggestions`, `maxSuggestions`).
-    fn plain(&self, setting: Setting) -> Option<RawValue>;
-    /// A setting of one variant (`data-variant-<v>-max-suggestions`,
-    /// `variantSettings[v].maxSuggestions`).
-    fn of_variant(&self, variant: &str, setting: Setting) -> Option<RawValue>;
-}
 
 /// The variant a visitor sees in the widget's experiment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,8 +116,8 @@ pub fn configure(
     let mut parsed = parse_with_variant(source, assignment.as_ref().map(|a| a.variant.as_str()))?;
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
-    let text = |setting| config::text(source.plain(setting)).filter(|text| !text.is_empty());
-    let list_id = text(LIST_ID).unwrap_or_else(|| {
+    let plain_text = |setting| text(source.plain(setting)).filter(|text| !text.is_empty());
+    let list_id = plain_text(LIST_ID).unwrap_or_else(|| {
         let default = if parsed.config.product.is_some() {
             PRODUCT_LIST_ID
         } else {
@@ -169,7 +125,7 @@ pub fn configure(
         };
         default.into()
     });
-    let list_name = text(LIST_NAME).unwrap_or_else(|| parsed.config.title.clone());
+    let list_name = plain_text(LIST_NAME).unwrap_or_else(|| parsed.config.title.clone());
     Ok(Configured {
         measurement: Measurement {
             tracking,
@@ -178,14 +134,14 @@ pub fn configure(
             assignment,
             list_id,
             list_name,
-            beacon: text(BEACON).filter(|_| tracking),
+            beacon: plain_text(BEACON).filter(|_| tracking),
         },
         parsed,
     })
 }
 
 /// `data-tracking`: on unless it says `off`; anything else warns and stays on.
-fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> bool {
+fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<Warning>) -> bool {
     let Some(value) = source.plain(TRACKING) else {
         return true;
     };
@@ -198,11 +154,11 @@ fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> boo
             return true;
         }
     }
-    warnings.push(warning(
-        source.origin(),
+    warnings.push(Warning::rejected(
         TRACKING,
         &value,
-        " is not one of on, off; using on",
+        Problem::NotOneOf("on, off"),
+        Outcome::Using("on"),
     ));
     true
 }
@@ -215,48 +171,33 @@ fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<String>) -> boo
 /// developer who mistypes a spec.
 fn read_experiment(
     source: &dyn SettingsSource,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Option<(String, Variants)> {
-    let origin = source.origin();
     let name = source.plain(EXPERIMENT);
     let spec = source.plain(VARIANTS);
     let (name_text, spec_text) = match (&name, &spec) {
         (None, None) => return None,
         (Some(RawValue::Text(name)), Some(RawValue::Text(spec))) => (name.trim(), spec),
         _ => {
-            warnings.push(
-                [
-                    "alsobought: ",
-                    &setting_name(origin, EXPERIMENT),
-                    " and ",
-                    &setting_name(origin, VARIANTS),
-                    " go together, as text; the experiment is off",
-                ]
-                .concat(),
-            );
+            warnings.push(Warning::ExperimentIncomplete);
             return None;
         }
     };
     let (setting, value, problem) = if !is_valid_experiment_name(name_text) {
-        (
-            EXPERIMENT,
-            name,
-            " is not 1 to 64 letters, digits, '.', '_' or '-'",
-        )
+        (EXPERIMENT, name, Problem::NotAnExperimentName)
     } else {
         match Variants::parse(spec_text) {
             Ok(variants) => return Some((name_text.to_string(), variants)),
-            Err(_) => (
-                VARIANTS,
-                spec,
-                " is not up to 32 name:weight pairs such as \"control:50,holdout:50\" \
-                 (distinct names of a-z 0-9 - _, whole weights, all weighted or none, not all 0)",
-            ),
+            Err(_) => (VARIANTS, spec, Problem::NotAVariantSpec),
         }
     };
     if let Some(value) = value {
-        let problem = [problem, "; the experiment is off"].concat();
-        warnings.push(warning(origin, setting, &value, &problem));
+        warnings.push(Warning::rejected(
+            setting,
+            &value,
+            problem,
+            Outcome::ExperimentOff,
+        ));
     }
     None
 }
@@ -269,23 +210,15 @@ fn assign(
     variants: &Variants,
     visitor_id: &str,
     forced_variants: &[String],
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Assignment {
     let forced = forced_variant(forced_variants, experiment).and_then(|name| {
         let known = variants.get(&name);
         if known.is_none() {
-            warnings.push(
-                [
-                    "alsobought: ",
-                    FORCE_PARAMETER,
-                    "=",
-                    experiment,
-                    ":",
-                    &name,
-                    " names no variant of this experiment; assigning as usual",
-                ]
-                .concat(),
-            );
+            warnings.push(Warning::UnknownForcedVariant {
+                experiment: experiment.to_string(),
+                variant: name.clone(),
+            });
         }
         known
     });
@@ -319,9 +252,8 @@ pub fn parse_with_variant(
     source: &dyn SettingsSource,
     variant: Option<&str>,
 ) -> Result<Parsed, ConfigError> {
-    let origin = source.origin();
     let overridden: RefCell<Vec<Setting>> = RefCell::default();
-    let mut parsed = parse_config(origin, |setting| {
+    let mut parsed = parse_config(|setting| {
         let replaced = variant
             .filter(|_| VARIANT_SETTINGS.contains(&setting))
             .and_then(|variant| source.of_variant(variant, setting));
@@ -331,61 +263,36 @@ pub fn parse_with_variant(
         }
         source.plain(setting)
     })?;
-    if let Some(variant) = variant {
-        for setting in overridden.into_inner() {
-            let plain = ["alsobought: ", &setting_name(origin, setting)].concat();
-            let renamed = [
-                "alsobought: ",
-                &variant_setting_name(origin, variant, setting),
-            ]
-            .concat();
-            for warning in &mut parsed.warnings {
-                let rest = warning
-                    .strip_prefix(&plain)
-                    .filter(|rest| matches!(rest.as_bytes().first(), Some(b'=' | b' ')));
-                if let Some(rest) = rest {
-                    *warning = [renamed.as_str(), rest].concat();
-                }
+    let overridden = overridden.into_inner();
+    for warning in &mut parsed.warnings {
+        if let Warning::Rejected {
+            setting,
+            variant: named_variant,
+            ..
+        } = warning
+        {
+            if overridden.contains(setting) {
+                *named_variant = variant.map(String::from);
             }
         }
     }
     Ok(parsed)
 }
 
-/// How the store wrote a setting: `data-list-id` or `listId`.
-fn setting_name(origin: Origin, setting: Setting) -> String {
-    match origin {
-        Origin::Attributes => ["data-", setting.attribute].concat(),
-        Origin::Options => setting.option.into(),
-    }
-}
-
-/// How the store wrote a variant's setting: `data-variant-b-layout` or
-/// `variantSettings.b.layout`.
-fn variant_setting_name(origin: Origin, variant: &str, setting: Setting) -> String {
-    match origin {
-        Origin::Attributes => ["data-variant-", variant, "-", setting.attribute].concat(),
-        Origin::Options => ["variantSettings.", variant, ".", setting.option].concat(),
-    }
-}
-
-/// `alsobought: data-x="value"<problem>`, the widget's warning format.
-fn warning(origin: Origin, setting: Setting, value: &RawValue, problem: &str) -> String {
-    let mut message = ["alsobought: ", &setting_name(origin, setting)].concat();
-    if let RawValue::Text(text) = value {
-        message.push_str("=\"");
-        message.push_str(text);
-        message.push('"');
-    }
-    message.push_str(problem);
-    message
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Layout;
+    use crate::settings::widget::Layout;
     use alsobought_core::Fallback;
+
+    /// The console lines of `parsed`'s warnings about data attributes.
+    fn messages(parsed: &Parsed) -> Vec<String> {
+        parsed
+            .warnings
+            .iter()
+            .map(|warning| warning.message(Origin::Attributes))
+            .collect()
+    }
 
     /// Data attributes as a page would have them (names without `data-`).
     struct Attributes(Vec<(&'static str, &'static str)>);
@@ -497,7 +404,7 @@ mod tests {
             ("control", false)
         );
         assert_eq!(
-            unknown.parsed.warnings,
+            messages(&unknown.parsed),
             ["alsobought: alsobought_variant=fbt-2026-11:nope names no variant of this experiment; assigning as usual"]
         );
     }
@@ -513,7 +420,7 @@ mod tests {
         assert_eq!(compact.parsed.config.fallback, Fallback::BestSellers);
         assert_eq!(compact.parsed.config.min_score, 0.0);
         assert_eq!(
-            compact.parsed.warnings,
+            messages(&compact.parsed),
             [
                 "alsobought: data-variant-compact-min-score=\"lots\" is not a number; using 0",
                 "alsobought: data-variant-compact-fallback=\"popular\" is not one of bestsellers, none; using bestsellers",
@@ -522,7 +429,7 @@ mod tests {
         );
         let control = run(&source, VISITOR_CONTROL, &[]);
         assert_eq!(
-            control.parsed.warnings,
+            messages(&control.parsed),
             ["alsobought: data-max-suggestions=\"abc\" is not a number; using 4"]
         );
     }
@@ -552,7 +459,7 @@ mod tests {
             pairs.extend_from_slice(extra);
             let configured = run(&Attributes(pairs), VISITOR_CONTROL, &[]);
             assert_eq!(configured.measurement.assignment, None, "{expected}");
-            assert_eq!(configured.parsed.warnings, [expected]);
+            assert_eq!(messages(&configured.parsed), [expected]);
         }
     }
 
@@ -582,7 +489,7 @@ mod tests {
         );
         assert!(bad.measurement.tracking);
         assert_eq!(
-            bad.parsed.warnings,
+            messages(&bad.parsed),
             ["alsobought: data-tracking=\"maybe\" is not one of on, off; using on"]
         );
     }
@@ -627,52 +534,5 @@ mod tests {
         assert_eq!(forced_variant(&values, "x").as_deref(), Some("a"));
         assert_eq!(forced_variant(&values, "y"), None);
         assert_eq!(forced_variant(&[], "e"), None);
-    }
-
-    /// The keys of `export interface <name>` in src/alsobought.d.ts, with the names an
-    /// `extends Pick<_, 'a' | 'b'>` clause brings in, sorted.
-    fn declared_keys(name: &str) -> Vec<String> {
-        let declarations = include_str!("../alsobought.d.ts");
-        let start = declarations
-            .find(&format!("export interface {name}"))
-            .unwrap_or_else(|| panic!("src/alsobought.d.ts has no interface {name}"));
-        let rest = &declarations[start..];
-        let (head, body) = rest.split_once('{').unwrap();
-        let body = &body[..body.find("\n}").unwrap()];
-        let picked = head.split_once("Pick<").map_or("", |(_, pick)| pick);
-        let mut keys: Vec<String> = picked
-            .split(['\'', '|', ',', '>'])
-            .map(str::trim)
-            .filter(|key| key.chars().next().is_some_and(char::is_lowercase))
-            .map(String::from)
-            .collect();
-        keys.extend(body.lines().filter_map(|line| {
-            let (key, _) = line.trim().split_once(':')?;
-            let key = key.trim_end_matches('?');
-            key.chars()
-                .all(|c| c.is_ascii_alphanumeric())
-                .then(|| key.to_string())
-        }));
-        keys.sort();
-        keys
-    }
-
-    fn sorted_options<'a>(settings: impl Iterator<Item = &'a Setting>, extra: &str) -> Vec<String> {
-        let mut options: Vec<String> = settings.map(|setting| setting.option.to_string()).collect();
-        options.push(extra.to_string());
-        options.sort();
-        options
-    }
-
-    #[test]
-    fn the_typescript_declarations_name_every_option_and_no_other() {
-        assert_eq!(
-            declared_keys("WidgetSettings"),
-            sorted_options(config::DECLARED.iter().chain(DECLARED), "variantSettings")
-        );
-        assert_eq!(
-            declared_keys("VariantSettings"),
-            sorted_options(VARIANT_SETTINGS.iter(), HOLDOUT.option)
-        );
     }
 }

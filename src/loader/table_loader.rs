@@ -11,16 +11,16 @@
 
 use core::ops::Range;
 
-use crate::join::join_all;
+use super::join::join_all;
 use alsobought_core::{
     recommend, Bundle, Header, LeafDirectory, Prefix, Quantization, RecommendOptions, Section,
     Shard, SplitEntry, TableError, ENTRY_FILE, ENTRY_HEADER_LEN, HEADER_LEN, INITIAL_FETCH_LEN,
 };
 
-use crate::config::WidgetConfig;
-use crate::load_error::{FetchError, LoadError};
+use super::load_error::{FetchError, LoadError};
+use super::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
 use crate::product::ProductView;
-use crate::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
+use crate::settings::WidgetConfig;
 
 /// The fetched bytes a widget scores from: the table's head and one bundle span per
 /// context product that is in the table.
@@ -265,8 +265,8 @@ pub fn recommend_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{parse_config, Origin, RawValue};
-    use crate::table_cache::tests::{Behaviour, MemoryServer};
+    use crate::loader::table_cache::tests::{Behaviour, MemoryServer};
+    use crate::settings::{parse_config, RawValue};
     use alsobought_core::{write_table, ProductRecord, TableInput};
     // The directory layout's writer is the builder's: native tests only.
     #[cfg(not(target_arch = "wasm32"))]
@@ -302,7 +302,7 @@ mod tests {
     fn config(pairs: &[(&str, &str)]) -> WidgetConfig {
         let mut all = vec![("table", "/t.table")];
         all.extend_from_slice(pairs);
-        parse_config(Origin::Attributes, |setting| {
+        parse_config(|setting| {
             all.iter()
                 .find(|(name, _)| *name == setting.attribute)
                 .map(|(_, value)| RawValue::Text(value.to_string()))
