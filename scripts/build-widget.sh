@@ -126,7 +126,7 @@ rm "$out_dir/names.json"
 # (generated and checked by src/styles.rs's tests).
 cp src/alsobought.css "$out_dir/alsobought.css"
 # The module's TypeScript declarations, found by a store's `tsc` or bundler beside
-# alsobought.js (checked by src/measurement/settings.rs's tests and the e2e suite).
+# alsobought.js (checked by src/settings/source.rs's tests and the e2e suite).
 cp src/alsobought.d.ts "$out_dir/alsobought.d.ts"
 
 # Precompressed copies of what browsers download, for servers that send a file's .br or
