@@ -151,6 +151,7 @@ mod tests {
             category: "",
             price_hundredths: Some(1999),
             currency: Some("GBP"),
+            price_from: false,
             available: true,
             rating_tenths: Some(45),
         };

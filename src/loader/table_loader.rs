@@ -296,6 +296,7 @@ mod tests {
             best_sellers,
             order_count: 1000,
             max_neighbours: 5,
+            ..Default::default()
         }
     }
 

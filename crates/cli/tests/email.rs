@@ -382,6 +382,7 @@ fn urls_a_browser_would_read_as_scripts_are_refused() {
         best_sellers: Vec::new(),
         order_count: 1,
         max_neighbours: 8,
+        ..Default::default()
     })
     .unwrap();
     scratch.write("hostile.table", table);

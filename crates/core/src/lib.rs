@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cart_combination;
 pub mod events;
 pub mod experiment;
 pub mod format;

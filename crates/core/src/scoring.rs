@@ -7,6 +7,7 @@
 //! alone, in a few vectors sized by the number of neighbours in context, and reads
 //! cards only for the candidates it actually considers.
 
+pub use crate::cart_combination::CartCombination;
 use crate::format::{Bundle, Card, Quantization};
 
 /// What the caller wants from [`recommend`]. `Default` is what the widget does without
@@ -68,53 +69,6 @@ pub struct Suggestion<'a> {
     pub score: f32,
     /// Why it is suggested.
     pub source: SuggestionSource,
-}
-
-/// How the neighbour lists of several context products (a cart) become one ranking.
-/// With one product in context they all rank alike.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CartCombination {
-    /// Sum of the scores: products several cart items point to rise.
-    Sum,
-    /// Sum of each score divided by its list's best score, so a cart item with strong
-    /// associations does not drown the others.
-    NormalizedSum,
-    /// The best single score: the strongest association wins.
-    Max,
-    /// The best single score, plus `sum_weight` times the scores of the other context
-    /// products naming it: max, with agreement between cart items as a tie-breaker.
-    MaxThenSum {
-        /// Weight of the other context products' scores (0 is `Max`, 1 is `Sum`).
-        sum_weight: f32,
-    },
-    /// Reciprocal-rank fusion: Σ 1 / (offset + rank), ranks from 1; ignores scores.
-    ReciprocalRank {
-        /// Damping of the top ranks (60 in the original paper).
-        offset: f32,
-    },
-}
-
-impl CartCombination {
-    /// What [`recommend`] uses (chosen by evaluation on cart queries; see
-    /// `docs/scoring.md`).
-    pub const DEFAULT: CartCombination = CartCombination::Max;
-
-    /// A short stable name for reports.
-    pub fn name(&self) -> String {
-        match *self {
-            CartCombination::Sum => "sum".into(),
-            CartCombination::NormalizedSum => "normalized-sum".into(),
-            CartCombination::Max => "max".into(),
-            CartCombination::MaxThenSum { sum_weight } => format!("max-then-sum:{sum_weight}"),
-            CartCombination::ReciprocalRank { offset } => format!("reciprocal-rank:{offset}"),
-        }
-    }
-}
-
-impl Default for CartCombination {
-    fn default() -> Self {
-        CartCombination::DEFAULT
-    }
 }
 
 /// Suggestions for the products `context_ids`, best first.

@@ -20,6 +20,7 @@ fn example_input() -> TableInput {
         best_sellers: vec![(0, 10.0), (1, 5.0)],
         order_count: 3,
         max_neighbours: 1,
+        ..Default::default()
     }
 }
 

@@ -44,6 +44,7 @@ fn products_without_neighbours_and_empty_strings_round_trip() {
         best_sellers: vec![],
         order_count: 0,
         max_neighbours: 0,
+        ..Default::default()
     };
     assert_table_holds(&write_table(&input).unwrap(), &input);
 }
@@ -71,6 +72,7 @@ fn products_whose_hashes_collide_are_both_found() {
         best_sellers: vec![(2, 1.0)],
         order_count: 3,
         max_neighbours: 2,
+        ..Default::default()
     };
     let bytes = write_table(&input).unwrap();
     assert_table_holds(&bytes, &input);
@@ -131,6 +133,7 @@ fn many_products_spread_over_buckets() {
         best_sellers: (0..20).map(|index| (index, 100.0 - index as f32)).collect(),
         order_count: 10_000,
         max_neighbours: 4,
+        ..Default::default()
     };
     let bytes = write_table(&input).unwrap();
     let table = Table::open(&bytes[..]).unwrap();

@@ -61,6 +61,7 @@ fn fixture_table() -> Vec<u8> {
         ]),
         order_count: 100,
         max_neighbours: 20,
+        ..Default::default()
     })
     .expect("valid fixture")
 }
@@ -233,6 +234,7 @@ fn products_without_a_category_are_not_limited() {
         best_sellers: vec![],
         order_count: 1,
         max_neighbours: 20,
+        ..Default::default()
     })
     .unwrap();
     let table = Table::open(bytes.as_slice()).unwrap();
@@ -392,6 +394,7 @@ fn equal_scores_go_by_product_number() {
         best_sellers: vec![],
         order_count: 1,
         max_neighbours: 20,
+        ..Default::default()
     })
     .unwrap();
     let table = Table::open(bytes.as_slice()).unwrap();

@@ -139,6 +139,7 @@ pub(crate) fn assemble(
             best_sellers,
             order_count: totals.order_total,
             max_neighbours: options.max_neighbours,
+            cart_combination: alsobought_core::CartCombination::DEFAULT,
         },
         stats,
     }

@@ -11,7 +11,10 @@ pub(crate) const FLAG_AVAILABLE: u8 = 1;
 pub(crate) const FLAG_HAS_PRICE: u8 = 1 << 1;
 /// `flags` bit 2: `rating` holds a rating.
 pub(crate) const FLAG_HAS_RATING: u8 = 1 << 2;
-const KNOWN_FLAGS: u8 = FLAG_AVAILABLE | FLAG_HAS_PRICE | FLAG_HAS_RATING;
+/// `flags` bit 3 (format version 2): `price` is the lowest of the product's variants,
+/// shown as "from €12".
+pub(crate) const FLAG_PRICE_FROM: u8 = 1 << 3;
+const KNOWN_FLAGS: u8 = FLAG_AVAILABLE | FLAG_HAS_PRICE | FLAG_HAS_RATING | FLAG_PRICE_FROM;
 
 /// One product as stored in a table: every string borrows the table's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +33,9 @@ pub struct Card<'a> {
     pub category: &'a str,
     /// Price in hundredths of the currency unit, if known.
     pub price_hundredths: Option<u32>,
+    /// The price is the lowest of the product's variants ("from €12"); means nothing
+    /// without a price.
+    pub price_from: bool,
     /// ISO 4217 code (three ASCII capital letters), if known.
     pub currency: Option<&'a str>,
     /// Whether the product can be bought now.
@@ -56,7 +62,7 @@ impl<'a> Card<'a> {
         if flags & !KNOWN_FLAGS != 0 {
             return Err(cursor.malformed_at(
                 flags_at,
-                format!("card flags {flags:#04x} set bits that version 1 does not define (only bits 0-2)"),
+                format!("card flags {flags:#04x} set bits that no format version defines (only bits 0-3)"),
             ));
         }
         let price_at = cursor.position();
@@ -118,6 +124,7 @@ impl<'a> Card<'a> {
             image,
             category,
             price_hundredths,
+            price_from: flags & FLAG_PRICE_FROM != 0,
             currency,
             available: flags & FLAG_AVAILABLE != 0,
             rating_tenths,

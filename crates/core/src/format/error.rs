@@ -333,6 +333,15 @@ pub enum WriteError {
         /// The bad rating.
         rating_tenths: u8,
     },
+    /// A "from" price without a price.
+    #[error(
+        "product {product:?} is marked as priced \"from\" its cheapest variant but has no \
+         price; give it the variant's price, or clear the mark"
+    )]
+    FromPriceWithoutPrice {
+        /// The product's id.
+        product: String,
+    },
     /// A string is longer than a length prefix can say (4 GiB).
     #[error("the {field} of product `{product}` is {length} bytes long; the format allows at most 4 GiB")]
     StringTooLong {

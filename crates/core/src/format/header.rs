@@ -5,6 +5,8 @@
 
 use core::ops::Range;
 
+use crate::cart_combination::CartCombination;
+
 use super::crc::crc32;
 use super::cursor::Cursor;
 use super::error::{Section, TableError};
@@ -17,13 +19,16 @@ use super::{
 
 /// Offset of the header CRC: it covers bytes `0..HEADER_CRC_OFFSET`.
 const HEADER_CRC_OFFSET: usize = 92;
-/// Bytes 80..92 are reserved and must be zero in version 1.
+/// Bytes 80..92: reserved (zero) in version 1; in version 2 the cart combination's
+/// kind at 80 and parameter at 84, the rest zero.
 const RESERVED_LEN: usize = 12;
+/// Where in the 12 bytes from offset 80 version 2 keeps the combination's parameter.
+const COMBINATION_PARAMETER_AT: usize = 4;
 
 /// The table header (file offsets 0..96). Field meanings are in `docs/format.md`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Header {
-    /// Format version of the file (1).
+    /// Format version of the file (1 or 2).
     pub version: u16,
     /// The file has `2^bucket_bits` buckets.
     pub bucket_bits: u8,
@@ -49,6 +54,9 @@ pub struct Header {
     pub score_max: f32,
     /// Orders mined to build the table (informational).
     pub order_count: u64,
+    /// How a cart's neighbour lists combine ([`CartCombination::DEFAULT`] in version 1,
+    /// which cannot store another).
+    pub cart_combination: CartCombination,
 }
 
 impl Header {
@@ -99,7 +107,7 @@ impl Header {
         if bytes.len() < HEADER_LEN {
             return Err(header_truncated);
         }
-        let header = Header {
+        let mut header = Header {
             version,
             bucket_bits: cursor.u8()?,
             max_neighbours: cursor.u8()?,
@@ -113,17 +121,12 @@ impl Header {
             score_min: cursor.f32()?,
             score_max: cursor.f32()?,
             order_count: cursor.u64()?,
+            cart_combination: CartCombination::DEFAULT,
         };
         let reserved_at = cursor.position();
         let reserved = cursor.take(RESERVED_LEN)?;
         cursor.checksum()?;
-        if let Some(index) = reserved.iter().position(|&byte| byte != 0) {
-            return Err(TableError::malformed(
-                Section::Header,
-                (reserved_at + index) as u64,
-                "reserved header bytes 80..92 must be zero in format version 1",
-            ));
-        }
+        header.cart_combination = parse_reserved(version, reserved, reserved_at as u64)?;
         header.check_layout()?;
         Ok(header)
     }
@@ -242,7 +245,12 @@ impl Header {
         bytes.extend_from_slice(&self.score_min.to_le_bytes());
         bytes.extend_from_slice(&self.score_max.to_le_bytes());
         bytes.extend_from_slice(&self.order_count.to_le_bytes());
-        bytes.extend_from_slice(&[0; RESERVED_LEN]);
+        let mut reserved = [0; RESERVED_LEN];
+        let (kind, parameter) = self.cart_combination.to_code();
+        reserved[0] = kind;
+        reserved[COMBINATION_PARAMETER_AT..COMBINATION_PARAMETER_AT + 4]
+            .copy_from_slice(&parameter.to_le_bytes());
+        bytes.extend_from_slice(&reserved);
         debug_assert_eq!(bytes.len(), HEADER_CRC_OFFSET);
         let checksum = crc32(&bytes);
         bytes.extend_from_slice(&checksum.to_le_bytes());
@@ -286,6 +294,39 @@ impl Header {
     }
 }
 
+/// The cart combination bytes 80..92 hold: none in version 1, where they must all be
+/// zero; in version 2 the combination's kind (80) and parameter (84..88), the rest
+/// zero. The messages are fixed text: formatting the values would cost the widget.
+fn parse_reserved(
+    version: u16,
+    reserved: &[u8],
+    reserved_at: u64,
+) -> Result<CartCombination, TableError> {
+    let parameter_bytes = COMBINATION_PARAMETER_AT..COMBINATION_PARAMETER_AT + 4;
+    let holds_combination =
+        |index: usize| version > 1 && (index == 0 || parameter_bytes.contains(&index));
+    if let Some(index) =
+        (0..RESERVED_LEN).find(|&index| reserved[index] != 0 && !holds_combination(index))
+    {
+        return Err(TableError::malformed(
+            Section::Header,
+            reserved_at + index as u64,
+            "reserved header bytes must be zero (80..92 in format version 1; 81..84 and \
+             88..92 in version 2)",
+        ));
+    }
+    let mut parameter = [0; 4];
+    parameter.copy_from_slice(&reserved[parameter_bytes]);
+    CartCombination::from_code(reserved[0], f32::from_le_bytes(parameter)).ok_or_else(|| {
+        TableError::malformed(
+            Section::Header,
+            reserved_at,
+            "the cart combination in header bytes 80..88 is not one format version 2 \
+             defines (docs/format.md section 3)",
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +346,7 @@ mod tests {
             score_min: 0.0,
             score_max: 0.0,
             order_count: 0,
+            cart_combination: CartCombination::DEFAULT,
         }
     }
 
@@ -316,6 +358,26 @@ mod tests {
             &header.encode()[HEADER_CRC_OFFSET - RESERVED_LEN..HEADER_CRC_OFFSET],
             &[0; 12]
         );
+    }
+
+    #[test]
+    fn version_2_keeps_the_cart_combination_and_version_1_cannot() {
+        let mut header = empty_table_header();
+        header.version = 2;
+        header.cart_combination = CartCombination::MaxThenSum { sum_weight: 0.5 };
+        assert_eq!(Header::parse(&header.encode()), Ok(header));
+
+        header.version = 1;
+        let error = Header::parse(&header.encode()).unwrap_err();
+        assert!(
+            matches!(error, TableError::Malformed { offset: 80, .. }),
+            "{error}"
+        );
+
+        header.version = 2;
+        header.cart_combination = CartCombination::ReciprocalRank { offset: 5000.0 };
+        let error = Header::parse(&header.encode()).unwrap_err();
+        assert!(error.to_string().contains("cart combination"), "{error}");
     }
 
     #[test]

@@ -219,6 +219,7 @@ mod tests {
             best_sellers: if n > 0 { vec![(0, 3.0)] } else { vec![] },
             order_count: 10,
             max_neighbours: 3,
+            ..Default::default()
         })
         .unwrap()
     }

@@ -3,8 +3,10 @@
 //! The caller names products by their index in `TableInput::products`; the
 //! writer assigns product numbers by sorting on `(hash, id)`.
 
+use crate::cart_combination::CartCombination;
+
 use super::bundle::BundleKind;
-use super::card::{FLAG_AVAILABLE, FLAG_HAS_PRICE, FLAG_HAS_RATING};
+use super::card::{FLAG_AVAILABLE, FLAG_HAS_PRICE, FLAG_HAS_RATING, FLAG_PRICE_FROM};
 use super::crc::crc32;
 use super::error::WriteError;
 use super::hash::{product_hash, top_bits};
@@ -31,6 +33,9 @@ pub struct ProductRecord {
     pub category: String,
     /// Price in hundredths of the currency unit.
     pub price_hundredths: Option<u32>,
+    /// The price is the lowest of the product's variants, shown as "from €12" (needs
+    /// a price; makes the table format version 2).
+    pub price_from: bool,
     /// ISO 4217 code: three ASCII capital letters.
     pub currency: Option<String>,
     /// Whether the product can be bought now.
@@ -69,9 +74,14 @@ pub struct TableInput {
     pub order_count: u64,
     /// The neighbour cap the table is built with (at most 255).
     pub max_neighbours: u8,
+    /// How the widget combines a cart's neighbour lists; anything but the default
+    /// makes the table format version 2.
+    pub cart_combination: CartCombination,
 }
 
-/// Encodes `input` as a version-1 table file.
+/// Encodes `input` as a table file, of the oldest format version that can hold it
+/// (version 1 unless a card has a "from" price or the cart combination is not the
+/// default), so widgets already deployed keep reading what they can.
 pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
     let products = &input.products;
     let product_count = products.len();
@@ -211,8 +221,10 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
     out[HEADER_LEN..HEADER_LEN + root_len].copy_from_slice(&root);
     out[leaf_offset..bundles_offset].copy_from_slice(&leaves);
 
+    let needs_version_2 = input.cart_combination != CartCombination::DEFAULT
+        || products.iter().any(|product| product.price_from);
     let header = Header {
-        version: FORMAT_VERSION,
+        version: if needs_version_2 { FORMAT_VERSION } else { 1 },
         bucket_bits,
         max_neighbours: input.max_neighbours,
         product_count: product_count as u32,
@@ -225,6 +237,7 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
         score_min: quantization.min,
         score_max: quantization.max,
         order_count: input.order_count,
+        cart_combination: input.cart_combination,
     };
     out[..HEADER_LEN].copy_from_slice(&header.encode());
     Ok(out)
@@ -300,6 +313,11 @@ fn check_record(product: &ProductRecord) -> Result<(), WriteError> {
         return Err(WriteError::InvalidRating {
             product: product.id.clone(),
             rating_tenths,
+        });
+    }
+    if product.price_from && product.price_hundredths.is_none() {
+        return Err(WriteError::FromPriceWithoutPrice {
+            product: product.id.clone(),
         });
     }
     let fields = [
@@ -378,6 +396,7 @@ impl CardArena {
             (product.available, FLAG_AVAILABLE),
             (product.price_hundredths.is_some(), FLAG_HAS_PRICE),
             (product.rating_tenths.is_some(), FLAG_HAS_RATING),
+            (product.price_from, FLAG_PRICE_FROM),
         ]
         .iter()
         .filter(|(set, _)| *set)

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use alsobought_core::{
-    write_table, Bundle, BundleKind, Card, LeafDirectory, Prefix, ProductRecord, Table, TableInput,
-    FORMAT_VERSION,
+    write_table, Bundle, BundleKind, Card, CartCombination, LeafDirectory, Prefix, ProductRecord,
+    Table, TableInput, FORMAT_VERSION,
 };
 
 /// A product with every field set, derived from `id`.
@@ -23,6 +23,7 @@ pub fn product(id: &str) -> ProductRecord {
         currency: Some("EUR".to_owned()),
         available: true,
         rating_tenths: Some(45),
+        ..Default::default()
     }
 }
 
@@ -53,6 +54,7 @@ pub fn small_input() -> TableInput {
         best_sellers: vec![(0, 120.0), (1, 80.0), (4, 3.0)],
         order_count: 42,
         max_neighbours: 3,
+        ..Default::default()
     }
 }
 
@@ -72,6 +74,7 @@ pub fn assert_card_matches(card: &Card<'_>, record: &ProductRecord) {
     assert_eq!(card.currency, record.currency.as_deref());
     assert_eq!(card.available, record.available);
     assert_eq!(card.rating_tenths, record.rating_tenths);
+    assert_eq!(card.price_from, record.price_from);
 }
 
 /// Checks that `bytes` hold exactly `input`, through `Table` and through the
@@ -80,7 +83,13 @@ pub fn assert_table_holds(bytes: &[u8], input: &TableInput) {
     let table = Table::open(bytes).expect("open");
     table.verify().expect("verify");
     let header = table.header();
-    assert_eq!(header.version, FORMAT_VERSION);
+    let needs_version_2 = input.cart_combination != CartCombination::DEFAULT
+        || input.products.iter().any(|product| product.price_from);
+    assert_eq!(
+        header.version,
+        if needs_version_2 { FORMAT_VERSION } else { 1 }
+    );
+    assert_eq!(header.cart_combination, input.cart_combination);
     assert_eq!(header.product_count as usize, input.products.len());
     assert_eq!(header.order_count, input.order_count);
     assert_eq!(header.max_neighbours, input.max_neighbours);
@@ -207,10 +216,11 @@ pub fn record() -> impl Strategy<Value = ProductRecord> {
             proptest::option::of("[A-Z]{3}"),
             any::<bool>(),
             proptest::option::of(0u8..=50),
+            any::<bool>(),
         ),
     )
         .prop_map(
-            |((id, title, url, image, category), (price, currency, available, rating))| {
+            |((id, title, url, image, category), (price, currency, available, rating, from))| {
                 ProductRecord {
                     id,
                     title,
@@ -221,6 +231,8 @@ pub fn record() -> impl Strategy<Value = ProductRecord> {
                     currency,
                     available,
                     rating_tenths: rating,
+                    // A "from" price needs a price (the writer refuses it otherwise).
+                    price_from: from && price.is_some(),
                 }
             },
         )
@@ -254,10 +266,11 @@ pub fn table_input() -> impl Strategy<Value = TableInput> {
                 best_sellers,
                 any::<u64>(),
                 Just(max_neighbours),
+                cart_combination(),
             )
         })
         .prop_map(
-            |(products, lists, best_sellers, order_count, max_neighbours)| {
+            |(products, lists, best_sellers, order_count, max_neighbours, cart_combination)| {
                 let has_products = !products.is_empty();
                 TableInput {
                     neighbours: lists
@@ -273,7 +286,19 @@ pub fn table_input() -> impl Strategy<Value = TableInput> {
                     products,
                     order_count,
                     max_neighbours,
+                    cart_combination,
                 }
             },
         )
+}
+
+/// Every way a cart may be combined, the default most often (a version 1 table).
+pub fn cart_combination() -> impl Strategy<Value = CartCombination> {
+    prop_oneof![
+        3 => Just(CartCombination::DEFAULT),
+        1 => Just(CartCombination::Sum),
+        1 => Just(CartCombination::NormalizedSum),
+        1 => (0.0f32..=1.0).prop_map(|sum_weight| CartCombination::MaxThenSum { sum_weight }),
+        1 => (0.5f32..=1000.0).prop_map(|offset| CartCombination::ReciprocalRank { offset }),
+    ]
 }
