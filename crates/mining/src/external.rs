@@ -338,6 +338,7 @@ mod tests {
                 max_neighbours: 3,
                 min_together: 2,
                 best_seller_count: 5,
+                ..MiningOptions::default()
             },
             MiningOptions {
                 measure: ScoreMeasure::LogLikelihood,

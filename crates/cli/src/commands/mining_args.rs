@@ -55,6 +55,7 @@ impl MiningArgs {
             max_neighbours: self.neighbours,
             min_together: self.min_pair_count,
             best_seller_count: usize::from(self.best_sellers),
+            ..MiningOptions::default()
         }
     }
 }
