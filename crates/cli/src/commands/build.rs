@@ -6,6 +6,7 @@
 //! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, alsobought-mining mines,
 //! alsobought-core encodes, and this file writes the bytes and tells the user what went in and out.
 
+mod merchandising;
 mod output;
 mod pair_stats;
 mod spill_files;
@@ -21,11 +22,13 @@ use clap::{ArgGroup, Args};
 use super::catalog_args::{unlisted_products, CatalogArgs};
 use super::mining_args::MiningArgs;
 use super::orders_args::{rows_summary, OrdersArgs};
-use crate::input::catalog::CatalogFile;
+use crate::input::catalog::{BadRows, CatalogFile};
 use crate::input::orders::OrderHistory;
+use crate::input::rules::RulesFile;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
 use crate::report::{bytes, count_of, plural, thousands, warn, UsageError};
+use merchandising::read_rules_for;
 use output::{write_atomically, write_directory, DirectoryWritten};
 use pair_stats::PairStats;
 use spill_files::{parse_memory_limit, peak_resident_bytes, MemoryLimit, TemporaryFiles};
@@ -69,6 +72,13 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     mining: MiningArgs,
+
+    /// Merchandising rules FILE: CSV rows rule,product,target[,factor] that pin a
+    /// target first on a product's page, block it there (or everywhere with product
+    /// *), or boost / bury a product or category:NAME everywhere by a factor. Baked
+    /// into the table; see the README's "Merchandising rules".
+    #[arg(long, value_name = "FILE", help_heading = "Merchandising")]
+    rules: Option<PathBuf>,
 
     /// Write the table to FILE (replaced atomically: readers never see half a table).
     /// One file read with HTTP Range requests: for hosts that answer Range.
@@ -152,16 +162,30 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     })?;
     let collector = BasketCollector::new(MemoryBudget { bytes: budget }, space);
     let history = orders.read_into(quiet, collector)?;
-    let catalog = match args.catalog.read()? {
-        Some(file) => Some(catalog_from_file(file, args)),
-        None => catalog_from_orders(
-            &history,
-            order_currency(&history, args.currency.as_deref()).as_deref(),
+    let bad_rows = BadRows::from_strict(orders.strict);
+    let (catalog, catalog_line) = match args.catalog.read(bad_rows)? {
+        Some(file) => {
+            let line = catalog_line(&file);
+            (Some(catalog_from_file(file, args)), Some(line))
+        }
+        None => (
+            catalog_from_orders(
+                &history,
+                order_currency(&history, args.currency.as_deref()).as_deref(),
+            ),
+            None,
         ),
     };
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(history.orders.product_ids(), catalog);
     }
+    let rules = read_rules(
+        args,
+        catalog.as_ref(),
+        history.orders.product_ids(),
+        bad_rows,
+    )?;
+    let options = mining_options(args, rules.as_ref());
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
@@ -174,7 +198,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         };
         let _progress = Progress::step(quiet, message);
         collected
-            .mine(catalog, &args.mining.options())
+            .mine(catalog, &options)
             .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
     // Reading and counting are what the budget bounds; encoding adds the table.
@@ -182,11 +206,19 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let mut lines = orders_lines(&history, mined.stats.orders);
+        lines.extend(catalog_line.map(|line| ("catalog", line)));
         lines.push((
             "memory",
             memory_line(args, &spill, &temp_dir, counting_peak),
         ));
-        print_summary(args, lines, &mined, table.len() as u64, &times);
+        print_summary(
+            args,
+            lines,
+            rules.as_ref(),
+            &mined,
+            table.len() as u64,
+            &times,
+        );
     }
     Ok(())
 }
@@ -195,24 +227,36 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
 fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let stats = PairStats::open(dir)?;
-    let catalog = args
-        .catalog
-        .read()?
-        .map(|file| catalog_from_file(file, args));
+    // --strict belongs to the orders flags: pair statistics are checked as a whole.
+    let bad_rows = BadRows::Skip;
+    let (catalog, catalog_line) = match args.catalog.read(bad_rows)? {
+        Some(file) => {
+            let line = catalog_line(&file);
+            (Some(catalog_from_file(file, args)), Some(line))
+        }
+        None => (None, None),
+    };
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(&stats.statistics.product_ids, catalog);
     }
+    let rules = read_rules(
+        args,
+        catalog.as_ref(),
+        &stats.statistics.product_ids,
+        bad_rows,
+    )?;
+    let options = mining_options(args, rules.as_ref());
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
     let mined = {
         let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
-        stats.mine(catalog, &args.mining.options(), &progress)?
+        stats.mine(catalog, &options, &progress)?
     };
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let summary = &stats.summary;
-        let lines = vec![
+        let mut lines = vec![
             (
                 "orders",
                 format!(
@@ -231,7 +275,15 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
                 ),
             ),
         ];
-        print_summary(args, lines, &mined, table.len() as u64, &times);
+        lines.extend(catalog_line.map(|line| ("catalog", line)));
+        print_summary(
+            args,
+            lines,
+            rules.as_ref(),
+            &mined,
+            table.len() as u64,
+            &times,
+        );
     }
     Ok(())
 }
@@ -264,6 +316,38 @@ fn encode_and_write(
         directory,
     };
     Ok((table, times))
+}
+
+/// `--rules`, read and checked against the products the table will hold.
+fn read_rules(
+    args: &BuildArgs,
+    catalog: Option<&alsobought_mining::Catalog>,
+    product_ids: &[String],
+    bad_rows: BadRows,
+) -> anyhow::Result<Option<RulesFile>> {
+    args.rules
+        .as_deref()
+        .map(|path| read_rules_for(path, catalog, product_ids, bad_rows))
+        .transpose()
+}
+
+/// The mining flags with the rules read from `--rules`.
+fn mining_options(args: &BuildArgs, rules: Option<&RulesFile>) -> alsobought_mining::MiningOptions {
+    let mut options = args.mining.options();
+    if let Some(file) = rules {
+        options.rules = file.rules.clone();
+    }
+    options
+}
+
+/// The summary line about the catalog file: products used, rows skipped.
+fn catalog_line(file: &CatalogFile) -> String {
+    format!(
+        "{} from {}, {} skipped as bad",
+        count_of(file.catalog.len() as u64, "product", "products"),
+        file.source,
+        count_of(file.skips.skipped_total(), "row", "rows")
+    )
 }
 
 /// The catalog read from its file, saying which flags and fields go unused.
@@ -459,6 +543,7 @@ fn memory_line(
 fn print_summary(
     args: &BuildArgs,
     mut lines: Vec<(&'static str, String)>,
+    rules: Option<&RulesFile>,
     mined: &MinedTable,
     table_bytes: u64,
     times: &Timings,
@@ -492,6 +577,13 @@ fn print_summary(
                 count_of(u64::from(args.mining.min_pair_count), "order", "orders")
             ),
         ),
+    ]);
+    lines.extend(merchandising::summary_lines(
+        rules,
+        mined,
+        args.mining.cold_start_fill,
+    ));
+    lines.extend([
         (
             "table",
             table_destinations(args, table_bytes, per_product, times),
