@@ -232,7 +232,11 @@ fn apply_rules_and_fill(
         .count() as u64;
     report.pins_left_out = table_rules.unknown_pins;
     let weights = rules.weight_index();
-    let sources = (fill_to > 0).then(|| FillSources::new(records, popularity, &suggestible));
+    // A product with a blocked target is filled to K: the widget's own best-seller
+    // fill, which knows nothing of blocks, then only comes in past K suggestions.
+    let blocked_fill_to = max_neighbours.min(MAX_BAND);
+    let sources = (fill_to > 0 || !table_rules.blocked.is_empty())
+        .then(|| FillSources::new(records, popularity, &suggestible));
     let mut makeup = vec![ListMakeup::default(); lists.len()];
     for (product, list) in lists.iter_mut().enumerate() {
         let number = product as u32;
@@ -263,6 +267,11 @@ fn apply_rules_and_fill(
         }
         if let Some(sources) = &sources {
             let category = &records[product].category;
+            let fill_to = if table_rules.has_blocks(number) {
+                blocked_fill_to
+            } else {
+                fill_to
+            };
             let added = sources.fill(list, number, category, fill_to, &table_rules);
             makeup[product].filled = added;
             cold_start.products_filled += u64::from(added > 0);

@@ -158,6 +158,8 @@ pub(crate) struct TableRules {
     pub pins: HashMap<u32, Vec<u32>>,
     /// Blocked `(product, target)` pairs.
     pub blocked: HashSet<(u32, u32)>,
+    /// Products with at least one blocked target.
+    pub blocking: HashSet<u32>,
     /// Pins naming a product or target the table does not hold.
     pub unknown_pins: u64,
 }
@@ -184,16 +186,23 @@ impl TableRules {
                 _ => unknown_pins += 1,
             }
         }
-        let blocked = rules
+        let blocked: HashSet<(u32, u32)> = rules
             .blocks
             .iter()
             .filter_map(|block| Some((number(block.product.as_deref()?)?, number(&block.target)?)))
             .collect();
+        let blocking = blocked.iter().map(|&(product, _)| product).collect();
         TableRules {
             pins,
             blocked,
+            blocking,
             unknown_pins,
         }
+    }
+
+    /// Whether `product` has a blocked target.
+    pub fn has_blocks(&self, product: u32) -> bool {
+        self.blocking.contains(&product)
     }
 
     /// Whether `target` may be suggested on `product`'s page as far as pair blocks go.
