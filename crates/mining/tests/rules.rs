@@ -150,7 +150,7 @@ proptest! {
             let shown = recommend(
                 &[product.as_str()],
                 std::slice::from_ref(&bundle),
-                Some(&best_sellers),
+                Some(best_sellers),
                 &quantization,
                 &RecommendOptions {
                     max_suggestions: pins.len(),

@@ -408,7 +408,7 @@ fn parse_factor(text: &str) -> Result<f32, RowProblem> {
             "{text:?} is not a number: write a factor above 1 such as 2 (a boost multiplies scores by it, a bury divides them by it)"
         ))
     })?;
-    if !(factor > 1.0) {
+    if factor.is_nan() || factor <= 1.0 {
         return Err(problem(format!(
             "{text:?} is not above 1: a boost multiplies scores by its factor and a bury divides them by it, so write bury with 2 to halve"
         )));
