@@ -73,14 +73,8 @@ impl<'a> FillSources<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::tests::record;
     use crate::rules::{Block, MerchandisingRules};
-
-    fn record(id: &str, category: &str) -> ProductRecord {
-        ProductRecord {
-            category: category.to_owned(),
-            ..ProductRecord::with_id(id)
-        }
-    }
 
     #[test]
     fn own_category_first_then_the_store_never_itself_nor_a_blocked_target() {

@@ -212,10 +212,11 @@ impl TableRules {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn record(id: &str, category: &str) -> ProductRecord {
+    /// A product known by its id and category (shared with the cold-start tests).
+    pub(crate) fn record(id: &str, category: &str) -> ProductRecord {
         ProductRecord {
             category: category.to_owned(),
             ..ProductRecord::with_id(id)
