@@ -94,7 +94,7 @@ fn pinned_targets_come_first_in_file_order_even_never_bought_together() {
         &["--rules", "rules.csv", "--cold-start-fill", "0"],
     )
     .stdout_has("3 pins, 0 blocks, 0 boosts, 0 buries from rules.csv")
-    .stdout_has("3 pins placed first (2 not bought together before)");
+    .stdout_has("3 pins placed first (2 new to their product's list)");
     assert_eq!(
         recs(&scratch, &["A"], "5", "none"),
         ["G", "E", "C", "B", "F"]

@@ -17,7 +17,7 @@ use clap::Args;
 use super::table_file::open_table;
 use crate::input::catalog::BadRows;
 use crate::input::rules::{read_rules, KnownProducts, RulesFile};
-use crate::report::warn_about_skips;
+use crate::report::warn;
 use crate::report::{bytes, price_text, thousands, write_columns};
 
 /// How many best-sellers the overview lists.
@@ -73,7 +73,12 @@ pub fn run(args: &InspectArgs, _quiet: bool) -> anyhow::Result<()> {
                     name: name.to_string(),
                 };
                 let file = read_rules(path, &known, BadRows::Skip)?;
-                warn_about_skips(&file.source, &file.skips);
+                for row in &file.skips.examples {
+                    warn(format_args!(
+                        "{}; its rule is not marked",
+                        row.problem.at(&file.source, row.line)
+                    ));
+                }
                 Some(file)
             }
             None => None,

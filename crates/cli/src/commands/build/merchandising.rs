@@ -54,7 +54,7 @@ pub fn summary_lines(
     if let Some(file) = rules {
         let report = &stats.rules;
         let mut done = vec![format!(
-            "{} placed first ({} not bought together before)",
+            "{} placed first ({} new to their product's list)",
             count_of(report.pins_placed, "pin", "pins"),
             thousands(report.pins_added)
         )];
