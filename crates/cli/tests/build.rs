@@ -361,7 +361,7 @@ fn jsonl_catalog_by_extension_or_flag() {
 }
 
 #[test]
-fn malformed_catalog_values_are_errors_naming_file_line_and_field() {
+fn with_strict_malformed_catalog_values_are_errors_naming_file_line_and_field() {
     let scratch = Scratch::new();
     scratch.write("orders.csv", SMALL_ORDERS);
     scratch.write(
@@ -369,7 +369,7 @@ fn malformed_catalog_values_are_errors_naming_file_line_and_field() {
         "id,title,price,available\nA,Mug,12.50,yes\nB,Tea,4,perhaps\n",
     );
     scratch
-        .run(&["build", "--orders", "orders.csv", "--catalog", "catalog.csv", "--out", "store.table"])
+        .run(&["build", "--orders", "orders.csv", "--catalog", "catalog.csv", "--out", "store.table", "--strict"])
         .expect_code(1)
         .stderr_has("alsobought: error: catalog.csv:3: field \"available\": \"perhaps\" is not an availability");
     scratch.write(
@@ -385,6 +385,7 @@ fn malformed_catalog_values_are_errors_naming_file_line_and_field() {
             "catalog.jsonl",
             "--out",
             "store.table",
+            "--strict",
         ])
         .expect_code(1)
         .stderr_has("alsobought: error: catalog.jsonl:2: field \"price\": price \"-4\" is outside");

@@ -198,7 +198,10 @@ mod tests {
 
     use super::super::spill::tests::MemorySpace;
     use super::super::spill::MERGE_FAN_IN;
-    use super::super::{build_table_input, BasketCollector, OrdersBuilder, ScoreMeasure};
+    use super::super::{
+        build_table_input, BasketCollector, Block, MerchandisingRules, OrdersBuilder, Pin,
+        ScoreMeasure, Weight, WeightTarget,
+    };
     use super::*;
     use alsobought_core::format::{write_table, ProductRecord};
 
@@ -327,6 +330,30 @@ mod tests {
         catalog
     }
 
+    /// One rule of each kind, among products of the sample catalog.
+    fn sample_rules() -> MerchandisingRules {
+        MerchandisingRules {
+            pins: vec![Pin {
+                product: "p1".into(),
+                target: "p2".into(),
+            }],
+            blocks: vec![
+                Block {
+                    product: Some("p1".into()),
+                    target: "p3".into(),
+                },
+                Block {
+                    product: None,
+                    target: "p4".into(),
+                },
+            ],
+            weights: vec![Weight {
+                target: WeightTarget::Product("p6".into()),
+                factor: 3.0,
+            }],
+        }
+    }
+
     #[test]
     fn spilling_and_statistics_give_the_in_memory_table_byte_for_byte() {
         let lines = generated_lines(3_000, 7);
@@ -338,9 +365,15 @@ mod tests {
                 max_neighbours: 3,
                 min_together: 2,
                 best_seller_count: 5,
+                ..MiningOptions::default()
             },
             MiningOptions {
                 measure: ScoreMeasure::LogLikelihood,
+                ..MiningOptions::default()
+            },
+            MiningOptions {
+                cold_start_fill: 6,
+                rules: sample_rules(),
                 ..MiningOptions::default()
             },
         ];

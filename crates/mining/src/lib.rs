@@ -29,11 +29,14 @@ pub mod synthetic;
 
 mod assembly;
 mod catalog;
+mod cold_start;
 mod collector;
 mod counting;
 mod external;
 mod measures;
 mod orders;
+mod rules;
+mod score_bands;
 mod selection;
 mod spill;
 mod statistics;
@@ -42,6 +45,7 @@ pub use catalog::{Catalog, DuplicateProduct};
 pub use collector::{BasketCollector, CollectedOrders, MemoryBudget};
 pub use measures::{PairCounts, ScoreMeasure, UnknownMeasure};
 pub use orders::{Orders, OrdersBuilder};
+pub use rules::{Block, MerchandisingRules, Pin, RulesReport, Weight, WeightTarget};
 pub use spill::{SpillError, SpillReport, SpillSpace};
 pub use statistics::{OrderStatistics, PairCount, PairStatisticsMiner, StatisticsError};
 
@@ -112,6 +116,11 @@ pub struct MiningOptions {
     pub min_together: u32,
     /// Length of the best-seller list (the fallback).
     pub best_seller_count: usize,
+    /// Products with fewer neighbours than this get their list filled up to it from
+    /// the best-sellers of their category, then the store's (at most 64; 0: no fill).
+    pub cold_start_fill: u8,
+    /// The store's pins, blocks, boosts and buries.
+    pub rules: MerchandisingRules,
 }
 
 impl Default for MiningOptions {
@@ -121,7 +130,17 @@ impl Default for MiningOptions {
             max_neighbours: 20,
             min_together: 1,
             best_seller_count: 20,
+            cold_start_fill: 0,
+            rules: MerchandisingRules::default(),
         }
+    }
+}
+
+impl MiningOptions {
+    /// How many neighbours to select per product before blocked pairs are taken out,
+    /// so that a list with blocked targets still ends up with its best K.
+    fn selection_depth(&self) -> usize {
+        usize::from(self.max_neighbours) + self.rules.most_blocks_on_one_product()
     }
 }
 
@@ -149,6 +168,22 @@ pub struct MiningStats {
     pub co_occurring_pairs: u64,
     /// Neighbour edges written.
     pub edges: u64,
+    /// Table products without a single mined neighbour (before rules and fill): when
+    /// most are, the orders are too few to say much.
+    pub products_without_co_purchases: u64,
+    /// What the merchandising rules changed.
+    pub rules: RulesReport,
+    /// What the cold-start fill added.
+    pub cold_start: ColdStartReport,
+}
+
+/// What the cold-start fill added to the table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ColdStartReport {
+    /// Products whose list was filled.
+    pub products_filled: u64,
+    /// Best-sellers added to those lists.
+    pub suggestions_added: u64,
 }
 
 /// Mines `orders` into a table input.
@@ -170,7 +205,7 @@ pub fn build_table_input(
             order_counts: &order_counts,
             order_total: orders.order_count() as u64,
         },
-        TableProducts::new(orders.product_ids(), catalog),
+        TableProducts::new(orders.product_ids(), catalog, &options.rules),
         options,
     )
 }
@@ -195,7 +230,7 @@ impl<S: SpillSpace> CollectedOrders<S> {
                     order_counts: &order_counts,
                     order_total: baskets.basket_count() as u64,
                 };
-                let products = TableProducts::new_owned(&product_ids, catalog);
+                let products = TableProducts::new_owned(&product_ids, catalog, &options.rules);
                 Ok((mine_baskets(&baskets, totals, products, options), report))
             }
             Collected::Spilled { runs, space } => {
@@ -219,6 +254,7 @@ fn mine_baskets(
         options.measure,
         options.min_together,
         products.suggestible.clone(),
+        products.weights.clone(),
     );
     let order = IdOrder::new(totals.ids);
     let neighbours = top_neighbours(
@@ -226,7 +262,7 @@ fn mine_baskets(
         &order,
         &products.wanted,
         &scorer,
-        usize::from(options.max_neighbours),
+        options.selection_depth(),
     );
     assemble(
         totals,

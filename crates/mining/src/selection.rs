@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 
 use super::measures::{PairCounts, ScoreMeasure};
+use super::rules::weighted;
 
 /// Scores `(context, neighbour)` pairs from their counts, with each product's
 /// popularity power computed once (`powf` per pair dominated mining time).
@@ -20,6 +21,7 @@ pub(crate) struct PairScorer<'a> {
     measure: ScoreMeasure,
     min_together: u32,
     suggestible: Vec<bool>,
+    weights: Vec<f32>,
     order_counts: &'a [u32],
     order_total: u64,
     context_powers: Vec<f64>,
@@ -29,18 +31,22 @@ pub(crate) struct PairScorer<'a> {
 impl<'a> PairScorer<'a> {
     /// A scorer for products with these order counts, out of `order_total` orders;
     /// only products marked `suggestible` (by product number) are ever neighbours, and
-    /// pairs together in fewer than `min_together` orders (at least 1) are noise.
+    /// pairs together in fewer than `min_together` orders (at least 1) are noise; a
+    /// neighbour's score is multiplied by its entry in `weights` (boost and bury),
+    /// unless `weights` is empty.
     pub fn new(
         order_counts: &'a [u32],
         order_total: u64,
         measure: ScoreMeasure,
         min_together: u32,
         suggestible: Vec<bool>,
+        weights: Vec<f32>,
     ) -> Self {
         PairScorer {
             measure,
             min_together: min_together.max(1),
             suggestible,
+            weights,
             order_counts,
             order_total,
             context_powers: order_counts
@@ -69,11 +75,15 @@ impl<'a> PairScorer<'a> {
             neighbour: self.order_counts[neighbour],
             orders: self.order_total,
         };
-        self.measure.score_with_powers(
+        let score = self.measure.score_with_powers(
             counts,
             self.context_powers[context],
             self.neighbour_powers[neighbour],
-        )
+        )?;
+        Some(match self.weights.get(neighbour) {
+            Some(&factor) => weighted(score, factor),
+            None => score,
+        })
     }
 }
 
@@ -215,7 +225,14 @@ mod tests {
     fn scorer_applies_min_together_and_suggestibility() {
         let counts = [4, 2, 2];
         let suggestible = vec![true, true, false];
-        let scorer = PairScorer::new(&counts, 10, ScoreMeasure::Confidence, 2, suggestible);
+        let scorer = PairScorer::new(
+            &counts,
+            10,
+            ScoreMeasure::Confidence,
+            2,
+            suggestible,
+            vec![],
+        );
         assert_eq!(scorer.score(0, 1, 2), Some(0.5));
         assert_eq!(scorer.score(0, 1, 1), None, "below min_together");
         assert_eq!(scorer.score(0, 2, 2), None, "not suggestible");

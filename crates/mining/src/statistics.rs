@@ -142,21 +142,19 @@ impl<'a> PairStatisticsMiner<'a> {
                 total: *order_count,
             });
         }
-        let products = TableProducts::new_owned(product_ids, catalog);
+        let products = TableProducts::new_owned(product_ids, catalog, &options.rules);
         let scorer = PairScorer::new(
             order_counts,
             *order_count,
             options.measure,
             options.min_together,
             products.suggestible.clone(),
+            products.weights.clone(),
         );
         Ok(PairStatisticsMiner {
             statistics,
             options,
-            lists: NeighbourLists::new(
-                IdOrder::new(product_ids),
-                usize::from(options.max_neighbours),
-            ),
+            lists: NeighbourLists::new(IdOrder::new(product_ids), options.selection_depth()),
             products,
             scorer,
             co_occurring_pairs: 0,

@@ -6,29 +6,34 @@
 //! `--max-memory`), [`pair_stats`] reads the Spark job's Parquet, alsobought-mining mines,
 //! alsobought-core encodes, and this file writes the bytes and tells the user what went in and out.
 
+mod merchandising;
 mod output;
 mod pair_stats;
 mod spill_files;
+mod summary;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use alsobought_core::{write_table, ProductRecord};
-use alsobought_mining::{BasketCollector, Catalog, MemoryBudget, MinedTable, SpillReport};
+use alsobought_mining::{BasketCollector, Catalog, MemoryBudget, MinedTable};
 use anyhow::Context;
 use clap::{ArgGroup, Args};
 
 use super::catalog_args::{unlisted_products, CatalogArgs};
 use super::mining_args::MiningArgs;
-use super::orders_args::{rows_summary, OrdersArgs};
-use crate::input::catalog::CatalogFile;
+use super::orders_args::OrdersArgs;
+use crate::input::catalog::{BadRows, CatalogFile};
 use crate::input::orders::OrderHistory;
+use crate::input::rules::RulesFile;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
-use crate::report::{bytes, count_of, plural, thousands, warn, UsageError};
-use output::{write_atomically, write_directory, DirectoryWritten};
+use crate::report::{count_of, plural, thousands, warn, UsageError};
+use merchandising::read_rules_for;
+use output::{write_atomically, write_directory};
 use pair_stats::PairStats;
 use spill_files::{parse_memory_limit, peak_resident_bytes, MemoryLimit, TemporaryFiles};
+use summary::{memory_line, orders_lines, print_summary, Timings};
 
 /// How many missing or unusual ids a warning quotes before only counting.
 const IDS_QUOTED: usize = 5;
@@ -69,6 +74,13 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     mining: MiningArgs,
+
+    /// Merchandising rules FILE: CSV rows rule,product,target[,factor] that pin a
+    /// target first on a product's page, block it there (or everywhere with product
+    /// *), or boost / bury a product or category:NAME everywhere by a factor. Baked
+    /// into the table; see the README's "Merchandising rules".
+    #[arg(long, value_name = "FILE", help_heading = "Merchandising")]
+    rules: Option<PathBuf>,
 
     /// Write the table to FILE (replaced atomically: readers never see half a table).
     /// One file read with HTTP Range requests: for hosts that answer Range.
@@ -152,16 +164,27 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     })?;
     let collector = BasketCollector::new(MemoryBudget { bytes: budget }, space);
     let history = orders.read_into(quiet, collector)?;
-    let catalog = match args.catalog.read()? {
-        Some(file) => Some(catalog_from_file(file, args)),
-        None => catalog_from_orders(
-            &history,
-            order_currency(&history, args.currency.as_deref()).as_deref(),
+    let bad_rows = BadRows::from_strict(orders.strict);
+    let (catalog, catalog_line) = match read_catalog_file(args, bad_rows)? {
+        Some((catalog, line)) => (Some(catalog), Some(line)),
+        None => (
+            catalog_from_orders(
+                &history,
+                order_currency(&history, args.currency.as_deref()).as_deref(),
+            ),
+            None,
         ),
     };
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(history.orders.product_ids(), catalog);
     }
+    let rules = read_rules(
+        args,
+        catalog.as_ref(),
+        history.orders.product_ids(),
+        bad_rows,
+    )?;
+    let options = mining_options(args, rules.as_ref());
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
@@ -174,7 +197,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         };
         let _progress = Progress::step(quiet, message);
         collected
-            .mine(catalog, &args.mining.options())
+            .mine(catalog, &options)
             .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
     // Reading and counting are what the budget bounds; encoding adds the table.
@@ -182,11 +205,19 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let mut lines = orders_lines(&history, mined.stats.orders);
+        lines.extend(catalog_line.map(|line| ("catalog", line)));
         lines.push((
             "memory",
             memory_line(args, &spill, &temp_dir, counting_peak),
         ));
-        print_summary(args, lines, &mined, table.len() as u64, &times);
+        print_summary(
+            args,
+            lines,
+            rules.as_ref(),
+            &mined,
+            table.len() as u64,
+            &times,
+        );
     }
     Ok(())
 }
@@ -195,24 +226,30 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
 fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let stats = PairStats::open(dir)?;
-    let catalog = args
-        .catalog
-        .read()?
-        .map(|file| catalog_from_file(file, args));
+    // --strict belongs to the orders flags: pair statistics are checked as a whole.
+    let bad_rows = BadRows::Skip;
+    let (catalog, catalog_line) = read_catalog_file(args, bad_rows)?.unzip();
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(&stats.statistics.product_ids, catalog);
     }
+    let rules = read_rules(
+        args,
+        catalog.as_ref(),
+        &stats.statistics.product_ids,
+        bad_rows,
+    )?;
+    let options = mining_options(args, rules.as_ref());
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
     let mined = {
         let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
-        stats.mine(catalog, &args.mining.options(), &progress)?
+        stats.mine(catalog, &options, &progress)?
     };
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let summary = &stats.summary;
-        let lines = vec![
+        let mut lines = vec![
             (
                 "orders",
                 format!(
@@ -231,7 +268,15 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
                 ),
             ),
         ];
-        print_summary(args, lines, &mined, table.len() as u64, &times);
+        lines.extend(catalog_line.map(|line| ("catalog", line)));
+        print_summary(
+            args,
+            lines,
+            rules.as_ref(),
+            &mined,
+            table.len() as u64,
+            &times,
+        );
     }
     Ok(())
 }
@@ -264,6 +309,46 @@ fn encode_and_write(
         directory,
     };
     Ok((table, times))
+}
+
+/// `--rules`, read and checked against the products the table will hold.
+fn read_rules(
+    args: &BuildArgs,
+    catalog: Option<&alsobought_mining::Catalog>,
+    product_ids: &[String],
+    bad_rows: BadRows,
+) -> anyhow::Result<Option<RulesFile>> {
+    args.rules
+        .as_deref()
+        .map(|path| read_rules_for(path, catalog, product_ids, bad_rows))
+        .transpose()
+}
+
+/// The mining flags with the rules read from `--rules`.
+fn mining_options(args: &BuildArgs, rules: Option<&RulesFile>) -> alsobought_mining::MiningOptions {
+    let mut options = args.mining.options();
+    if let Some(file) = rules {
+        options.rules = file.rules.clone();
+    }
+    options
+}
+
+/// `--catalog`, if given, with the summary line about it (products used, rows
+/// skipped).
+fn read_catalog_file(
+    args: &BuildArgs,
+    bad_rows: BadRows,
+) -> anyhow::Result<Option<(alsobought_mining::Catalog, String)>> {
+    let Some(file) = args.catalog.read(bad_rows)? else {
+        return Ok(None);
+    };
+    let line = format!(
+        "{} from {}, {} skipped as bad",
+        count_of(file.catalog.len() as u64, "product", "products"),
+        file.source,
+        count_of(file.skips.skipped_total(), "row", "rows")
+    );
+    Ok(Some((catalog_from_file(file, args), line)))
 }
 
 /// The catalog read from its file, saying which flags and fields go unused.
@@ -390,166 +475,4 @@ pub fn quoted_ids(ids: &[&str]) -> String {
         ));
     }
     quoted.join(", ")
-}
-
-/// Where the time went (and what `--out-dir` wrote).
-struct Timings {
-    reading: Duration,
-    mining: Duration,
-    writing: Duration,
-    total: Duration,
-    directory: Option<DirectoryWritten>,
-}
-
-/// The summary lines about the orders file: what was read and what was used.
-fn orders_lines(history: &OrderHistory<()>, order_count: u64) -> Vec<(&'static str, String)> {
-    let mut details = vec![history.layout.to_string()];
-    if let Some(customers) = history.customers {
-        details.push(count_of(customers, "customer", "customers"));
-    }
-    if let Some((earliest, latest)) = &history.date_range {
-        details.push(format!("{} to {}", date_part(earliest), date_part(latest)));
-    }
-    let orders = format!(
-        "{} from {} ({})",
-        thousands(order_count),
-        history.source,
-        details.join("; ")
-    );
-    let (rows, dropped) = rows_summary(history);
-    let mut lines = vec![("orders", orders), ("rows", rows)];
-    if let Some(dropped) = dropped {
-        lines.push(("", format!("({dropped})")));
-    }
-    lines
-}
-
-/// How the memory budget went: all in memory, or what was spilled where; and the
-/// most memory held before the table was encoded (reading and counting).
-fn memory_line(
-    args: &BuildArgs,
-    spill: &SpillReport,
-    temp_dir: &Path,
-    counting_peak: Option<u64>,
-) -> String {
-    let mut line = args.max_memory.describe();
-    if spill.spilled() {
-        let mut runs = vec![count_of(spill.basket_runs, "run", "runs") + " of baskets"];
-        if spill.pair_runs > 0 {
-            runs.push(count_of(spill.pair_runs, "run", "runs") + " of pair counts");
-        }
-        if spill.merged_runs > 0 {
-            runs.push(count_of(spill.merged_runs, "merged run", "merged runs"));
-        }
-        line.push_str(&format!(
-            "; spilled {} ({}) to {}",
-            runs.join(", "),
-            bytes(spill.bytes_written),
-            temp_dir.display()
-        ));
-    } else {
-        line.push_str("; the baskets fit, nothing spilled");
-    }
-    if let Some(peak) = counting_peak {
-        line.push_str(&format!("; {} resident until encoding", bytes(peak)));
-    }
-    line
-}
-
-fn print_summary(
-    args: &BuildArgs,
-    mut lines: Vec<(&'static str, String)>,
-    mined: &MinedTable,
-    table_bytes: u64,
-    times: &Timings,
-) {
-    let stats = &mined.stats;
-    let mut products = format!("{} in the table", thousands(stats.products_written));
-    if args.catalog.catalog.is_some() {
-        products.push_str(&format!(
-            " (the catalog's); {} ordered, {} of them not in the catalog",
-            thousands(stats.products_in_orders),
-            thousands(stats.products_not_in_catalog)
-        ));
-    }
-    let per_product = table_bytes / stats.products_written.max(1);
-    lines.extend([
-        ("products", products),
-        (
-            "pairs",
-            format!(
-                "{} bought together at least once",
-                thousands(stats.co_occurring_pairs)
-            ),
-        ),
-        (
-            "neighbours",
-            format!(
-                "{} (up to {} per product; measure {}; pairs in at least {})",
-                count_of(stats.edges, "edge", "edges"),
-                mined.input.max_neighbours,
-                args.mining.measure,
-                count_of(u64::from(args.mining.min_pair_count), "order", "orders")
-            ),
-        ),
-        (
-            "table",
-            table_destinations(args, table_bytes, per_product, times),
-        ),
-        (
-            "time",
-            format!(
-                "{:.2} s (reading {:.2} s, mining and encoding {:.2} s, writing {:.2} s)",
-                times.total.as_secs_f64(),
-                times.reading.as_secs_f64(),
-                times.mining.as_secs_f64(),
-                times.writing.as_secs_f64()
-            ),
-        ),
-    ]);
-    for (label, value) in lines {
-        println!("{label:<11} {value}");
-    }
-}
-
-/// Where the table went: the file, the directory (with its file count and largest
-/// shard, which bound what a product page downloads), or both.
-fn table_destinations(
-    args: &BuildArgs,
-    table_bytes: u64,
-    per_product: u64,
-    times: &Timings,
-) -> String {
-    let mut places = Vec::new();
-    if let Some(out) = &args.out {
-        places.push(out.display().to_string());
-    }
-    if let (Some(directory), Some(written)) = (&args.out_dir, &times.directory) {
-        let mut place = format!(
-            "{}/ ({} + entry.bin of {}; largest shard {}",
-            directory.display(),
-            count_of(written.split.shards.len() as u64, "shard", "shards"),
-            bytes(written.split.entry.len() as u64),
-            bytes(written.largest_shard() as u64)
-        );
-        if written.removed > 0 {
-            place.push_str(&format!(
-                "; {} of older builds removed",
-                count_of(written.removed as u64, "folder", "folders")
-            ));
-        }
-        place.push(')');
-        places.push(place);
-    }
-    format!(
-        "{} ({} per product) written to {}",
-        bytes(table_bytes),
-        bytes(per_product),
-        places.join(" and ")
-    )
-}
-
-/// The date of an ISO 8601 timestamp (`2009-12-01 07:45:00` → `2009-12-01`).
-fn date_part(timestamp: &str) -> &str {
-    timestamp.get(..10).unwrap_or(timestamp)
 }

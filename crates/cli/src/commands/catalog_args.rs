@@ -8,7 +8,8 @@ use alsobought_mining::Catalog;
 use anyhow::bail;
 use clap::Args;
 
-use crate::input::catalog::{read_catalog, CatalogFile, CatalogFormat};
+use crate::input::catalog::{read_catalog, BadRows, CatalogFile, CatalogFormat};
+use crate::report::warn_about_skips;
 
 /// Where the catalog is and how it is written.
 #[derive(Debug, Args)]
@@ -33,13 +34,14 @@ pub struct CatalogArgs {
 }
 
 impl CatalogArgs {
-    /// Reads the catalog, if one was given; an empty catalog is an error, since
-    /// nothing could be suggested.
-    pub fn read(&self) -> anyhow::Result<Option<CatalogFile>> {
+    /// Reads the catalog, if one was given, warning about the rows skipped; an empty
+    /// catalog is an error, since nothing could be suggested.
+    pub fn read(&self, bad_rows: BadRows) -> anyhow::Result<Option<CatalogFile>> {
         let Some(path) = &self.catalog else {
             return Ok(None);
         };
-        let file = read_catalog(path, self.catalog_format)?;
+        let file = read_catalog(path, self.catalog_format, bad_rows)?;
+        warn_about_skips(&file.source, &file.skips);
         if file.catalog.is_empty() {
             bail!(
                 "catalog {} lists no product: nothing could be suggested",

@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 use super::catalog_args::CatalogArgs;
 use super::mining_args::MiningArgs;
 use super::orders_args::{rows_summary, OrdersArgs};
+use crate::input::catalog::BadRows;
 use crate::input::planted_groups::read_planted_groups;
 use crate::progress::Progress;
 use crate::report::{bytes, count_of, thousands, warn, write_columns};
@@ -99,7 +100,10 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
             dropped.map_or(String::new(), |dropped| format!(" ({dropped})"))
         );
     }
-    let catalog = args.catalog.read()?.map(|file| file.catalog);
+    let catalog = args
+        .catalog
+        .read(BadRows::from_strict(args.orders.strict))?
+        .map(|file| file.catalog);
     let planted = args.truth.as_deref().map(read_planted_groups).transpose()?;
     let options = EvaluationOptions {
         test_fraction: args.test_fraction,

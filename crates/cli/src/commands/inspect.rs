@@ -10,10 +10,14 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use alsobought_core::{Bundle, Card, Quantization, Table, TableStats};
+use alsobought_mining::WeightTarget;
 use anyhow::Context;
 use clap::Args;
 
 use super::table_file::open_table;
+use crate::input::catalog::BadRows;
+use crate::input::rules::{read_rules, KnownProducts, RulesFile};
+use crate::report::warn;
 use crate::report::{bytes, price_text, thousands, write_columns};
 
 /// How many best-sellers the overview lists.
@@ -33,6 +37,12 @@ pub struct InspectArgs {
     /// Also show product ID's card and its neighbours with their scores [default: none].
     #[arg(long, value_name = "ID")]
     product: Option<String>,
+
+    /// With --product: mark which of its suggestions the merchandising rules FILE
+    /// (the one given to `build --rules`) pinned, boosted or buried, and list the
+    /// targets it blocks there.
+    #[arg(long, value_name = "FILE", requires = "product")]
+    rules: Option<PathBuf>,
 
     /// Check every checksum and structural rule of the file; exit code 1 if any fails
     /// [default: only the header and the parts shown are checked].
@@ -56,7 +66,29 @@ pub fn run(args: &InspectArgs, _quiet: bool) -> anyhow::Result<()> {
             .bundle(id)
             .with_context(|| format!("cannot read table {name}"))?
             .with_context(|| format!("product {id:?} is not in table {name}"))?;
-        write_product(&mut out, &bundle, &table.header().quantization())?;
+        let rules = match &args.rules {
+            Some(path) => {
+                let known = TableIds {
+                    table: &table,
+                    name: name.to_string(),
+                };
+                let file = read_rules(path, &known, BadRows::Skip)?;
+                for row in &file.skips.examples {
+                    warn(format_args!(
+                        "{}; its rule is not marked",
+                        row.problem.at(&file.source, row.line)
+                    ));
+                }
+                Some(file)
+            }
+            None => None,
+        };
+        write_product(
+            &mut out,
+            &bundle,
+            &table.header().quantization(),
+            rules.as_ref(),
+        )?;
     }
     if args.verify {
         table
@@ -183,10 +215,79 @@ fn write_best_sellers(out: &mut impl Write, table: &Table<Vec<u8>>) -> anyhow::R
     Ok(())
 }
 
+/// The products of a table, for checking the ids a rules file names. Categories are
+/// not indexed in a table, so every category passes.
+struct TableIds<'t> {
+    table: &'t Table<Vec<u8>>,
+    name: String,
+}
+
+impl KnownProducts for TableIds<'_> {
+    fn has_product(&self, id: &str) -> bool {
+        matches!(self.table.bundle(id), Ok(Some(_)))
+    }
+
+    fn has_category(&self, _category: &str) -> bool {
+        true
+    }
+
+    fn described(&self) -> String {
+        format!("table {}", self.name)
+    }
+}
+
+/// What the rules did to `neighbour` on `product`'s page: `pin (rules.csv:2)`,
+/// `boost ×4 (rules.csv:5)`, ...; empty when no rule names it.
+fn rule_marks(rules: &RulesFile, product: &str, neighbour: &Card<'_>) -> String {
+    let at = |line: u64| format!("{}:{line}", rules.source);
+    let mut marks: Vec<String> = rules
+        .rules
+        .pins
+        .iter()
+        .zip(&rules.lines.pins)
+        .filter(|(pin, _)| pin.product == product && pin.target == neighbour.id)
+        .map(|(_, &line)| format!("pin ({})", at(line)))
+        .collect();
+    for (weight, &line) in rules.rules.weights.iter().zip(&rules.lines.weights) {
+        let applies = match &weight.target {
+            WeightTarget::Product(id) => id == neighbour.id,
+            WeightTarget::Category(category) => category == neighbour.category,
+        };
+        if applies {
+            marks.push(if weight.factor >= 1.0 {
+                format!("boost ×{} ({})", weight.factor, at(line))
+            } else {
+                format!("bury ÷{} ({})", 1.0 / weight.factor, at(line))
+            });
+        }
+    }
+    marks.join(", ")
+}
+
+/// The targets the rules keep off `product`'s page: `B (rules.csv:3)`, ...
+fn blocked_here(rules: &RulesFile, product: &str) -> Vec<String> {
+    rules
+        .rules
+        .blocks
+        .iter()
+        .zip(&rules.lines.blocks)
+        .filter(|(block, _)| block.product.as_deref().is_none_or(|id| id == product))
+        .map(|(block, &line)| {
+            let everywhere = if block.product.is_none() {
+                ", everywhere"
+            } else {
+                ""
+            };
+            format!("{} ({}:{line}{everywhere})", block.target, rules.source)
+        })
+        .collect()
+}
+
 fn write_product(
     out: &mut impl Write,
     bundle: &Bundle<'_>,
     quantization: &Quantization,
+    rules: Option<&RulesFile>,
 ) -> io::Result<()> {
     let Some(card) = bundle.product() else {
         return Ok(());
@@ -201,9 +302,13 @@ fn write_product(
         )?;
         return Ok(());
     }
-    let mut rows = vec![["  #", "id", "score", "relative", "q", "title"]
+    let mut heading = ["  #", "id", "score", "relative", "q", "title"]
         .map(String::from)
-        .to_vec()];
+        .to_vec();
+    if rules.is_some() {
+        heading.push("rule".into());
+    }
+    let mut rows = vec![heading];
     for (rank, (neighbour, quantized)) in bundle.neighbours().enumerate() {
         let score = quantization.dequantize(quantized);
         let relative = if quantization.max > 0.0 {
@@ -219,8 +324,20 @@ fn write_product(
             quantized.to_string(),
             neighbour.title.to_owned(),
         ]);
+        if let Some(rules) = rules {
+            rows.last_mut()
+                .expect("just pushed")
+                .push(rule_marks(rules, card.id, &neighbour));
+        }
     }
-    write_columns(out, &rows)
+    write_columns(out, &rows)?;
+    if let Some(rules) = rules {
+        let blocked = blocked_here(rules, card.id);
+        if !blocked.is_empty() {
+            writeln!(out, "\nblocked here: {}", blocked.join(", "))?;
+        }
+    }
+    Ok(())
 }
 
 /// A card's fields as label/value rows.

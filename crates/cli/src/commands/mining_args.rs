@@ -45,6 +45,15 @@ pub struct MiningArgs {
     /// neighbours, 0 to 255.
     #[arg(long, value_name = "N", default_value_t = MiningOptions::default().best_seller_count as u8)]
     pub best_sellers: u8,
+
+    /// Products with fewer than N neighbours get their list filled up to N at build
+    /// time from the best-sellers of their own catalog category, then the store's,
+    /// ranked below every bought-together suggestion; 0 to 64, 0 turns it off. The
+    /// default is the widget's default number of suggestions, so a page shows related
+    /// products before storewide best-sellers, and no table grows past that.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u8).range(0..=64))]
+    pub cold_start_fill: u8,
 }
 
 impl MiningArgs {
@@ -55,6 +64,8 @@ impl MiningArgs {
             max_neighbours: self.neighbours,
             min_together: self.min_pair_count,
             best_seller_count: usize::from(self.best_sellers),
+            cold_start_fill: self.cold_start_fill,
+            ..MiningOptions::default()
         }
     }
 }

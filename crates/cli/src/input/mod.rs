@@ -7,6 +7,7 @@ pub mod exclusions;
 pub mod orders;
 pub mod planted_groups;
 pub mod queries;
+pub mod rules;
 pub mod skips;
 pub mod source;
 pub mod values;

@@ -182,7 +182,8 @@ E,Spoon,1.50,EUR,/p/e,/img/e.jpg,kitchen,true,
 ";
 
 /// A scratch directory holding `store.table`, built quietly from [`SMALL_ORDERS`] and
-/// `catalog` with every pair kept (`--min-pair-count 1`) plus `extra_build_args`.
+/// `catalog` with every pair kept (`--min-pair-count 1`) and lists as mined (no
+/// cold-start fill, which has tests of its own) plus `extra_build_args`.
 pub fn small_store_with(catalog: &str, extra_build_args: &[&str]) -> Scratch {
     let scratch = Scratch::new();
     scratch.write("orders.csv", SMALL_ORDERS);
@@ -197,6 +198,8 @@ pub fn small_store_with(catalog: &str, extra_build_args: &[&str]) -> Scratch {
         "store.table",
         "--min-pair-count",
         "1",
+        "--cold-start-fill",
+        "0",
         "--quiet",
     ];
     args.extend_from_slice(extra_build_args);

@@ -1,21 +1,26 @@
 //! Reads a store catalog (CSV or JSON lines) into the miner's [`Catalog`]: the cards
 //! the widget shows, and the list of products that may be suggested at all.
 //!
-//! Unlike order rows, a catalog value that cannot be read is an error, not a skip: a
-//! product silently missing from the catalog would silently never be suggested.
+//! A row the widget could not safely show (a `javascript:` link, an unreadable price,
+//! no title, a repeated id) is skipped with a warning naming the file, line and field,
+//! and counted, like a bad order row: a nightly rebuild should not leave the store on
+//! yesterday's table because of one product. `--strict` makes it an error. A file
+//! without a header or an id column is an error either way.
 
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use alsobought_core::ProductRecord;
 use alsobought_mining::Catalog;
 use anyhow::{bail, Context};
 use serde_json::{Map, Value};
 
+mod rows;
+
 use super::csv_lines::LinedCsv;
+use super::skips::{RowProblem, SkipReport};
 use super::source::open_input;
-use super::values::{card_price, parse_available, parse_currency, parse_rating_tenths};
+use rows::CatalogBuilder;
 
 /// How a catalog file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +59,19 @@ const FIELDS: [&str; 9] = [
     "rating",
 ];
 
+/// Why a row was skipped, by the [`FIELDS`] position at fault (counted per reason).
+const REASONS: [&str; FIELDS.len()] = [
+    "bad id",
+    "no title",
+    "bad price",
+    "bad currency",
+    "unsafe url",
+    "unsafe image",
+    "bad category",
+    "bad available",
+    "bad rating",
+];
+
 /// A catalog, read.
 #[derive(Debug)]
 pub struct CatalogFile {
@@ -61,11 +79,39 @@ pub struct CatalogFile {
     pub catalog: Catalog,
     /// Fields the file does not have at all (every product gets the default).
     pub absent_fields: Vec<&'static str>,
+    /// The rows skipped as bad.
+    pub skips: SkipReport,
+    /// The file's name, for messages.
+    pub source: String,
+}
+
+/// What to do with a row that cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadRows {
+    /// Skip it with a warning and count it.
+    Skip,
+    /// Stop with an error (`--strict`).
+    Fail,
+}
+
+impl BadRows {
+    /// What `--strict` asks for.
+    pub fn from_strict(strict: bool) -> Self {
+        if strict {
+            BadRows::Fail
+        } else {
+            BadRows::Skip
+        }
+    }
 }
 
 /// Reads the catalog at `path` (`-` for standard input); `format` overrides the
 /// format the file name implies.
-pub fn read_catalog(path: &Path, format: Option<CatalogFormat>) -> anyhow::Result<CatalogFile> {
+pub fn read_catalog(
+    path: &Path,
+    format: Option<CatalogFormat>,
+    bad_rows: BadRows,
+) -> anyhow::Result<CatalogFile> {
     let format = format.or_else(|| CatalogFormat::from_path(path)).with_context(|| {
         format!(
             "cannot tell the format of catalog {} from its name; pass --catalog-format csv or --catalog-format jsonl",
@@ -74,8 +120,8 @@ pub fn read_catalog(path: &Path, format: Option<CatalogFormat>) -> anyhow::Resul
     })?;
     let input = open_input(path)?;
     match format {
-        CatalogFormat::Csv => read_csv_catalog(input.reader, &input.name),
-        CatalogFormat::Jsonl => read_jsonl_catalog(input.reader, &input.name),
+        CatalogFormat::Csv => read_csv_catalog(input.reader, &input.name, bad_rows),
+        CatalogFormat::Jsonl => read_jsonl_catalog(input.reader, &input.name, bad_rows),
     }
 }
 
@@ -84,7 +130,11 @@ type RawFields<'a> = [Option<Cow<'a, str>>; FIELDS.len()];
 
 /// Reads a CSV catalog whose header names the fields (any case, any order; other
 /// columns are ignored).
-pub fn read_csv_catalog(reader: impl Read, source: &str) -> anyhow::Result<CatalogFile> {
+pub fn read_csv_catalog(
+    reader: impl Read,
+    source: &str,
+    bad_rows: BadRows,
+) -> anyhow::Result<CatalogFile> {
     let mut lined = LinedCsv::new(reader, csv::ReaderBuilder::new().flexible(true))
         .with_context(|| format!("cannot read catalog {source}"))?;
     let headers: Vec<String> = lined
@@ -110,7 +160,7 @@ pub fn read_csv_catalog(reader: impl Read, source: &str) -> anyhow::Result<Catal
             );
         }
     }
-    let mut builder = CatalogBuilder::new(source);
+    let mut builder = CatalogBuilder::new(source, bad_rows);
     let mut record = csv::StringRecord::new();
     let mut records_read = 0;
     loop {
@@ -126,11 +176,19 @@ pub fn read_csv_catalog(reader: impl Read, source: &str) -> anyhow::Result<Catal
         records_read += 1;
         let line = lined.start_line(record.as_byte_record(), records_read);
         if record.len() != headers.len() {
-            bail!(
-                "{source}:{line}: the row has {} fields but the header has {} (an unquoted comma or quote?)",
-                record.len(),
-                headers.len()
-            );
+            builder.reject(
+                line,
+                RowProblem {
+                    reason: "wrong number of fields",
+                    field: None,
+                    detail: format!(
+                        "the row has {} fields but the header has {} (an unquoted comma or quote?)",
+                        record.len(),
+                        headers.len()
+                    ),
+                },
+            )?;
+            continue;
         }
         let fields: RawFields = std::array::from_fn(|field| {
             positions[field].map(|column| Cow::Borrowed(record[column].trim()))
@@ -145,17 +203,18 @@ pub fn read_csv_catalog(reader: impl Read, source: &str) -> anyhow::Result<Catal
         .filter(|(_, position)| position.is_none())
         .map(|(field, _)| *field)
         .collect();
-    Ok(CatalogFile {
-        catalog: builder.catalog,
-        absent_fields,
-    })
+    Ok(builder.finish(absent_fields))
 }
 
 /// Reads a JSON lines catalog: one object per line with the fields as keys (other keys
 /// are ignored, blank lines skipped). Numbers are accepted for ids and prices,
 /// booleans for `available`.
-pub fn read_jsonl_catalog(reader: impl Read, source: &str) -> anyhow::Result<CatalogFile> {
-    let mut builder = CatalogBuilder::new(source);
+pub fn read_jsonl_catalog(
+    reader: impl Read,
+    source: &str,
+    bad_rows: BadRows,
+) -> anyhow::Result<CatalogFile> {
+    let mut builder = CatalogBuilder::new(source, bad_rows);
     let mut seen = [false; FIELDS.len()];
     let mut lines = BufReader::new(reader);
     let mut text = String::new();
@@ -172,26 +231,28 @@ pub fn read_jsonl_catalog(reader: impl Read, source: &str) -> anyhow::Result<Cat
         if text.trim().is_empty() {
             continue;
         }
-        let object: Map<String, Value> = serde_json::from_str(text.trim_end()).with_context(|| {
-            format!("{source}:{line}: not a JSON object (expected {{\"id\": \"...\", \"title\": \"...\", ...}})")
-        })?;
-        let mut fields: RawFields = Default::default();
-        for (index, field) in FIELDS.iter().enumerate() {
-            fields[index] = match object.get(*field) {
-                None | Some(Value::Null) => None,
-                Some(Value::String(text)) => Some(Cow::Owned(text.trim().to_owned())),
-                Some(Value::Number(number)) => Some(Cow::Owned(number.to_string())),
-                Some(Value::Bool(flag)) => {
-                    Some(Cow::Borrowed(if *flag { "true" } else { "false" }))
+        let Ok(object) = serde_json::from_str::<Map<String, Value>>(text.trim_end()) else {
+            builder.reject(
+                line,
+                RowProblem {
+                    reason: "not a JSON object",
+                    field: None,
+                    detail:
+                        "not a JSON object (expected {\"id\": \"...\", \"title\": \"...\", ...})"
+                            .to_owned(),
+                },
+            )?;
+            continue;
+        };
+        match json_fields(&object) {
+            Ok(fields) => {
+                for (seen, field) in seen.iter_mut().zip(&fields) {
+                    *seen |= field.is_some();
                 }
-                Some(other) => bail!(
-                    "{source}:{line}: field {field:?}: expected a string or number, found {}",
-                    json_kind(other)
-                ),
-            };
-            seen[index] |= fields[index].is_some();
+                builder.add(line, fields, |field| FIELDS[field].to_owned())?;
+            }
+            Err(problem) => builder.reject(line, problem)?,
         }
-        builder.add(line, fields, |field| FIELDS[field].to_owned())?;
     }
     let absent_fields = FIELDS
         .iter()
@@ -199,10 +260,28 @@ pub fn read_jsonl_catalog(reader: impl Read, source: &str) -> anyhow::Result<Cat
         .filter(|(_, seen)| !seen)
         .map(|(field, _)| *field)
         .collect();
-    Ok(CatalogFile {
-        catalog: builder.catalog,
-        absent_fields,
-    })
+    Ok(builder.finish(absent_fields))
+}
+
+/// The catalog fields of one JSON object, as text.
+fn json_fields(object: &Map<String, Value>) -> Result<RawFields<'_>, RowProblem> {
+    let mut fields: RawFields = Default::default();
+    for (index, field) in FIELDS.iter().enumerate() {
+        fields[index] = match object.get(*field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(Cow::Owned(text.trim().to_owned())),
+            Some(Value::Number(number)) => Some(Cow::Owned(number.to_string())),
+            Some(Value::Bool(flag)) => Some(Cow::Borrowed(if *flag { "true" } else { "false" })),
+            Some(other) => {
+                return Err(RowProblem::in_field(
+                    REASONS[index],
+                    field,
+                    format!("expected a string or number, found {}", json_kind(other)),
+                ))
+            }
+        };
+    }
+    Ok(fields)
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -223,126 +302,12 @@ fn field_index(name: &str) -> usize {
         .expect("a known field")
 }
 
-/// Collects records, remembering each product's line to report duplicates.
-struct CatalogBuilder<'s> {
-    source: &'s str,
-    catalog: Catalog,
-    lines: Vec<u64>,
-    last_line: u64,
-}
-
-impl<'s> CatalogBuilder<'s> {
-    fn new(source: &'s str) -> Self {
-        CatalogBuilder {
-            source,
-            catalog: Catalog::new(),
-            lines: Vec::new(),
-            last_line: 1,
-        }
-    }
-
-    /// Validates one product and adds it; `field_name` gives a field's name as the
-    /// file spells it, for messages.
-    fn add(
-        &mut self,
-        line: u64,
-        fields: RawFields,
-        field_name: impl Fn(usize) -> String,
-    ) -> anyhow::Result<()> {
-        self.last_line = line;
-        let record = product_record(&fields).map_err(|(field, detail)| {
-            anyhow::anyhow!(
-                "{}:{line}: field {:?}: {detail}",
-                self.source,
-                field_name(field)
-            )
-        })?;
-        let id = record.id.clone();
-        if let Err(duplicate) = self.catalog.insert(record) {
-            let first_line = self
-                .catalog
-                .records()
-                .iter()
-                .position(|known| known.id == id)
-                .map_or(0, |position| self.lines[position]);
-            bail!(
-                "{}:{line}: field {:?}: product {:?} is already listed on line {first_line} ({duplicate})",
-                self.source,
-                field_name(field_index("id")),
-                id
-            );
-        }
-        self.lines.push(line);
-        Ok(())
-    }
-}
-
-/// Turns a product's raw fields into a record; on failure, the field's index and what
-/// is wrong with it.
-fn product_record(fields: &RawFields) -> Result<ProductRecord, (usize, String)> {
-    let text = |name: &str| {
-        fields[field_index(name)]
-            .as_deref()
-            .filter(|text| !text.is_empty())
-    };
-    let id = check(
-        "id",
-        text("id").ok_or_else(|| "empty value: every product needs an id".to_owned()),
-    )?;
-    let title = check(
-        "title",
-        text("title")
-            .ok_or_else(|| "empty value: every product needs a title for its card".to_owned()),
-    )?;
-    let mut record = ProductRecord::with_id(id);
-    record.title = title.to_owned();
-    if let Some(price) = text("price") {
-        record.price_hundredths = Some(check("price", card_price(price))?);
-    }
-    if let Some(currency) = text("currency") {
-        record.currency = Some(check("currency", parse_currency(currency))?);
-    }
-    if let Some(url) = text("url") {
-        record.url = check("url", link(url))?;
-    }
-    if let Some(image) = text("image") {
-        record.image = check("image", link(image))?;
-    }
-    if let Some(category) = text("category") {
-        record.category = category.to_owned();
-    }
-    if let Some(available) = text("available") {
-        record.available = check("available", parse_available(available))?;
-    }
-    if let Some(rating) = text("rating") {
-        record.rating_tenths = Some(check("rating", parse_rating_tenths(rating))?);
-    }
-    Ok(record)
-}
-
-/// Attaches the field's index to a value parser's complaint.
-fn check<T>(name: &str, outcome: Result<T, String>) -> Result<T, (usize, String)> {
-    outcome.map_err(|detail| (field_index(name), detail))
-}
-
-/// Accepts an http(s) or relative link, as browsers will read it; refuses what the
-/// widget and `email` would drop (`javascript:`, `data:`, a tab inside the URL), so the
-/// store hears of it when it builds rather than finding the card without its link.
-fn link(text: &str) -> Result<String, String> {
-    match alsobought_core::check_url(text) {
-        Ok(url) => Ok(url.to_owned()),
-        // Blank is "no link", as an empty field is.
-        Err(alsobought_core::UrlRefusal::Empty) => Ok(String::new()),
-        Err(refusal) => Err(format!("{text:?} {refusal}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn csv(text: &str) -> anyhow::Result<CatalogFile> {
-        read_csv_catalog(text.as_bytes(), "catalog.csv")
+        read_csv_catalog(text.as_bytes(), "catalog.csv", BadRows::Fail)
     }
 
     fn error(outcome: anyhow::Result<CatalogFile>) -> String {
@@ -386,6 +351,49 @@ mod tests {
     }
 
     #[test]
+    fn without_strict_bad_rows_are_skipped_with_file_line_field_and_why() {
+        let text = "id,title,url,price\nA,Mug,/p/a,1\nB,Tea,javascript:alert(1),2\nC,Cup,/p/c,cheap\nA,Again,/p/a2,3\nD,Pot,/p/d\nE,Jug,/p/e,4\n";
+        let file = read_csv_catalog(text.as_bytes(), "catalog.csv", BadRows::Skip).unwrap();
+        let ids: Vec<&str> = file
+            .catalog
+            .records()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["A", "E"]);
+        assert_eq!(file.skips.skipped_total(), 4);
+        let messages: Vec<String> = file
+            .skips
+            .examples
+            .iter()
+            .map(|row| row.problem.at("catalog.csv", row.line))
+            .collect();
+        assert_eq!(messages[0], "catalog.csv:3: field \"url\": \"javascript:alert(1)\" is not an http(s) or relative URL");
+        assert!(
+            messages[1].starts_with("catalog.csv:4: field \"price\": \"cheap\" is not a price"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].starts_with(
+                "catalog.csv:5: field \"id\": product \"A\" is already listed on line 2"
+            ),
+            "{messages:?}"
+        );
+        assert!(
+            messages[3].starts_with("catalog.csv:6: the row has 3 fields but the header has 4"),
+            "{messages:?}"
+        );
+
+        let lines = "{\"id\": \"A\", \"title\": \"Mug\"}\n{\"id\": \"B\", \"title\": [\"Tea\"]}\nnot json\n";
+        let file = read_jsonl_catalog(lines.as_bytes(), "c.jsonl", BadRows::Skip).unwrap();
+        assert_eq!(file.catalog.len(), 1);
+        assert_eq!(
+            file.skips.skipped,
+            [("no title", 1), ("not a JSON object", 1)]
+        );
+    }
+
+    #[test]
     fn duplicates_name_both_lines() {
         let message = error(csv("id,title\nA,Mug\nB,Tea\nA,Cup\n"));
         assert!(
@@ -408,7 +416,7 @@ mod tests {
     #[test]
     fn json_lines_accept_numbers_and_booleans() {
         let text = "{\"id\": 7, \"title\": \"Mug\", \"price\": 12.5, \"available\": false, \"url\": \"/p/7\", \"x\": [1]}\n\n{\"id\": \"T\", \"title\": \"Tea\", \"price\": \"3\"}\n";
-        let file = read_jsonl_catalog(text.as_bytes(), "catalog.jsonl").unwrap();
+        let file = read_jsonl_catalog(text.as_bytes(), "catalog.jsonl", BadRows::Fail).unwrap();
         let records = file.catalog.records();
         assert_eq!(
             (records[0].id.as_str(), records[0].price_hundredths),
@@ -430,7 +438,8 @@ mod tests {
             read_jsonl_catalog(
                 "{\"id\": \"A\", \"title\": \"Mug\"}\n{\"id\": \"B\", \"title\": [\"Tea\"]}\n"
                     .as_bytes(),
-                "c.jsonl"
+                "c.jsonl",
+                BadRows::Fail
             )
             .unwrap_err()
         );
@@ -442,7 +451,7 @@ mod tests {
         );
         let message = format!(
             "{:#}",
-            read_jsonl_catalog("[1]\n".as_bytes(), "c.jsonl").unwrap_err()
+            read_jsonl_catalog("[1]\n".as_bytes(), "c.jsonl", BadRows::Fail).unwrap_err()
         );
         assert!(
             message.starts_with("c.jsonl:1: not a JSON object"),
