@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
+use alsobought_core::format::ProductRecord;
 use alsobought_demo::generator::vocabulary::COMPLEMENT_GROUPS;
 use alsobought_demo::generator::{self, build_shop, GeneratorOptions, Shop};
+use alsobought_mining::{build_table_input, Catalog, MiningOptions, OrdersBuilder};
 
 /// Every file under `root`, relative path → bytes.
 fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -173,14 +175,9 @@ fn planted_complementary_groups_are_bought_together_far_above_chance() {
     }
     // Types that share no group meet only through noise: on average about as often as
     // chance predicts (one pair alone can stray on small counts).
-    let related = |a: &str, b: &str| {
-        COMPLEMENT_GROUPS
-            .iter()
-            .any(|group| group.members.contains(&a) && group.members.contains(&b))
-    };
     let unrelated: Vec<f64> = (0..keys.len())
         .flat_map(|i| (i + 1..keys.len()).map(move |j| (i, j)))
-        .filter(|&(i, j)| !related(keys[i], keys[j]))
+        .filter(|&(i, j)| !planted_together(keys[i], keys[j]))
         .map(|(i, j)| lifts[i][j])
         .collect();
     let mean = unrelated.iter().sum::<f64>() / unrelated.len() as f64;
@@ -188,6 +185,66 @@ fn planted_complementary_groups_are_bought_together_far_above_chance() {
         mean < 1.3,
         "unrelated types: mean lift {mean:.2} over {} pairs",
         unrelated.len()
+    );
+}
+
+/// Whether product types `a` and `b` are planted together in some complementary group.
+fn planted_together(a: &str, b: &str) -> bool {
+    COMPLEMENT_GROUPS
+        .iter()
+        .any(|group| group.members.contains(&a) && group.members.contains(&b))
+}
+
+#[test]
+fn what_the_miner_suggests_is_mostly_the_planted_structure() {
+    // What a product page shows: the table `alsobought build` mines (same miner, same
+    // defaults, sold-out products never suggested), each product's best four neighbours.
+    let shop = default_shop();
+    let mut orders = OrdersBuilder::new();
+    for order in &shop.orders {
+        for &(product, _) in &order.lines {
+            orders.add_line(&order.id, &shop.products[product].id);
+        }
+    }
+    let mut catalog = Catalog::new();
+    for product in &shop.products {
+        catalog
+            .insert(ProductRecord {
+                available: product.available,
+                ..ProductRecord::with_id(&product.id)
+            })
+            .unwrap();
+    }
+    let mined = build_table_input(&orders.finish(), Some(&catalog), &MiningOptions::default());
+    let kind_of = |index: u32| {
+        let id = &mined.input.products[index as usize].id;
+        shop.products
+            .iter()
+            .find(|product| &product.id == id)
+            .unwrap()
+            .kind()
+            .key
+    };
+    let (mut suggested, mut planted) = (0u32, 0u32);
+    for (product, neighbours) in mined.input.neighbours.iter().enumerate() {
+        let mut best = neighbours.clone();
+        best.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for &(neighbour, _) in best.iter().take(4) {
+            suggested += 1;
+            if planted_together(kind_of(product as u32), kind_of(neighbour)) {
+                planted += 1;
+            }
+        }
+    }
+    let share = f64::from(planted) / f64::from(suggested);
+    eprintln!("{planted} of {suggested} top-4 suggestions share a planted group ({share:.3})");
+    assert!(
+        suggested as usize > shop.products.len() * 3,
+        "{suggested} suggestions"
+    );
+    assert!(
+        share >= 0.75,
+        "only {planted} of {suggested} top-4 suggestions share a planted group"
     );
 }
 
