@@ -34,7 +34,7 @@ mod zipf;
 pub use catalog::CatalogModel;
 pub use groups::{ProductGroups, MAX_GROUP_SIZE};
 pub use history::{push_order_time, OrdersSummary, ORDERS_HEADER};
-pub use orders::{Basket, OrderKnobs, OrderModel, ShopShape, MAX_BASKET_LINES};
+pub use orders::{Basket, OrderKnobs, OrderModel, ShopShape, DEFAULT_BULK_SHARE, MAX_BASKET_LINES};
 pub use random::{mix, zipf_weights, SplitMix64, WeightedIndex};
 pub use zipf::ZipfSampler;
 
@@ -226,6 +226,7 @@ impl SyntheticShop {
             &OrderKnobs {
                 popularity_exponent: options.popularity_exponent,
                 purposeful_share: options.purposeful_share,
+                bulk_share: DEFAULT_BULK_SHARE,
                 expected_orders: (options.lines / 4).max(1),
             },
         );

@@ -8,9 +8,10 @@
 //!    as the anchor, and each other member joins with probability
 //!    [`MEMBER_JOINS`]; at least one partner always does.
 //! 2. The basket size is a shifted geometric (mean ≈ 2.8 lines, a third of them
-//!    single-item) with a tail of bulk orders ([`BULK_SHARE`], mean ≈ 20 lines), capped
-//!    at [`MAX_BASKET_LINES`]; purposeful orders have at least two lines. With the
-//!    defaults, orders average about 3.6 lines and a fifth of them are single-item.
+//!    single-item) with a tail of bulk orders (`bulk_share` of them, by default
+//!    [`DEFAULT_BULK_SHARE`]; mean ≈ 20 lines), capped at [`MAX_BASKET_LINES`];
+//!    purposeful orders have at least two lines. With the defaults, orders average about
+//!    3.6 lines and a fifth of them are single-item.
 //! 3. Remaining slots are noise by popularity: Zipf over the whole shop, or with
 //!    probability [`SAME_CATEGORY_NOISE`] Zipf within the anchor's category (shoppers
 //!    browse around what they came for).
@@ -28,8 +29,8 @@ use super::ZipfSampler;
 pub const MEMBER_JOINS: f64 = 0.7;
 /// Probability that a noise item comes from the anchor's category.
 pub const SAME_CATEGORY_NOISE: f64 = 0.3;
-/// Share of bulk orders, whose sizes come from the long tail.
-pub const BULK_SHARE: f64 = 0.04;
+/// Default share of bulk orders, whose sizes come from the long tail.
+pub const DEFAULT_BULK_SHARE: f64 = 0.04;
 /// Mean extra lines (beyond the first) of an ordinary order.
 const ORDINARY_MEAN_EXTRA_LINES: f64 = 1.8;
 /// Mean extra lines of a bulk order.
@@ -65,6 +66,10 @@ pub struct OrderKnobs {
     pub popularity_exponent: f64,
     /// Share of orders built around a planted group, 0 to 1.
     pub purposeful_share: f64,
+    /// Share of bulk orders (about 20 lines each), 0 to 1: [`DEFAULT_BULK_SHARE`] for a
+    /// shop of thousands of products; 0 for a small shop, where one bulk order would
+    /// hold a tenth of the catalog and pair everything with everything.
+    pub bulk_share: f64,
     /// About how many orders will be drawn: sets the number of customers, so that
     /// each orders a few times on average.
     pub expected_orders: u64,
@@ -96,6 +101,7 @@ pub struct OrderModel {
     group_popularity: Option<ZipfSampler>,
     customers: ZipfSampler,
     purposeful_share: f64,
+    bulk_share: f64,
 }
 
 impl OrderModel {
@@ -113,11 +119,15 @@ impl OrderModel {
         } = shop;
         let products = u32::try_from(product_of_rank.len()).expect("at most 4 billion products");
         assert!(products > 0, "a shop needs at least one product");
-        assert!(
-            (0.0..=1.0).contains(&knobs.purposeful_share),
-            "purposeful share {} is not between 0 and 1",
-            knobs.purposeful_share
-        );
+        for (name, share) in [
+            ("purposeful share", knobs.purposeful_share),
+            ("bulk share", knobs.bulk_share),
+        ] {
+            assert!(
+                (0.0..=1.0).contains(&share),
+                "{name} {share} is not between 0 and 1"
+            );
+        }
         let mut ranked = vec![false; products as usize];
         for &product in &product_of_rank {
             let slot = ranked.get_mut(product as usize);
@@ -173,6 +183,7 @@ impl OrderModel {
                 CUSTOMER_EXPONENT,
             ),
             purposeful_share: knobs.purposeful_share,
+            bulk_share: knobs.bulk_share,
         }
     }
 
@@ -193,7 +204,7 @@ impl OrderModel {
             .group_popularity
             .filter(|_| random.chance(self.purposeful_share))
             .map(|sampler| sampler.sample(random) as usize);
-        let mut size = basket_size(random);
+        let mut size = basket_size(self.bulk_share, random);
         if group.is_some() {
             size = size.max(2);
         }
@@ -268,8 +279,8 @@ fn category_of(starts: &[u32], product: u32) -> u32 {
 }
 
 /// Lines of one order before the caps: a shifted geometric, or one from the bulk tail.
-fn basket_size(random: &mut SplitMix64) -> u64 {
-    let mean_extra = if random.chance(BULK_SHARE) {
+fn basket_size(bulk_share: f64, random: &mut SplitMix64) -> u64 {
+    let mean_extra = if random.chance(bulk_share) {
         BULK_MEAN_EXTRA_LINES
     } else {
         ORDINARY_MEAN_EXTRA_LINES
@@ -303,6 +314,7 @@ mod tests {
     const KNOBS: OrderKnobs = OrderKnobs {
         popularity_exponent: 1.0,
         purposeful_share: 1.0,
+        bulk_share: DEFAULT_BULK_SHARE,
         expected_orders: 300,
     };
 
