@@ -20,8 +20,8 @@
 //!
 //! The order model is open to shops with a catalog and groups of their own: the demo
 //! store hands its themed catalog and bundles to [`OrderModel::new`] as a [`ShopShape`]
-//! and draws its orders with [`OrderModel::draw_order`], with the primitives
-//! ([`SplitMix64`], [`ZipfSampler`]) shared the same way.
+//! and draws its orders with [`OrderModel::draw_order`] (and its catalog from the same
+//! [`SplitMix64`]), so there is one order model to trust.
 
 pub mod catalog;
 pub mod groups;
@@ -35,7 +35,7 @@ pub use catalog::CatalogModel;
 pub use groups::{ProductGroups, MAX_GROUP_SIZE};
 pub use history::{push_order_time, OrdersSummary, ORDERS_HEADER};
 pub use orders::{Basket, OrderKnobs, OrderModel, ShopShape, DEFAULT_BULK_SHARE, MAX_BASKET_LINES};
-pub use random::{mix, zipf_weights, SplitMix64, WeightedIndex};
+pub use random::SplitMix64;
 pub use zipf::ZipfSampler;
 
 use std::io::{self, Write};
