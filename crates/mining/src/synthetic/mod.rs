@@ -265,42 +265,35 @@ impl SyntheticShop {
 
     /// Writes the catalog CSV (header and one row per product); returns the bytes written.
     pub fn write_catalog(&self, out: &mut impl Write) -> io::Result<u64> {
-        let mut buffer = Vec::with_capacity(1 << 16);
-        CatalogModel::push_header(&mut buffer);
-        let mut written = 0;
-        for product in 0..self.catalog.products() {
-            self.catalog.push_row(&mut buffer, product);
-            if buffer.len() >= 1 << 16 {
-                out.write_all(&buffer)?;
-                written += buffer.len() as u64;
-                buffer.clear();
-            }
-        }
-        out.write_all(&buffer)?;
-        Ok(written + buffer.len() as u64)
+        let mut header = Vec::new();
+        CatalogModel::push_header(&mut header);
+        write_rows(
+            out,
+            &header,
+            0..self.catalog.products(),
+            |buffer, product| {
+                self.catalog.push_row(buffer, product);
+            },
+        )
     }
 
     /// Writes the planted groups as CSV: `group_id,product_id`, one row per member,
     /// groups numbered from 1 in order of popularity. Returns the bytes written.
     pub fn write_groups(&self, out: &mut impl Write) -> io::Result<u64> {
-        let mut buffer = Vec::with_capacity(1 << 16);
-        buffer.extend_from_slice(b"group_id,product_id\n");
-        let mut written = 0;
-        for (group, members) in self.groups().enumerate() {
-            for &product in members {
-                text::push_decimal(&mut buffer, group as u64 + 1);
-                buffer.push(b',');
-                self.catalog.push_id(&mut buffer, product);
-                buffer.push(b'\n');
-            }
-            if buffer.len() >= 1 << 16 {
-                out.write_all(&buffer)?;
-                written += buffer.len() as u64;
-                buffer.clear();
-            }
-        }
-        out.write_all(&buffer)?;
-        Ok(written + buffer.len() as u64)
+        let header = b"group_id,product_id\n";
+        write_rows(
+            out,
+            header,
+            self.groups().enumerate(),
+            |buffer, (group, members)| {
+                for &product in members {
+                    text::push_decimal(buffer, group as u64 + 1);
+                    buffer.push(b',');
+                    self.catalog.push_id(buffer, product);
+                    buffer.push(b'\n');
+                }
+            },
+        )
     }
 
     /// Number of chunks the order history is made in.
@@ -365,6 +358,29 @@ impl SyntheticShop {
         }
         Ok(summary)
     }
+}
+
+/// Writes `header`, then what `push_rows` appends for each of `items`, through a 64 KB
+/// buffer (a million rows in a few hundred writes); returns the bytes written.
+fn write_rows<T>(
+    out: &mut impl Write,
+    header: &[u8],
+    items: impl IntoIterator<Item = T>,
+    mut push_rows: impl FnMut(&mut Vec<u8>, T),
+) -> io::Result<u64> {
+    let mut buffer = Vec::with_capacity(1 << 16);
+    buffer.extend_from_slice(header);
+    let mut written = 0;
+    for item in items {
+        push_rows(&mut buffer, item);
+        if buffer.len() >= 1 << 16 {
+            out.write_all(&buffer)?;
+            written += buffer.len() as u64;
+            buffer.clear();
+        }
+    }
+    out.write_all(&buffer)?;
+    Ok(written + buffer.len() as u64)
 }
 
 #[cfg(test)]

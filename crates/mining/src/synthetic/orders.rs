@@ -84,8 +84,8 @@ pub struct Basket {
     pub lines: Vec<(u32, u64)>,
 }
 
-/// Everything drawn once before the orders: popularity, categories by popularity,
-/// the planted groups and the samplers.
+/// Everything fixed before the first order: popularity, categories by popularity, the
+/// planted groups and the samplers.
 #[derive(Clone, Debug)]
 pub struct OrderModel {
     /// `product_of_rank[r]`: the product with popularity rank `r` (0 sells most).
