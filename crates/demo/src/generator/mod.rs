@@ -2,10 +2,9 @@
 //! order history with real co-purchase structure, a static page and an SVG image per
 //! product, and a JSON copy of the catalog for the store's own scripts.
 //!
-//! Determinism: everything comes from one seed through alsobought-mining's [`SplitMix64`]
-//! (the generator `alsobought generate` uses too); no hash map order, clock or locale
-//! reaches the output, so the same seed and sizes give byte-identical files on every
-//! machine.
+//! Determinism: everything comes from one seed through the synthetic engine's
+//! [`SplitMix64`] (`alsobought generate`'s); no hash map order, clock or locale reaches
+//! the output, so the same seed and sizes give byte-identical files on every machine.
 //!
 //! Output, under the directory given (the demo uses `www/generated/`):
 //!
@@ -17,7 +16,9 @@
 //! | `products/<id>.html` | product page with the widget container |
 //! | `images/<id>.svg` | product image |
 //!
-//! See [`catalog`] for how products are made and [`orders`] for the order model.
+//! See [`catalog`] for how products are made and [`orders`] for how the orders are
+//! drawn: by the synthetic engine's order model (`alsobought generate`'s), fed the
+//! themed catalog and its complementary groups.
 
 pub mod catalog;
 pub mod html;

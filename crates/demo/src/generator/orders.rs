@@ -1,47 +1,41 @@
-//! The demo order history: baskets with the co-purchase structure a recommender should
-//! find, the popularity skew real shops have, and enough noise that finding it is work.
+//! The demo order history: the synthetic engine's order model
+//! ([`alsobought_mining::synthetic::OrderModel`], the one `alsobought generate` uses)
+//! drawn over the themed catalog, with the themed complementary groups planted as
+//! bundles of matching variants. What is left here is what makes the history the
+//! demo's: which products belong together, and the store's ids.
 //!
-//! How an order is made:
+//! The bundles: each group of [`COMPLEMENT_GROUPS`] (dripper + filters + beans + ...)
+//! becomes as many bundles as its largest product type has variants in the catalog,
+//! each with one variant of every type, variants dealt in a seeded order. So specific
+//! product pairs recur (a dripper and the filter size that fits it), every variant is
+//! planted, and a product whose type serves several groups has partners in each. The
+//! bundles of the best sellers sell most.
 //!
-//! 1. A basket size is drawn from 1..=8 (most baskets are small: 1 item in about a
-//!    quarter of orders, 8 in 2 %).
-//! 2. In 70 % of orders the shopper has a purpose: a complementary group is drawn
-//!    ([`COMPLEMENT_GROUPS`], Zipf-weighted in a seeded order), an anchor product of the
-//!    group by popularity, then each other type of the group joins with probability 0.6.
-//!    For each joining type, 65 % of the time the shopper takes the anchor's "matching"
-//!    variant (a fixed pick per anchor and type, so specific product pairs recur, like a
-//!    dripper and the filter size that fits it), otherwise a variant by popularity.
-//! 3. Remaining slots are noise: a product from the anchor's category (35 %) or from the
-//!    whole shop, by a flatter popularity (`1 / rank^0.5`): impulse buys spread wider.
-//! 4. Popularity is Zipf-like (weight `1 / rank^0.8`), so a few products sell a lot and
-//!    most sell a little; customers are skewed too, so some of them order repeatedly.
-//!
-//! With the defaults (seed 42, 300 products, 5000 orders), about 86 % of the top-4
+//! With the defaults (seed 42, 300 products, 5000 orders), about 87 % of the top-4
 //! suggestions `alsobought build` mines share a planted group with their product.
 //!
-//! Orders run through 2025 in id order (`NW-100001`, ...), one timestamp each in UTC.
+//! Orders run through 2025 in id order (`NW-100001`, ...).
 
-use alsobought_mining::synthetic::{mix, zipf_weights, SplitMix64, WeightedIndex};
+use alsobought_mining::synthetic::{
+    push_order_time, Basket, OrderKnobs, OrderModel, ProductGroups, ShopShape, SplitMix64,
+    MAX_BASKET_LINES,
+};
 
 use super::catalog::Product;
-use super::vocabulary::{CATEGORIES, COMPLEMENT_GROUPS};
+use super::vocabulary::COMPLEMENT_GROUPS;
 
-/// Probability that an order starts from a complementary group rather than at random.
+/// Share of orders that start from a planted bundle rather than at random: more than
+/// `alsobought generate`'s default, so that a shop of a few thousand orders already
+/// shows its structure to someone clicking through it.
 const PURPOSEFUL_ORDER_SHARE: f64 = 0.70;
-/// Probability that each other member type of the group joins the basket.
-const GROUP_MEMBER_JOINS: f64 = 0.60;
-/// Probability that a joining type comes as the anchor's matching variant.
-const MATCHING_VARIANT_SHARE: f64 = 0.65;
-/// Probability that a noise item comes from the anchor's own category.
-const SAME_CATEGORY_NOISE: f64 = 0.35;
-/// Zipf exponent of product popularity: how anchors and group members are chosen.
-const POPULARITY_EXPONENT: f64 = 0.8;
-/// Zipf exponent of noise items: flatter, since impulse buys spread over the shop more
-/// evenly than purposeful ones (and a single hub product in every third basket would
-/// drown the structure the demo is meant to show).
-const NOISE_POPULARITY_EXPONENT: f64 = 0.5;
-/// Relative frequency of basket sizes 1..=8.
-const BASKET_SIZE_WEIGHTS: [f64; 8] = [26.0, 24.0, 18.0, 12.0, 8.0, 6.0, 4.0, 2.0];
+/// Zipf exponent of product popularity, which draws the noise: flatter than real
+/// shops' 0.8, since a single hub product in every third basket would drown the
+/// structure the demo is meant to show.
+const POPULARITY_EXPONENT: f64 = 0.5;
+/// No bulk orders: one of twenty lines would hold a fifteenth of a 300-product catalog
+/// and pair each of those products with all the others, drowning the bundles in a shop
+/// this small.
+const BULK_ORDER_SHARE: f64 = 0.0;
 
 /// One order with its line items.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,229 +50,191 @@ pub struct Order {
     pub lines: Vec<(usize, u32)>,
 }
 
-/// Everything precomputed once for drawing products.
-struct Shelves {
-    /// Draws any product as noise.
-    everything: WeightedIndex,
-    /// Product indices of each category, with a noise sampler over them.
-    by_category: Vec<Option<(Vec<usize>, WeightedIndex)>>,
-    /// For each group present in the catalog: its types' product lists.
-    groups: Vec<Vec<Vec<usize>>>,
-    /// Draws a group index.
-    group_sampler: Option<WeightedIndex>,
-    /// Popularity weight of each product.
-    popularity: Vec<f64>,
-}
-
 /// Generates `count` orders over `catalog` (which must not be empty).
 pub fn generate_orders(catalog: &[Product], count: usize, random: &mut SplitMix64) -> Vec<Order> {
-    let shelves = Shelves::new(catalog, random);
-    let sizes = WeightedIndex::new(BASKET_SIZE_WEIGHTS).expect("positive weights");
-    let customer_count = (count * 2 / 5).max(1);
-    let affinity_salt = random.next_u64();
+    let model = OrderModel::new(
+        shop_shape(catalog, &mut random.fork("bundles")),
+        &OrderKnobs {
+            popularity_exponent: POPULARITY_EXPONENT,
+            purposeful_share: PURPOSEFUL_ORDER_SHARE,
+            bulk_share: BULK_ORDER_SHARE,
+            expected_orders: count as u64,
+        },
+    );
+    let mut basket = Basket::default();
     (0..count)
         .map(|number| {
-            let size = sizes.sample(random) + 1;
-            let lines = basket(catalog, &shelves, size, affinity_salt, random);
-            // Skewed towards low customer numbers: regulars order many times.
-            let customer = (customer_count as f64 * random.next_f64().powf(1.8)) as usize;
+            model.draw_order(random, MAX_BASKET_LINES, &mut basket);
+            let mut created_at = Vec::with_capacity(20);
+            push_order_time(&mut created_at, number as u64, count as u64);
             Order {
                 id: format!("NW-{}", 100_001 + number),
-                customer_id: format!("C-{:05}", customer + 1),
-                created_at: timestamp(number, count, random),
-                lines,
+                customer_id: format!("C-{:05}", basket.customer + 1),
+                created_at: String::from_utf8(created_at).expect("timestamps are ASCII"),
+                lines: basket
+                    .lines
+                    .iter()
+                    .map(|&(product, quantity)| {
+                        (
+                            product as usize,
+                            u32::try_from(quantity).expect("quantities are 1 to 6"),
+                        )
+                    })
+                    .collect(),
             }
         })
         .collect()
 }
 
-impl Shelves {
-    fn new(catalog: &[Product], random: &mut SplitMix64) -> Self {
-        let zipf = zipf_weights(catalog.len(), POPULARITY_EXPONENT);
-        let popularity: Vec<f64> = catalog.iter().map(|p| zipf[p.popularity_rank]).collect();
-        let noise_zipf = zipf_weights(catalog.len(), NOISE_POPULARITY_EXPONENT);
-        let noise: Vec<f64> = catalog
-            .iter()
-            .map(|p| noise_zipf[p.popularity_rank])
-            .collect();
-        let everything = WeightedIndex::new(noise.iter().copied()).expect("non-empty catalog");
-        let by_category = (0..CATEGORIES.len())
-            .map(|category| {
-                let members: Vec<usize> = (0..catalog.len())
-                    .filter(|&index| catalog[index].category_index == category)
-                    .collect();
-                let sampler = WeightedIndex::new(members.iter().map(|&index| noise[index]))?;
-                Some((members, sampler))
-            })
-            .collect();
-        let products_of_type = |key: &str| -> Vec<usize> {
-            (0..catalog.len())
-                .filter(|&index| catalog[index].kind().key == key)
-                .collect()
-        };
-        let groups: Vec<Vec<Vec<usize>>> = COMPLEMENT_GROUPS
-            .iter()
-            .map(|group| {
-                group
-                    .members
-                    .iter()
-                    .map(|key| products_of_type(key))
-                    .filter(|products| !products.is_empty())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|types| types.len() >= 2)
-            .collect();
-        let mut group_ranks: Vec<usize> = (0..groups.len()).collect();
-        random.shuffle(&mut group_ranks);
-        let group_weights = zipf_weights(groups.len(), 0.6);
-        let group_sampler = WeightedIndex::new(group_ranks.iter().map(|&rank| group_weights[rank]));
-        Self {
-            everything,
-            by_category,
-            groups,
-            group_sampler,
-            popularity,
-        }
+/// The catalog as the order model sees it. The catalog lists products by category, so
+/// each category is one run of consecutive products.
+fn shop_shape(catalog: &[Product], random: &mut SplitMix64) -> ShopShape {
+    let mut product_of_rank = vec![0u32; catalog.len()];
+    for (index, product) in catalog.iter().enumerate() {
+        product_of_rank[product.popularity_rank] = index as u32;
     }
-
-    /// One of `products`, by popularity.
-    fn pick_among(&self, products: &[usize], random: &mut SplitMix64) -> usize {
-        let sampler = WeightedIndex::new(products.iter().map(|&index| self.popularity[index]))
-            .expect("popularity weights are positive");
-        products[sampler.sample(random)]
+    ShopShape {
+        category_sizes: catalog
+            .chunk_by(|a, b| a.category_index == b.category_index)
+            .map(|run| run.len() as u32)
+            .collect(),
+        product_of_rank,
+        groups: themed_bundles(catalog, random),
     }
 }
 
-/// Fills one basket of about `size` products.
-fn basket(
-    catalog: &[Product],
-    shelves: &Shelves,
-    size: usize,
-    affinity_salt: u64,
-    random: &mut SplitMix64,
-) -> Vec<(usize, u32)> {
-    let mut chosen: Vec<usize> = Vec::with_capacity(size);
-    let group = shelves
-        .group_sampler
-        .as_ref()
-        .filter(|_| random.chance(PURPOSEFUL_ORDER_SHARE))
-        .map(|sampler| &shelves.groups[sampler.sample(random)]);
-    let anchor = match group {
-        Some(types) => {
-            let all: Vec<usize> = types.iter().flatten().copied().collect();
-            let anchor = shelves.pick_among(&all, random);
-            chosen.push(anchor);
-            let mut others: Vec<&Vec<usize>> = types
+/// The bundles of every complementary group with at least two of its types in the
+/// catalog, those of the best-selling products first (the engine sells the first
+/// bundles most).
+fn themed_bundles(catalog: &[Product], random: &mut SplitMix64) -> ProductGroups {
+    let mut bundles: Vec<Vec<u32>> = Vec::new();
+    for group in COMPLEMENT_GROUPS {
+        let mut variants_of_types: Vec<Vec<u32>> = group
+            .members
+            .iter()
+            .map(|key| {
+                (0..catalog.len() as u32)
+                    .filter(|&index| catalog[index as usize].kind().key == *key)
+                    .collect::<Vec<u32>>()
+            })
+            .filter(|variants| !variants.is_empty())
+            .collect();
+        if variants_of_types.len() < 2 {
+            continue;
+        }
+        for variants in &mut variants_of_types {
+            random.shuffle(variants);
+        }
+        let count = variants_of_types.iter().map(Vec::len).max().unwrap_or(0);
+        bundles.extend((0..count).map(|bundle| {
+            variants_of_types
                 .iter()
-                .filter(|products| !products.contains(&anchor))
-                .collect();
-            random.shuffle(&mut others);
-            let target = size.max(2);
-            for products in others {
-                if chosen.len() >= target {
-                    break;
-                }
-                if !random.chance(GROUP_MEMBER_JOINS) {
-                    continue;
-                }
-                let product = if random.chance(MATCHING_VARIANT_SHARE) {
-                    let key = mix(affinity_salt ^ ((anchor as u64) << 20) ^ (products[0] as u64));
-                    products[(key % products.len() as u64) as usize]
-                } else {
-                    shelves.pick_among(products, random)
-                };
-                if !chosen.contains(&product) {
-                    chosen.push(product);
-                }
-            }
-            anchor
-        }
-        None => {
-            let anchor = shelves.everything.sample(random);
-            chosen.push(anchor);
-            anchor
-        }
-    };
-    // Bounded attempts: a tiny catalog may not have `size` distinct products.
-    let mut attempts = 0;
-    while chosen.len() < size && attempts < size * 10 {
-        attempts += 1;
-        let same_category = shelves.by_category[catalog[anchor].category_index].as_ref();
-        let product = match same_category {
-            Some((members, sampler)) if random.chance(SAME_CATEGORY_NOISE) => {
-                members[sampler.sample(random)]
-            }
-            _ => shelves.everything.sample(random),
-        };
-        if !chosen.contains(&product) {
-            chosen.push(product);
-        }
+                .map(|variants| variants[bundle % variants.len()])
+                .collect()
+        }));
     }
-    chosen
-        .into_iter()
-        .map(|product| (product, quantity(&catalog[product], random)))
-        .collect()
-}
-
-/// Consumables come in twos and threes; most other things one at a time.
-fn quantity(product: &Product, random: &mut SplitMix64) -> u32 {
-    let roll = random.next_f64();
-    match (product.kind().consumable, roll) {
-        (true, r) if r < 0.55 => 1,
-        (true, r) if r < 0.88 => 2,
-        (true, _) => 3,
-        (false, r) if r < 0.93 => 1,
-        (false, _) => 2,
+    // A bundle sells as its members do: best-sellers are what shoppers come for.
+    bundles.sort_by_cached_key(|bundle| {
+        let mut ranks: Vec<usize> = bundle
+            .iter()
+            .map(|&product| catalog[product as usize].popularity_rank)
+            .collect();
+        ranks.sort_unstable();
+        ranks
+    });
+    let mut groups = ProductGroups::new();
+    for bundle in &bundles {
+        groups.push(bundle);
     }
-}
-
-/// Order `number` of `count`, spread evenly over 2025 between 07:00 and 23:00 UTC.
-fn timestamp(number: usize, count: usize, random: &mut SplitMix64) -> String {
-    const DAYS: usize = 365;
-    let day = number * DAYS / count.max(1);
-    let second_of_day = 7 * 3600 + random.below(16 * 3600);
-    let (month, day_of_month) = month_and_day(day);
-    format!(
-        "2025-{month:02}-{day_of_month:02}T{:02}:{:02}:{:02}Z",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
-}
-
-/// Month (1..=12) and day (1..=31) of day `day_of_year` (0-based) of 2025.
-fn month_and_day(day_of_year: usize) -> (usize, usize) {
-    const MONTH_LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let mut remaining = day_of_year;
-    for (month, length) in MONTH_LENGTHS.iter().enumerate() {
-        if remaining < *length {
-            return (month + 1, remaining + 1);
-        }
-        remaining -= length;
-    }
-    (12, 31)
+    groups
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::catalog::generate_catalog;
     use super::*;
 
     #[test]
-    fn month_and_day_handles_month_boundaries() {
-        assert_eq!(month_and_day(0), (1, 1));
-        assert_eq!(month_and_day(31), (2, 1));
-        assert_eq!(month_and_day(58), (2, 28));
-        assert_eq!(month_and_day(59), (3, 1));
-        assert_eq!(month_and_day(364), (12, 31));
+    fn every_product_is_planted_in_bundles_of_one_variant_per_type_best_sellers_first() {
+        let catalog = generate_catalog(300, &mut SplitMix64::new(5));
+        let bundles = themed_bundles(&catalog, &mut SplitMix64::new(6));
+        let mut planted = vec![false; catalog.len()];
+        let mut best_ranks = Vec::new();
+        for bundle in bundles.iter() {
+            let keys: Vec<&str> = bundle
+                .iter()
+                .map(|&product| catalog[product as usize].kind().key)
+                .collect();
+            assert!(
+                COMPLEMENT_GROUPS
+                    .iter()
+                    .any(|group| keys.iter().all(|key| group.members.contains(key))),
+                "{keys:?} is no complementary group"
+            );
+            let mut distinct = keys.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(
+                distinct.len(),
+                keys.len(),
+                "two variants of a type: {keys:?}"
+            );
+            for &product in bundle {
+                planted[product as usize] = true;
+            }
+            best_ranks.push(
+                bundle
+                    .iter()
+                    .map(|&product| catalog[product as usize].popularity_rank)
+                    .min()
+                    .unwrap(),
+            );
+        }
+        assert!(planted.iter().all(|&is| is), "an unplanted product");
+        assert!(best_ranks.is_sorted(), "{best_ranks:?}");
     }
 
     #[test]
-    fn timestamps_are_ordered_by_day_and_well_formed() {
-        let mut random = SplitMix64::new(1);
-        let first = timestamp(0, 100, &mut random);
-        let last = timestamp(99, 100, &mut random);
-        assert!(first.starts_with("2025-01-01T"), "{first}");
-        assert!(last.starts_with("2025-12-"), "{last}");
-        assert_eq!(first.len(), "2025-01-01T07:00:00Z".len());
+    fn categories_reach_the_engine_as_runs_and_ranks_as_the_catalogs() {
+        let catalog = generate_catalog(40, &mut SplitMix64::new(2));
+        let shape = shop_shape(&catalog, &mut SplitMix64::new(3));
+        let mut next = 0;
+        for &size in &shape.category_sizes {
+            let run = &catalog[next..next + size as usize];
+            assert!(run
+                .iter()
+                .all(|product| product.category_index == run[0].category_index));
+            next += size as usize;
+        }
+        assert_eq!(next, 40);
+        for (rank, &product) in shape.product_of_rank.iter().enumerate() {
+            assert_eq!(catalog[product as usize].popularity_rank, rank);
+        }
+    }
+
+    #[test]
+    fn orders_carry_the_stores_ids_and_run_through_the_year() {
+        let catalog = generate_catalog(60, &mut SplitMix64::new(1));
+        let orders = generate_orders(&catalog, 400, &mut SplitMix64::new(9));
+        assert_eq!(orders[0].id, "NW-100001");
+        assert_eq!(orders[399].id, "NW-100400");
+        assert!(orders[0].created_at.starts_with("2025-01-01T"));
+        assert!(orders[399].created_at.starts_with("2025-12-"));
+        assert!(orders
+            .windows(2)
+            .all(|pair| pair[0].created_at <= pair[1].created_at));
+        assert!(orders.iter().all(|order| {
+            order.customer_id.len() == "C-00042".len()
+                && order.lines.iter().all(|&(product, _)| product < 60)
+        }));
+        let mut orders_of: std::collections::BTreeMap<&str, u32> = Default::default();
+        for order in &orders {
+            *orders_of.entry(&order.customer_id).or_default() += 1;
+        }
+        let regular = orders_of.values().max().unwrap();
+        assert!(
+            *regular >= 10,
+            "the most active customer orders {regular} times"
+        );
     }
 }

@@ -15,21 +15,27 @@
 //! | file | content |
 //! |---|---|
 //! | catalog | `id,title,price,currency,url,image,category,available,rating` ([`catalog`]) |
-//! | orders | `order_id,product_id,quantity,customer_id,created_at`, one row per line item ([`orders`]) |
-//! | groups | `group_id,product_id`: the planted complementary groups, most sold first |
+//! | orders | `order_id,product_id,quantity,customer_id,created_at`, one row per line item ([`orders`], [`history`]) |
+//! | groups | `group_id,product_id`: the planted complementary groups, most sold first ([`groups`]) |
 //!
-//! The primitives ([`SplitMix64`], [`WeightedIndex`], [`ZipfSampler`]) are public for
-//! other generators (the demo store's) to share.
+//! The order model is open to shops with a catalog and groups of their own: the demo
+//! store hands its themed catalog and bundles to [`OrderModel::new`] as a [`ShopShape`]
+//! and draws its orders with [`OrderModel::draw_order`] (and its catalog from the same
+//! [`SplitMix64`]), so there is one order model to trust.
 
 pub mod catalog;
+pub mod groups;
+pub mod history;
 pub mod orders;
 mod random;
 mod text;
 mod zipf;
 
 pub use catalog::CatalogModel;
-pub use orders::{OrdersSummary, MAX_BASKET_LINES, MAX_GROUP_SIZE, ORDERS_HEADER};
-pub use random::{mix, zipf_weights, SplitMix64, WeightedIndex};
+pub use groups::{ProductGroups, MAX_GROUP_SIZE};
+pub use history::{push_order_time, OrdersSummary, ORDERS_HEADER};
+pub use orders::{Basket, OrderKnobs, OrderModel, ShopShape, DEFAULT_BULK_SHARE, MAX_BASKET_LINES};
+pub use random::SplitMix64;
 pub use zipf::ZipfSampler;
 
 use std::io::{self, Write};
@@ -37,7 +43,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use alsobought_core::format::MAX_PRODUCTS as MAX_TABLE_PRODUCTS;
-use orders::{ModelInputs, OrderModel};
+use history::ChunkedHistory;
 
 /// The most products a synthetic shop may have: as many as one table holds.
 pub const MAX_PRODUCTS: u32 = MAX_TABLE_PRODUCTS as u32;
@@ -190,6 +196,7 @@ pub struct SyntheticShop {
     options: SyntheticOptions,
     catalog: CatalogModel,
     model: OrderModel,
+    history: ChunkedHistory,
 }
 
 impl SyntheticShop {
@@ -203,21 +210,36 @@ impl SyntheticShop {
             random.fork("catalog").next_u64(),
             &options.currency,
         );
+        let mut random = random.fork("orders");
+        let mut product_of_rank: Vec<u32> = (0..options.products).collect();
+        random.fork("popularity").shuffle(&mut product_of_rank);
+        let groups =
+            ProductGroups::random(options.products, options.groups, &mut random.fork("groups"));
         let model = OrderModel::new(
-            &ModelInputs {
-                catalog: &catalog,
-                groups: options.groups,
+            ShopShape {
+                category_sizes: (0..options.categories)
+                    .map(|category| catalog.category_range(category).len() as u32)
+                    .collect(),
+                product_of_rank,
+                groups,
+            },
+            &OrderKnobs {
                 popularity_exponent: options.popularity_exponent,
                 purposeful_share: options.purposeful_share,
-                total_lines: options.lines,
-                lines_per_chunk: options.lines_per_chunk,
+                bulk_share: DEFAULT_BULK_SHARE,
+                expected_orders: (options.lines / 4).max(1),
             },
-            &mut random.fork("orders"),
         );
+        let history = ChunkedHistory {
+            seed: random.next_u64(),
+            total_lines: options.lines,
+            lines_per_chunk: options.lines_per_chunk,
+        };
         Ok(Self {
             options: options.clone(),
             catalog,
             model,
+            history,
         })
     }
 
@@ -238,58 +260,52 @@ impl SyntheticShop {
 
     /// The planted groups (product numbers), the most sold group first.
     pub fn groups(&self) -> impl ExactSizeIterator<Item = &[u32]> + '_ {
-        (0..self.model.group_count()).map(|group| self.model.group(group))
+        self.model.groups().iter()
     }
 
     /// Writes the catalog CSV (header and one row per product); returns the bytes written.
     pub fn write_catalog(&self, out: &mut impl Write) -> io::Result<u64> {
-        let mut buffer = Vec::with_capacity(1 << 16);
-        CatalogModel::push_header(&mut buffer);
-        let mut written = 0;
-        for product in 0..self.catalog.products() {
-            self.catalog.push_row(&mut buffer, product);
-            if buffer.len() >= 1 << 16 {
-                out.write_all(&buffer)?;
-                written += buffer.len() as u64;
-                buffer.clear();
-            }
-        }
-        out.write_all(&buffer)?;
-        Ok(written + buffer.len() as u64)
+        let mut header = Vec::new();
+        CatalogModel::push_header(&mut header);
+        write_rows(
+            out,
+            &header,
+            0..self.catalog.products(),
+            |buffer, product| {
+                self.catalog.push_row(buffer, product);
+            },
+        )
     }
 
     /// Writes the planted groups as CSV: `group_id,product_id`, one row per member,
     /// groups numbered from 1 in order of popularity. Returns the bytes written.
     pub fn write_groups(&self, out: &mut impl Write) -> io::Result<u64> {
-        let mut buffer = Vec::with_capacity(1 << 16);
-        buffer.extend_from_slice(b"group_id,product_id\n");
-        let mut written = 0;
-        for (group, members) in self.groups().enumerate() {
-            for &product in members {
-                text::push_decimal(&mut buffer, group as u64 + 1);
-                buffer.push(b',');
-                self.catalog.push_id(&mut buffer, product);
-                buffer.push(b'\n');
-            }
-            if buffer.len() >= 1 << 16 {
-                out.write_all(&buffer)?;
-                written += buffer.len() as u64;
-                buffer.clear();
-            }
-        }
-        out.write_all(&buffer)?;
-        Ok(written + buffer.len() as u64)
+        let header = b"group_id,product_id\n";
+        write_rows(
+            out,
+            header,
+            self.groups().enumerate(),
+            |buffer, (group, members)| {
+                for &product in members {
+                    text::push_decimal(buffer, group as u64 + 1);
+                    buffer.push(b',');
+                    self.catalog.push_id(buffer, product);
+                    buffer.push(b'\n');
+                }
+            },
+        )
     }
 
     /// Number of chunks the order history is made in.
     pub fn chunk_count(&self) -> u64 {
-        self.model.chunk_count()
+        self.history.chunk_count()
     }
 
     /// Appends chunk `chunk`'s order lines (no header) to `buffer`. Chunks are
     /// independent: the orders file is the header, then chunks 0, 1, ... in order.
     pub fn write_order_chunk(&self, chunk: u64, buffer: &mut Vec<u8>) -> OrdersSummary {
-        self.model.write_chunk(&self.catalog, chunk, buffer)
+        self.history
+            .write_chunk(&self.model, &self.catalog, chunk, buffer)
     }
 
     /// Writes the orders CSV (header, then every chunk in order), making chunks in
@@ -342,6 +358,29 @@ impl SyntheticShop {
         }
         Ok(summary)
     }
+}
+
+/// Writes `header`, then what `push_rows` appends for each of `items`, through a 64 KB
+/// buffer (a million rows in a few hundred writes); returns the bytes written.
+fn write_rows<T>(
+    out: &mut impl Write,
+    header: &[u8],
+    items: impl IntoIterator<Item = T>,
+    mut push_rows: impl FnMut(&mut Vec<u8>, T),
+) -> io::Result<u64> {
+    let mut buffer = Vec::with_capacity(1 << 16);
+    buffer.extend_from_slice(header);
+    let mut written = 0;
+    for item in items {
+        push_rows(&mut buffer, item);
+        if buffer.len() >= 1 << 16 {
+            out.write_all(&buffer)?;
+            written += buffer.len() as u64;
+            buffer.clear();
+        }
+    }
+    out.write_all(&buffer)?;
+    Ok(written + buffer.len() as u64)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Seeded pseudo-random numbers for synthetic data: SplitMix64 (Steele, Lea and Flood,
-//! 2014), a weighted index sampler, and the draws the generators need (uniform below a
-//! bound, chance, shuffle, geometric).
+//! 2014) and the draws the generators need (uniform below a bound, chance, shuffle,
+//! geometric).
 //!
 //! Why not the `rand` crate: generated data must be byte-identical for a seed in every
 //! future build, and a generator with a fixed algorithm written here guarantees that
@@ -100,46 +100,6 @@ pub fn mix(value: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Draws indices in proportion to fixed non-negative weights, by binary search over
-/// the cumulative sums: O(log n) per draw, 8 bytes per weight. For Zipf weights over
-/// many items, [`super::ZipfSampler`] needs no table at all.
-#[derive(Clone, Debug)]
-pub struct WeightedIndex {
-    cumulative: Vec<f64>,
-}
-
-impl WeightedIndex {
-    /// A sampler over `weights`; `None` when there is nothing positive to draw.
-    pub fn new(weights: impl IntoIterator<Item = f64>) -> Option<Self> {
-        let mut total = 0.0;
-        let cumulative: Vec<f64> = weights
-            .into_iter()
-            .map(|weight| {
-                total += weight.max(0.0);
-                total
-            })
-            .collect();
-        (total > 0.0).then_some(Self { cumulative })
-    }
-
-    /// Draws one index.
-    pub fn sample(&self, random: &mut SplitMix64) -> usize {
-        let total = *self.cumulative.last().expect("new() refuses empty weights");
-        let target = random.next_f64() * total;
-        self.cumulative
-            .partition_point(|&sum| sum <= target)
-            .min(self.cumulative.len() - 1)
-    }
-}
-
-/// Zipf-like weights `1 / (rank + 1)^exponent` for `count` ranks: a few items get most
-/// of the draws and a long tail gets a few each, as sales do in real shops.
-pub fn zipf_weights(count: usize, exponent: f64) -> Vec<f64> {
-    (0..count)
-        .map(|rank| 1.0 / ((rank + 1) as f64).powf(exponent))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,19 +122,6 @@ mod tests {
             seen[random.below(5)] += 1;
         }
         assert!(seen.iter().all(|&count| count > 150), "{seen:?}");
-    }
-
-    #[test]
-    fn weighted_index_follows_the_weights_and_skips_zero_weights() {
-        let sampler = WeightedIndex::new([1.0, 0.0, 3.0]).unwrap();
-        let mut random = SplitMix64::new(99);
-        let mut seen = [0u32; 3];
-        for _ in 0..4000 {
-            seen[sampler.sample(&mut random)] += 1;
-        }
-        assert_eq!(seen[1], 0);
-        assert!((2700..3300).contains(&seen[2]), "{seen:?}");
-        assert!(WeightedIndex::new([0.0, 0.0]).is_none());
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! monotone discrete distributions", ACM TOMACS 6(3), 1996), as Apache Commons RNG's
 //! `RejectionInversionZipfSampler` implements it.
 //!
-//! Why not cumulative sums and a binary search ([`super::WeightedIndex`]): a million
-//! products would cost 8 MB and ~20 cache misses per draw, and a generator of 100M order
-//! lines makes more than 100M draws. This sampler holds four numbers, costs about two
-//! logarithms and exponentials per draw, and accepts over 90 % of its proposals.
+//! Why not cumulative sums and a binary search: a million products would cost 8 MB and
+//! ~20 cache misses per draw, and a generator of 100M order lines makes more than 100M
+//! draws. This sampler holds four numbers, costs about two logarithms and exponentials
+//! per draw, and accepts over 90 % of its proposals.
 
 use super::SplitMix64;
 
