@@ -52,6 +52,7 @@ fn shop_table() -> Vec<u8> {
         best_sellers: vec![(9, 50.0), (0, 40.0)],
         order_count: 100,
         max_neighbours: 8,
+        ..TableInput::default()
     };
     write_table(&input).expect("the test shop is a valid table")
 }
