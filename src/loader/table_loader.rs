@@ -19,6 +19,7 @@ use alsobought_core::{
 
 use super::load_error::{FetchError, LoadError};
 use super::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
+use crate::json_text::concat;
 use crate::product::ProductView;
 use crate::settings::WidgetConfig;
 
@@ -81,7 +82,7 @@ fn replaced_while_loading(error: &LoadError, url: &str) -> bool {
 /// the single file itself.
 fn head_url(url: &str) -> String {
     if url.ends_with('/') {
-        [url, ENTRY_FILE].concat()
+        concat(&[url, ENTRY_FILE])
     } else {
         url.to_string()
     }
@@ -186,7 +187,7 @@ async fn find_span<S: RangeSource>(
         Head::File(prefix) => prefix,
         Head::Directory(entry) => {
             let number = entry.shard_of(id);
-            let shard_url = [url, &entry.shard_path(number)].concat();
+            let shard_url = concat(&[url, &entry.shard_path(number)]);
             let bytes = cache.read(&shard_url, WHOLE_FILE, timeout_ms).await?.bytes;
             let span = Shard::parse(&bytes, entry, number)?.lookup(id);
             return Ok(span.map(|span| {
