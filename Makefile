@@ -59,6 +59,7 @@ demo: widget demo-data
 test: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p alsobought-widget --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	cargo test --workspace
 	cargo test -p alsobought-widget --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory widget demo-data WIDGET_FLAGS=--check-size

@@ -5,9 +5,11 @@
 # brotli and gzip copies of the three downloaded files (.br, .gz) for servers that send
 # them precompressed, and Subresource Integrity hashes of all three (pkg/sri.json).
 #
-# Usage: scripts/build-widget.sh [--check-size]
+# Usage: [WIDGET_CARGO_FLAGS=...] scripts/build-widget.sh [--check-size]
 #   --check-size  fail when the brotli total (JS + wasm) is over the size limit below;
 #                 `make test` passes it, `make demo` and `make bench` do not.
+#   WIDGET_CARGO_FLAGS  extra flags for the cargo build, e.g. `--no-default-features`
+#                 for the widget without measurement (docs/widget-size.md).
 #
 # Why it exists: the plain pipeline (cargo -> wasm-bindgen -> wasm-opt) is the one that
 # works on machines that reach only crates.io, npm and Debian (no wasm-pack or trunk
@@ -48,7 +50,8 @@ for tool in wasm-bindgen node_modules/.bin/wasm-opt node_modules/.bin/terser bro
 done
 
 say "cargo build (profile widget: opt-level z, fat LTO, panic abort)"
-cargo build -p alsobought-widget --lib --target wasm32-unknown-unknown --profile widget
+read -ra extra_cargo_flags <<<"${WIDGET_CARGO_FLAGS:-}"
+cargo build -p alsobought-widget --lib --target wasm32-unknown-unknown --profile widget "${extra_cargo_flags[@]}"
 
 say "wasm-bindgen --target web -> $out_dir/"
 rm -rf "$out_dir"

@@ -125,6 +125,7 @@ export interface PurchaseOptions {
  * Records the order as a `purchase` event with the part credited to the widget, and
  * returns it; `null` when nothing was recorded (tracking off, an order already
  * recorded in this browser, or bad arguments, which are warned about in the console).
+ * A widget built without measurement (`--no-default-features`) does not export it.
  */
 export function trackPurchase(options: PurchaseOptions): AlsoboughtEvent | null;
 

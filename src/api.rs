@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+#[cfg(feature = "measurement")]
 use crate::measurement::{identity, purchase};
 use crate::mount;
 use crate::settings::page::parse_cart;
@@ -38,6 +39,7 @@ pub fn start() {
 /// navigation: it starts a new page view.
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, options: JsValue) {
+    #[cfg(feature = "measurement")]
     identity::start_page_view();
     if options.is_undefined() || options.is_null() {
         mount::mount_from_attributes(element.clone(), element.into(), false);
@@ -63,6 +65,7 @@ pub fn unmount(element: HtmlElement) {
 /// `[data-alsobought]` elements added since. It starts a new page view.
 #[wasm_bindgen]
 pub fn refresh() {
+    #[cfg(feature = "measurement")]
     identity::start_page_view();
     mount::refresh_page();
 }
@@ -70,7 +73,9 @@ pub fn refresh() {
 /// `trackPurchase({ orderId, items, currency, value?, beacon? })`: records the order as
 /// a `purchase` event with the part credited to the widget, and returns the event
 /// object (`null` when nothing was recorded: tracking off, an order already recorded,
-/// or bad arguments, which are warned about in the console).
+/// or bad arguments, which are warned about in the console). A build without the
+/// `measurement` feature does not export it, so importing it fails at load.
+#[cfg(feature = "measurement")]
 #[wasm_bindgen(js_name = trackPurchase)]
 pub fn track_purchase(options: JsValue) -> JsValue {
     purchase::track_purchase(&options)

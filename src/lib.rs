@@ -6,13 +6,16 @@
 //! listed after it:
 //! - `api` (wasm): the JS interface (`mount`, `updateCart`, `trackPurchase`...);
 //! - `mount` (wasm): a widget's life on the page: it finds hosts, configures them with
-//!   `settings`, loads with `loader`, renders `components`, and wires measurement's
-//!   tracker in as the widget's listener;
+//!   `settings`, loads with `loader`, renders `components`, and hands them an
+//!   `events::Announcer` that measurement's tracker listens through;
 //! - `components` (wasm): the leptos views of a widget's view model; what the shopper
 //!   does goes to the `events::Listener` they are handed;
-//! - `measurement`: records what shoppers see and do (docs/events.md); it implements
-//!   the listener and is handed plain data;
-//! - `events` (wasm): the DOM events a store listens to, and the `Listener` of them;
+//! - `measurement` (the `measurement` feature, on by default): records what shoppers
+//!   see and do (docs/events.md); it implements `events::Measure` and is handed plain
+//!   data. A build without it dispatches the same DOM events (docs/widget-size.md says
+//!   what it lacks);
+//! - `events` (wasm): the DOM events a store listens to, dispatched whatever the build
+//!   contains, and the `Listener` of them;
 //! - `loader`: where a table byte is fetched, cached and scored;
 //! - `styles`: the widget's stylesheet and the height each widget reserves;
 //! - `settings`: attributes, JS options, experiment variants and their warnings;
@@ -29,6 +32,7 @@
 pub mod carousel_geometry;
 pub mod json_text;
 pub mod loader;
+#[cfg(feature = "measurement")]
 pub mod measurement;
 pub mod product;
 pub mod settings;

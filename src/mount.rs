@@ -23,18 +23,22 @@ use web_sys::{
 
 use crate::components::{AlsoBought, Rendered, WidgetView};
 use crate::console;
-use crate::events::{self, Listener, ShownProduct};
+use crate::events::{self, Announcer, Listener, ShownProduct};
 use crate::loader::fetch_source::FetchSource;
 use crate::loader::load_error::LoadError;
 use crate::loader::table_cache::TableCache;
 use crate::loader::table_loader::{load_table, recommend_from, Recommendations};
-use crate::measurement::identity;
-use crate::measurement::tracker::Tracker;
+#[cfg(feature = "measurement")]
+use crate::measurement::{identity, tracker::Tracker};
 use crate::price_format::PriceFormatter;
-use crate::settings::page::{forced_variants, AttributeSource, OptionsSource};
+#[cfg(feature = "measurement")]
+use crate::settings::page::forced_variants;
+use crate::settings::page::{AttributeSource, OptionsSource};
 use crate::settings::{
-    self, ConfigError, Configured, Layout, Loading, Origin, PageFacts, SettingsSource, WidgetConfig,
+    self, ConfigError, Layout, Loading, Origin, Parsed, SettingsSource, WidgetConfig,
 };
+#[cfg(feature = "measurement")]
+use crate::settings::{Configured, PageFacts};
 use crate::styles::{reserve_rule, STYLESHEET};
 
 /// The attribute the host gets: `loading`, `ready`, `empty`, `error` or `holdout`.
@@ -49,6 +53,15 @@ const LAZY_MARGIN: &str = "100% 0px";
 
 /// Cleans up one thing a widget added to the page.
 type Teardown = Box<dyn FnOnce()>;
+
+/// What measures a widget: measurement's tracker, or nothing in a build without it.
+#[cfg(feature = "measurement")]
+type Measurer = Tracker;
+#[cfg(not(feature = "measurement"))]
+type Measurer = ();
+
+/// Dispatches a widget's events, with its measurement told.
+type WidgetAnnouncer = Announcer<Measurer>;
 
 /// A widget on the page.
 struct Widget {
@@ -66,7 +79,7 @@ struct Widget {
     /// Removes everything the current render added.
     teardown: Vec<Teardown>,
     /// Its events and experiment variant, for the life of the mount.
-    tracker: Rc<Tracker>,
+    announcer: Rc<WidgetAnnouncer>,
 }
 
 thread_local! {
@@ -146,14 +159,31 @@ pub fn mount_from_options(host: HtmlElement, options: &JsValue) {
 
 /// Validates a widget's settings from `source` with its experiment variant applied,
 /// under this page view and the shopper's visitor id.
-fn configure(source: &dyn SettingsSource) -> Result<Configured, ConfigError> {
+#[cfg(feature = "measurement")]
+fn configure(source: &dyn SettingsSource) -> Result<(Parsed, Measurer), ConfigError> {
     let forced_variants = forced_variants();
     let page_view_id = identity::page_view_id();
     let page = PageFacts {
         page_view_id: &page_view_id,
         forced_variants: &forced_variants,
     };
-    settings::configure(source, &page, identity::visitor_id)
+    let Configured {
+        parsed,
+        measurement,
+    } = settings::configure(source, &page, identity::visitor_id)?;
+    Ok((parsed, Tracker::new(measurement)))
+}
+
+/// Validates a widget's settings from `source`; a build without measurement runs no
+/// experiment, so it says so when the settings ask for one.
+#[cfg(not(feature = "measurement"))]
+fn configure(source: &dyn SettingsSource) -> Result<(Parsed, Measurer), ConfigError> {
+    if source.plain(settings::source::EXPERIMENT).is_some() {
+        console::warn(
+            "alsobought: this build has no measurement: the experiment is ignored and every shopper sees the plain settings",
+        );
+    }
+    Ok((settings::experiment::parse_with_variant(source, None)?, ()))
 }
 
 /// Mounts a configured widget on `host`, or fails it; warnings and errors reach the
@@ -163,23 +193,20 @@ fn start(
     attributes_from: Option<Element>,
     created_host: bool,
     origin: Origin,
-    configured: Result<Configured, ConfigError>,
+    configured: Result<(Parsed, Measurer), ConfigError>,
 ) {
     unmount(&host);
-    let Configured {
-        parsed,
-        measurement,
-    } = match configured {
+    let (parsed, measurer) = match configured {
         Ok(configured) => configured,
         Err(error) => return fail(&host, &error.message(origin)),
     };
     for warning in &parsed.warnings {
         console::warn(&warning.message(origin));
     }
-    let tracker = Rc::new(Tracker::new(measurement));
+    let announcer = Rc::new(Announcer::new(measurer));
     // Before anything loads, so that every variant, the holdout included, is counted
     // at the same moment (docs/events.md 3.3).
-    tracker.exposure(&host, &parsed.config);
+    announcer.exposure(&host, &parsed.config);
     WIDGETS.with_borrow_mut(|widgets| {
         widgets.push(Widget {
             host: host.clone(),
@@ -188,7 +215,7 @@ fn start(
             config: parsed.config,
             generation: 0,
             teardown: Vec::new(),
-            tracker,
+            announcer,
         })
     });
     reload(&host);
@@ -203,10 +230,10 @@ pub fn reload(host: &HtmlElement) {
         Some((
             widget.config.clone(),
             core::mem::take(&mut widget.teardown),
-            Rc::clone(&widget.tracker),
+            Rc::clone(&widget.announcer),
         ))
     });
-    let Some((config, teardown, tracker)) = found else {
+    let Some((config, teardown, announcer)) = found else {
         return;
     };
     teardown.into_iter().for_each(|teardown| teardown());
@@ -214,7 +241,7 @@ pub fn reload(host: &HtmlElement) {
         return fail(host, &message);
     }
     // A holdout shows nothing and fetches nothing; its exposure is recorded.
-    if tracker.is_holdout() {
+    if announcer.is_holdout() {
         let _ = host.set_attribute(STATE_ATTRIBUTE, "holdout");
         return;
     }
@@ -238,7 +265,7 @@ pub fn reload(host: &HtmlElement) {
                     Ok(recommendations) if recommendations.suggestions.is_empty() => {
                         let _ = host.set_attribute(STATE_ATTRIBUTE, "empty");
                     }
-                    Ok(recommendations) => render(&host, config, recommendations, tracker),
+                    Ok(recommendations) => render(&host, config, recommendations, announcer),
                 }
             });
         }
@@ -383,7 +410,7 @@ fn render(
     host: &HtmlElement,
     config: WidgetConfig,
     recommendations: Recommendations,
-    tracker: Rc<Tracker>,
+    announcer: Rc<WidgetAnnouncer>,
 ) {
     let Some(root) = host.shadow_root() else {
         return;
@@ -414,7 +441,7 @@ fn render(
             suggestions: recommendations.suggestions,
             right_to_left,
         },
-        listener: tracker,
+        listener: announcer,
     });
     let view_data = Rc::clone(&data);
     let handle = leptos::mount::mount_to(
@@ -462,8 +489,8 @@ fn shown_products(view: &WidgetView) -> Vec<ShownProduct<'_>> {
 }
 
 /// Records the impression the first time at least half of the widget is visible (the
-/// tracker keeps it to once per mount, across cart updates).
-fn observe_impression(host: &HtmlElement, data: Rc<Rendered<Tracker>>) {
+/// announcer keeps it to once per mount, across cart updates).
+fn observe_impression(host: &HtmlElement, data: Rc<Rendered<WidgetAnnouncer>>) {
     let options = IntersectionObserverInit::new();
     options.set_threshold_f64(0.5);
     watch_once(

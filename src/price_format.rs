@@ -8,6 +8,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::console;
+use crate::json_text::concat;
 
 #[wasm_bindgen]
 extern "C" {
@@ -75,14 +76,11 @@ impl PriceFormatter {
             .unwrap_or(JsValue::UNDEFINED);
         NumberFormat::new(&locales, &options).unwrap_or_else(|_| {
             if let Some(locale) = self.locale.take() {
-                console::warn(
-                    &[
-                        "alsobought: the browser rejects data-locale=\"",
-                        &locale,
-                        "\"; using its own locale",
-                    ]
-                    .concat(),
-                );
+                console::warn(&concat(&[
+                    "alsobought: the browser rejects data-locale=\"",
+                    &locale,
+                    "\"; using its own locale",
+                ]));
             }
             NumberFormat::new(&JsValue::UNDEFINED, &options).unwrap_or_else(|_| {
                 // Only an invalid currency code can fail now; show a plain number.

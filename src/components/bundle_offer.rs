@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::Shared;
 use crate::events::{Listener, ShownProduct};
-use crate::json_text::decimal;
+use crate::json_text::{concat, decimal};
 use crate::price_format::PriceFormatter;
 use crate::product::{bundle_total, ProductView};
 
@@ -102,7 +102,7 @@ pub fn BundleOffer<L: Listener + 'static>(
             <div class="ab-summary">
                 <span class="ab-total" aria-live="polite">"Total: " {total}</span>
                 <button class="ab-add-all" type="button" disabled=move || chosen_count() == 0 on:click=add_all>
-                    {move || ["Add all ", &decimal(chosen_count() as u64), " to cart"].concat()}
+                    {move || concat(&["Add all ", &decimal(chosen_count() as u64), " to cart"])}
                 </button>
             </div>
         </div>

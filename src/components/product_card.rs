@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::Shared;
 use crate::carousel_geometry::slide_label;
 use crate::events::{Listener, ShownProduct};
+use crate::json_text::concat;
 
 /// Image size hint (the card's largest width): with `width`/`height` the browser
 /// reserves the square before the lazy image arrives.
@@ -45,7 +46,7 @@ pub fn ProductCard<L: Listener + 'static>(
                 <div class="ab-price">{price}</div>
                 {rating}
                 // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
-                <button class="ab-add" type="button" aria-label=["Add to cart: ", &product.title].concat()
+                <button class="ab-add" type="button" aria-label=concat(&["Add to cart: ", &product.title])
                     on:click=on_add>
                     "Add to cart"
                 </button>

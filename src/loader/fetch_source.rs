@@ -19,7 +19,7 @@ use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 use super::load_error::FetchError;
 use super::range_reply::RangeReply;
 use super::table_cache::{RangeSource, WHOLE_FILE};
-use crate::json_text::decimal;
+use crate::json_text::{concat, decimal};
 
 /// Fetches byte ranges over HTTP.
 pub struct FetchSource;
@@ -129,13 +129,12 @@ fn start_fetch(
     let init = RequestInit::new();
     if *range != WHOLE_FILE {
         let headers = Headers::new().map_err(network_error)?;
-        let range_header = [
+        let range_header = concat(&[
             "bytes=",
             &decimal(range.start),
             "-",
             &decimal(range.end - 1),
-        ]
-        .concat();
+        ]);
         headers.set("Range", &range_header).map_err(network_error)?;
         init.set_headers(&headers);
     }

@@ -13,12 +13,13 @@ use core::ops::Range;
 
 use super::join::join_all;
 use alsobought_core::{
-    recommend, Bundle, Header, LeafDirectory, Prefix, Quantization, RecommendOptions, Section,
-    Shard, SplitEntry, TableError, ENTRY_FILE, ENTRY_HEADER_LEN, HEADER_LEN, INITIAL_FETCH_LEN,
+    recommend, Bundle, Header, LeafDirectory, Prefix, RecommendOptions, Section, Shard, SplitEntry,
+    TableError, TableScoring, ENTRY_FILE, ENTRY_HEADER_LEN, HEADER_LEN, INITIAL_FETCH_LEN,
 };
 
 use super::load_error::{FetchError, LoadError};
 use super::table_cache::{RangeSource, TableBytes, TableCache, WHOLE_FILE};
+use crate::json_text::concat;
 use crate::product::ProductView;
 use crate::settings::WidgetConfig;
 
@@ -26,8 +27,8 @@ use crate::settings::WidgetConfig;
 /// context product that is in the table.
 #[derive(Clone, Debug)]
 pub struct LoadedTable {
-    /// How the table's quantized scores map back to scores.
-    pub quantization: Quantization,
+    /// How the table's scores read back and a cart's neighbour lists combine.
+    pub scoring: TableScoring,
     /// The best-seller bundle (checked when the head was read).
     pub best_sellers: TableBytes,
     /// `(id, span bytes, bundles in the span)` per context id found in a leaf.
@@ -81,7 +82,7 @@ fn replaced_while_loading(error: &LoadError, url: &str) -> bool {
 /// the single file itself.
 fn head_url(url: &str) -> String {
     if url.ends_with('/') {
-        [url, ENTRY_FILE].concat()
+        concat(&[url, ENTRY_FILE])
     } else {
         url.to_string()
     }
@@ -95,15 +96,16 @@ enum Head<'a> {
 }
 
 impl<'a> Head<'a> {
-    /// The score scale, and where the best-seller bundle is in the head's bytes: in
-    /// both layouts it ends the head and is `leaf_offset − best_sellers_offset` long.
-    fn scale_and_best_sellers(&self) -> (Quantization, Range<usize>) {
+    /// How the table is scored, and where the best-seller bundle is in the head's
+    /// bytes: in both layouts it ends the head and is `leaf_offset −
+    /// best_sellers_offset` long.
+    fn scoring_and_best_sellers(&self) -> (TableScoring, Range<usize>) {
         let (header, start) = match self {
             Head::File(prefix) => (prefix.header(), prefix.header().best_sellers_offset),
             Head::Directory(entry) => (entry.header(), (ENTRY_HEADER_LEN + HEADER_LEN) as u64),
         };
         let end = start + (header.leaf_offset - header.best_sellers_offset);
-        (header.quantization(), start as usize..end as usize)
+        (header.scoring(), start as usize..end as usize)
     }
 
     fn parse(bytes: &'a [u8], split: bool) -> Result<Head<'a>, TableError> {
@@ -164,9 +166,9 @@ async fn load_once<S: RangeSource>(
             spans.push((id.to_string(), bytes, count));
         }
     }
-    let (quantization, best_sellers) = head.scale_and_best_sellers();
+    let (scoring, best_sellers) = head.scoring_and_best_sellers();
     Ok(LoadedTable {
-        quantization,
+        scoring,
         best_sellers: head_bytes.slice(best_sellers),
         spans,
     })
@@ -186,7 +188,7 @@ async fn find_span<S: RangeSource>(
         Head::File(prefix) => prefix,
         Head::Directory(entry) => {
             let number = entry.shard_of(id);
-            let shard_url = [url, &entry.shard_path(number)].concat();
+            let shard_url = concat(&[url, &entry.shard_path(number)]);
             let bytes = cache.read(&shard_url, WHOLE_FILE, timeout_ms).await?.bytes;
             let span = Shard::parse(&bytes, entry, number)?.lookup(id);
             return Ok(span.map(|span| {
@@ -244,7 +246,7 @@ pub fn recommend_from(
         &context_ids,
         &bundles,
         Some(&best_sellers),
-        &loaded.quantization,
+        &loaded.scoring,
         &options,
     );
     Ok(Recommendations {
@@ -267,7 +269,7 @@ mod tests {
     use super::*;
     use crate::loader::table_cache::tests::{Behaviour, MemoryServer};
     use crate::settings::{parse_config, RawValue};
-    use alsobought_core::{write_table, ProductRecord, TableInput};
+    use alsobought_core::{write_table, CartCombination, ProductRecord, TableInput};
     // The directory layout's writer is the builder's: native tests only.
     #[cfg(not(target_arch = "wasm32"))]
     use alsobought_core::{split_table, OTHER_GENERATION};
@@ -360,6 +362,34 @@ mod tests {
             suggested.contains(&"P12") && suggested.contains(&"P16"),
             "{suggested:?}"
         );
+    }
+
+    #[test]
+    fn a_cart_combines_as_the_table_header_says() {
+        // A: X 10, Y 6; D: Y 6, Z 1. Max ranks X first, Sum Y (6 + 6).
+        let config = config(&[("cart", "A,D"), ("max-suggestions", "2")]);
+        let ranked_by = |cart_combination| -> Vec<String> {
+            let table = write_table(&TableInput {
+                products: ["A", "D", "X", "Y", "Z"].map(ProductRecord::with_id).into(),
+                neighbours: vec![
+                    vec![(2, 10.0), (3, 6.0)],
+                    vec![(3, 6.0), (4, 1.0)],
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                ],
+                best_sellers: vec![(4, 1.0)],
+                order_count: 10,
+                max_neighbours: 2,
+                cart_combination,
+            })
+            .unwrap();
+            let (outcome, _) = load(MemoryServer::new(table, Behaviour::HonoursRange), &config);
+            let suggestions = outcome.unwrap().suggestions;
+            suggestions.into_iter().map(|product| product.id).collect()
+        };
+        assert_eq!(ranked_by(CartCombination::Max), ["X", "Y"]);
+        assert_eq!(ranked_by(CartCombination::Sum), ["Y", "X"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, UrlSearchParams};
 
 use super::source::{id_list, Origin, RawValue, Setting, SettingsSource, FORCE_PARAMETER};
+use crate::json_text::concat;
 
 /// `data-*` attributes: `data-<setting>` and `data-variant-<v>-<setting>`.
 pub struct AttributeSource<'a>(pub &'a Element);
@@ -25,13 +26,13 @@ impl SettingsSource for AttributeSource<'_> {
 
     fn plain(&self, setting: Setting) -> Option<RawValue> {
         self.0
-            .get_attribute(&["data-", setting.attribute].concat())
+            .get_attribute(&concat(&["data-", setting.attribute]))
             .map(RawValue::Text)
     }
 
     fn of_variant(&self, variant: &str, setting: Setting) -> Option<RawValue> {
         self.0
-            .get_attribute(&["data-variant-", variant, "-", setting.attribute].concat())
+            .get_attribute(&concat(&["data-variant-", variant, "-", setting.attribute]))
             .map(RawValue::Text)
     }
 }

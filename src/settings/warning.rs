@@ -7,7 +7,7 @@
 //! text is written, spelled for where the store wrote the setting ([`Origin`]).
 
 use super::source::{Origin, RawValue, Setting, EXPERIMENT, FORCE_PARAMETER, VARIANTS};
-use crate::json_text::decimal;
+use crate::json_text::{concat, decimal};
 
 /// A value the widget did not use, or an experiment it could not run.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,20 +197,18 @@ impl ConfigError {
             Origin::Options => ("table", "product", "cart"),
         };
         match self {
-            ConfigError::MissingTable => [
+            ConfigError::MissingTable => concat(&[
                 "alsobought: no table given; set ",
                 table,
                 " to the URL of the .table file",
-            ]
-            .concat(),
-            ConfigError::MissingContext => [
+            ]),
+            ConfigError::MissingContext => concat(&[
                 "alsobought: no product given; set ",
                 product,
                 " to the product id on screen or ",
                 cart,
                 " to the comma-separated ids in the cart",
-            ]
-            .concat(),
+            ]),
             ConfigError::OptionsNotAnObject => String::from(
                 "alsobought: mount() options must be an object such as { table, product }",
             ),

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use alsobought::mount::{mount_from_attributes, unmount};
-use alsobought_core::{write_table, ProductRecord, TableInput};
+use alsobought_core::{write_table, CartCombination, ProductRecord, TableInput};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -46,7 +46,7 @@ fn shop_table() -> Vec<u8> {
         best_sellers: vec![(1, 5.0)],
         order_count: 10,
         max_neighbours: 4,
-        ..TableInput::default()
+        cart_combination: CartCombination::DEFAULT,
     };
     write_table(&input).expect("the test shop is a valid table")
 }

@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use alsobought::mount::{mount_from_attributes, unmount};
-use alsobought_core::{write_table, ProductRecord, TableInput};
+use alsobought_core::{write_table, CartCombination, ProductRecord, TableInput};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -52,7 +52,7 @@ fn shop_table() -> Vec<u8> {
         best_sellers: vec![(9, 50.0), (0, 40.0)],
         order_count: 100,
         max_neighbours: 8,
-        ..TableInput::default()
+        cart_combination: CartCombination::DEFAULT,
     };
     write_table(&input).expect("the test shop is a valid table")
 }

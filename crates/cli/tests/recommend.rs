@@ -3,6 +3,7 @@
 
 mod common;
 
+use alsobought_core::{CartCombination, Header, HEADER_LEN};
 use common::{small_store_with, Scratch, SMALL_CATALOG_CSV};
 
 /// A scratch directory holding `store.table` built from the small orders and catalog
@@ -228,4 +229,45 @@ fn a_missing_or_corrupt_table_is_an_error() {
         .run(&["recommend", "--table", "short.table", "--product", "A"])
         .expect_code(1)
         .stderr_has("alsobought: error: short.table is not a usable table: ");
+}
+
+#[test]
+fn a_cart_combines_as_the_table_header_says() {
+    let scratch = small_store();
+    // The build's file as it is (version 1: Max), and again with the header a build
+    // that chose Sum writes (version 2).
+    let built = std::fs::read(scratch.path("store.table")).unwrap();
+    let mut header = Header::parse(&built).unwrap();
+    assert_eq!(header.cart_combination, CartCombination::Max);
+    header.version = 2;
+    header.cart_combination = CartCombination::Sum;
+    let mut summing = built.clone();
+    summing[..HEADER_LEN].copy_from_slice(&header.encode());
+    scratch.write("summing.table", summing);
+    let ask = |table: &str| {
+        scratch
+            .run_with_stdin(
+                &[
+                    "recommend",
+                    "--table",
+                    table,
+                    "--queries",
+                    "-",
+                    "--fallback",
+                    "none",
+                ],
+                "{\"query\": [\"A\", \"D\"]}\n",
+            )
+            .success()
+            .stdout
+    };
+    // B is A's strongest neighbour; C is named by both A and D, so their sum puts it first.
+    assert_eq!(
+        ask("store.table"),
+        "{\"query\":[\"A\",\"D\"],\"recs\":[\"B\",\"C\"]}\n"
+    );
+    assert_eq!(
+        ask("summing.table"),
+        "{\"query\":[\"A\",\"D\"],\"recs\":[\"C\",\"B\"]}\n"
+    );
 }

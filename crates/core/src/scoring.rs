@@ -8,7 +8,7 @@
 //! cards only for the candidates it actually considers.
 
 pub use crate::cart_combination::CartCombination;
-use crate::format::{Bundle, Card, Quantization};
+use crate::format::{Bundle, Card, Quantization, TableScoring};
 
 /// What the caller wants from [`recommend`]. `Default` is what the widget does without
 /// data attributes.
@@ -77,26 +77,27 @@ pub struct Suggestion<'a> {
 /// without a bundle simply contributes nothing); `best_sellers` the table's best-seller
 /// bundle when the fallback may be used. Never suggests a context id, an excluded id or
 /// an unavailable product; never more than `options.max_suggestions`. Equal scores go
-/// by product number, so the output is deterministic.
+/// by product number, so the output is deterministic. `scoring` is the table's
+/// ([`crate::Header::scoring`]): a cart combines as its build chose.
 pub fn recommend<'a>(
     context_ids: &[&str],
     context: &[Bundle<'a>],
     best_sellers: Option<&Bundle<'a>>,
-    quantization: &Quantization,
+    scoring: &TableScoring,
     options: &RecommendOptions,
 ) -> Vec<Suggestion<'a>> {
     recommend_with(
         context_ids,
         context,
         best_sellers,
-        quantization,
+        &scoring.quantization,
         options,
-        CartCombination::DEFAULT,
+        scoring.cart_combination,
     )
 }
 
-/// [`recommend`] with an explicit way of combining a cart's neighbour lists (for the
-/// offline evaluation that chose the default).
+/// [`recommend`] with a way of combining a cart's neighbour lists other than the
+/// table's (for the offline evaluation that compares them).
 pub fn recommend_with<'a>(
     context_ids: &[&str],
     context: &[Bundle<'a>],

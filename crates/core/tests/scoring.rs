@@ -36,6 +36,11 @@ fn list(entries: &[(&str, f32)]) -> Vec<(u32, f32)> {
 /// A: B 10, E 9 (unavailable), C 8, D 4, F 2 — B: A 10, C 6, G 5 — D: F 7, A 1.
 /// Best-sellers: G, F, B, A, E.
 fn fixture_table() -> Vec<u8> {
+    fixture_table_combining(CartCombination::DEFAULT)
+}
+
+/// The fixture, built to combine a cart's lists by `cart_combination`.
+fn fixture_table_combining(cart_combination: CartCombination) -> Vec<u8> {
     let products = PRODUCTS
         .iter()
         .map(|&(id, category, available)| ProductRecord {
@@ -61,7 +66,7 @@ fn fixture_table() -> Vec<u8> {
         ]),
         order_count: 100,
         max_neighbours: 20,
-        ..Default::default()
+        cart_combination,
     })
     .expect("valid fixture")
 }
@@ -248,7 +253,7 @@ fn products_without_a_category_are_not_limited() {
         &["P"],
         &[bundle],
         None,
-        &prefix.header().quantization(),
+        &prefix.header().scoring(),
         &options,
     );
     let found: Vec<&str> = suggestions
@@ -298,7 +303,7 @@ fn a_context_product_is_never_suggested_even_without_its_bundle() {
         &["A", "C"],
         &[bundle_a],
         Some(prefix.best_sellers()),
-        &prefix.header().quantization(),
+        &prefix.header().scoring(),
         &RecommendOptions {
             max_suggestions: 10,
             ..options()
@@ -324,6 +329,33 @@ fn a_cart_ranks_by_the_strongest_association_by_default() {
     let summed = suggest_with(&["A", "D"], &cart, CartCombination::Sum);
     let summed: Vec<&str> = summed.iter().map(|(id, _, _)| id.as_str()).collect();
     assert_eq!(summed, ["B", "F", "C"]);
+}
+
+#[test]
+fn recommend_combines_a_cart_as_the_table_says() {
+    // The cart of the test above: Max ranks C before F, Sum F (2 + 7) before C.
+    let cart = RecommendOptions {
+        max_suggestions: 3,
+        fallback: Fallback::None,
+        ..options()
+    };
+    let ranked_by = |cart_combination| -> Vec<String> {
+        let bytes = fixture_table_combining(cart_combination);
+        let table = Table::open(bytes.as_slice()).unwrap();
+        let prefix = table.prefix().unwrap();
+        let bundles: Vec<Bundle<'_>> = ["A", "D"]
+            .iter()
+            .filter_map(|id| table.bundle(id).unwrap())
+            .collect();
+        let scoring = prefix.header().scoring();
+        assert_eq!(scoring.cart_combination, cart_combination);
+        recommend(&["A", "D"], &bundles, None, &scoring, &cart)
+            .iter()
+            .map(|suggestion| suggestion.card.id.to_owned())
+            .collect()
+    };
+    assert_eq!(ranked_by(CartCombination::Max), ["B", "C", "F"]);
+    assert_eq!(ranked_by(CartCombination::Sum), ["B", "F", "C"]);
 }
 
 #[test]
@@ -404,7 +436,7 @@ fn equal_scores_go_by_product_number() {
         &["P"],
         &[bundle],
         None,
-        &prefix.header().quantization(),
+        &prefix.header().scoring(),
         &options(),
     );
     let numbers: Vec<u32> = suggestions

@@ -11,7 +11,7 @@ fn recommend_benches(criterion: &mut Criterion) {
     let (orders, bytes) = support::table::online_retail_table_with_catalog();
     let table = Table::open(bytes.as_slice()).unwrap();
     let prefix = table.prefix().unwrap();
-    let quantization = prefix.header().quantization();
+    let scoring = prefix.header().scoring();
     let options = RecommendOptions::default();
 
     // The most ordered product, and the first real order with 20 products or more.
@@ -50,7 +50,7 @@ fn recommend_benches(criterion: &mut Criterion) {
                 black_box(&[page_id]),
                 black_box(&page_bundles),
                 Some(prefix.best_sellers()),
-                &quantization,
+                &scoring,
                 &options,
             )
         })
@@ -61,7 +61,7 @@ fn recommend_benches(criterion: &mut Criterion) {
                 black_box(&cart_ids),
                 black_box(&cart_bundles),
                 Some(prefix.best_sellers()),
-                &quantization,
+                &scoring,
                 &options,
             )
         })
@@ -73,7 +73,7 @@ fn recommend_benches(criterion: &mut Criterion) {
                 &cart_ids,
                 &bundles,
                 Some(prefix.best_sellers()),
-                &quantization,
+                &scoring,
                 &options,
             )
             .len()

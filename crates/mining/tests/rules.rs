@@ -118,7 +118,7 @@ proptest! {
             .expect("a writable table");
         let table = Table::open(bytes).expect("a readable table");
         table.verify().expect("a valid table");
-        let quantization = table.header().quantization();
+        let scoring = table.header().scoring();
         let prefix = table.prefix().unwrap();
         let best_sellers = prefix.best_sellers();
         let everywhere: HashSet<&str> = rules.blocks.iter()
@@ -151,7 +151,7 @@ proptest! {
                 &[product.as_str()],
                 std::slice::from_ref(&bundle),
                 Some(best_sellers),
-                &quantization,
+                &scoring,
                 &RecommendOptions {
                     max_suggestions: pins.len(),
                     fallback: Fallback::None,

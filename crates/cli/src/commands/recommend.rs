@@ -9,8 +9,8 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 
 use alsobought_core::{
-    recommend, Bundle, Fallback, Prefix, Quantization, RecommendOptions, Suggestion,
-    SuggestionSource, Table,
+    recommend, Bundle, Fallback, Prefix, RecommendOptions, Suggestion, SuggestionSource, Table,
+    TableScoring,
 };
 use anyhow::Context;
 use clap::{ArgGroup, Args, ValueEnum};
@@ -127,7 +127,7 @@ pub fn run(args: &RecommendArgs, quiet: bool) -> anyhow::Result<()> {
 pub(super) struct Recommender<'t> {
     table: &'t Table<Vec<u8>>,
     prefix: Prefix<'t>,
-    quantization: Quantization,
+    scoring: TableScoring,
     options: RecommendOptions,
 }
 
@@ -137,11 +137,11 @@ impl<'t> Recommender<'t> {
         options: RecommendOptions,
     ) -> anyhow::Result<Self> {
         let prefix = table.prefix()?;
-        let quantization = prefix.header().quantization();
+        let scoring = prefix.header().scoring();
         Ok(Recommender {
             table,
             prefix,
-            quantization,
+            scoring,
             options,
         })
     }
@@ -167,7 +167,7 @@ impl<'t> Recommender<'t> {
             ids,
             context,
             Some(self.prefix.best_sellers()),
-            &self.quantization,
+            &self.scoring,
             &self.options,
         )
     }

@@ -25,6 +25,17 @@ const RESERVED_LEN: usize = 12;
 /// Where in the 12 bytes from offset 80 version 2 keeps the combination's parameter.
 const COMBINATION_PARAMETER_AT: usize = 4;
 
+/// What scoring takes from a table's header: how its quantized scores read back and how
+/// a cart's neighbour lists combine. One value, so that no caller can take the one and
+/// forget the other.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableScoring {
+    /// How the quantized neighbour scores map back to scores.
+    pub quantization: Quantization,
+    /// How a cart's neighbour lists become one ranking.
+    pub cart_combination: CartCombination,
+}
+
 /// The table header (file offsets 0..96). Field meanings are in `docs/format.md`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Header {
@@ -290,6 +301,14 @@ impl Header {
         Quantization {
             min: self.score_min,
             max: self.score_max,
+        }
+    }
+
+    /// How this table is scored: what [`crate::recommend`] takes.
+    pub fn scoring(&self) -> TableScoring {
+        TableScoring {
+            quantization: self.quantization(),
+            cart_combination: self.cart_combination,
         }
     }
 }

@@ -32,7 +32,7 @@ pub use crc::crc32;
 pub use directory::{BundleSpan, LeafDirectory, Prefix};
 pub use error::{Section, TableError, WriteError, OTHER_GENERATION};
 pub use hash::product_hash;
-pub use header::Header;
+pub use header::{Header, TableScoring};
 pub use quantization::Quantization;
 pub use split::generation_dir;
 pub use split::{
