@@ -46,6 +46,7 @@ fn shop_table() -> Vec<u8> {
         best_sellers: vec![(1, 5.0)],
         order_count: 10,
         max_neighbours: 4,
+        ..TableInput::default()
     };
     write_table(&input).expect("the test shop is a valid table")
 }
