@@ -89,6 +89,21 @@ fn one(root: &ShadowRoot, selector: &str) -> Element {
         .unwrap_or_else(|| panic!("no {selector} in the widget"))
 }
 
+/// Unchecks a bundle item's checkbox as a shopper's click does, and lets the total
+/// follow.
+async fn uncheck(item: &Element) {
+    let checkbox: HtmlInputElement = item
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    checkbox.set_checked(false);
+    checkbox
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+}
+
 fn product_ids(detail: &JsValue) -> Vec<String> {
     let products: Array = Reflect::get(detail, &"products".into())
         .unwrap()
@@ -230,16 +245,7 @@ async fn the_bundle_total_follows_the_checkboxes_and_add_all_sends_the_chosen_pr
     let add_all = one(&root, "button.ab-add-all");
     assert_eq!(add_all.text_content().as_deref(), Some("Add all 3 to cart"));
 
-    let second: HtmlInputElement = items[1]
-        .query_selector("input")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    second.set_checked(false);
-    second
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    leptos::task::tick().await;
+    uncheck(&items[1]).await;
     assert_eq!(total.text_content().as_deref(), Some("Total: €22.00"));
     assert_eq!(add_all.text_content().as_deref(), Some("Add all 2 to cart"));
 
@@ -647,16 +653,7 @@ async fn a_bundle_holding_a_from_price_totals_from_its_lowest() {
     assert!(items[2].text_content().unwrap().contains("from €12.00"));
     let total = one(&root, ".ab-total");
     assert_eq!(total.text_content().as_deref(), Some("Total: from €33.00"));
-    let variants: HtmlInputElement = items[2]
-        .query_selector("input")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    variants.set_checked(false);
-    variants
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    leptos::task::tick().await;
+    uncheck(&items[2]).await;
     assert_eq!(total.text_content().as_deref(), Some("Total: €21.00"));
     unmount(&host);
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Scratch;
+use common::{Run, Scratch};
 
 /// The tee comes in S and M, often bought together (a shopper unsure of the size);
 /// each size was bought once with the cap, the M once with the mug; the mug once with
@@ -25,7 +25,7 @@ MUG,Mug,8,EUR,/p/mug,/i/mug.jpg,,
 ";
 
 /// `build` into store.table scored by plain counts, so the ranks read off the orders.
-fn build(scratch: &Scratch, orders: &str, extra: &[&str]) -> String {
+fn build_run(scratch: &Scratch, orders: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "build",
         "--orders",
@@ -38,7 +38,12 @@ fn build(scratch: &Scratch, orders: &str, extra: &[&str]) -> String {
         "0",
     ];
     args.extend_from_slice(extra);
-    scratch.run(&args).success().stdout
+    scratch.run(&args)
+}
+
+/// [`build_run`], which must succeed: its summary.
+fn build(scratch: &Scratch, orders: &str, extra: &[&str]) -> String {
+    build_run(scratch, orders, extra).success().stdout
 }
 
 /// What `recommend` suggests for `product`, without the best-seller fallback.
@@ -196,17 +201,7 @@ fn bad_group_rows_name_the_file_line_and_field() {
         "catalog.csv",
         format!("{CATALOG}SOCK,Sock,3,EUR,/p/sock,,,maybe\nHAT,Hat,5,EUR,/p/hat,,,yes\nCAP-RED,Cap,9,EUR,/p/cap-red,,CAP,\n"),
     );
-    let run = scratch
-        .run(&[
-            "build",
-            "--orders",
-            "orders.csv",
-            "--catalog",
-            "catalog.csv",
-            "--out",
-            "store.table",
-        ])
-        .success();
+    let run = build_run(&scratch, "orders.csv", &["--catalog", "catalog.csv"]).success();
     let warnings = run.warnings().join("\n");
     for expected in [
         "catalog.csv:6: field \"default\": \"maybe\" is not a yes/no value",
@@ -218,19 +213,13 @@ fn bad_group_rows_name_the_file_line_and_field() {
             "{expected:?} missing from\n{warnings}"
         );
     }
-    scratch
-        .run(&[
-            "build",
-            "--orders",
-            "orders.csv",
-            "--catalog",
-            "catalog.csv",
-            "--out",
-            "store.table",
-            "--strict",
-        ])
-        .expect_code(1)
-        .stderr_has("catalog.csv:6: field \"default\"");
+    build_run(
+        &scratch,
+        "orders.csv",
+        &["--catalog", "catalog.csv", "--strict"],
+    )
+    .expect_code(1)
+    .stderr_has("catalog.csv:6: field \"default\"");
 }
 
 #[test]
