@@ -293,7 +293,9 @@ export function generateFixtures() {
   for (let at = priceAt; at < priceAt + 4; at++) corrupted[at] ^= 0x5a;
   writeFileSync(path.join(FIXTURE_DIR, 'corrupted.table'), corrupted);
 
-  writeFileSync(path.join(FIXTURE_DIR, 'newer-version.table'), withVersion(shop, header.version + 1));
+  // Far past any version this widget reads (the demo's table may be an older version
+  // than the reader's newest, so "its version + 1" could be one the widget knows).
+  writeFileSync(path.join(FIXTURE_DIR, 'newer-version.table'), withVersion(shop, 999));
   return { shopHeader: header, shopBytes: shop.length, truncatedLength };
 }
 
