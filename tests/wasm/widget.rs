@@ -89,6 +89,22 @@ fn one(root: &ShadowRoot, selector: &str) -> Element {
         .unwrap_or_else(|| panic!("no {selector} in the widget"))
 }
 
+/// The bundle layout of P0 and its two best suggestions from `table`, in US English,
+/// rendered: its host and shadow root.
+async fn mount_bundle_of_p0(table: &[u8]) -> (HtmlElement, ShadowRoot) {
+    let url = blob_url(table);
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "2"),
+        ("data-layout", "bundle"),
+        ("data-locale", "en-US"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    (host, root)
+}
+
 /// Unchecks a bundle item's checkbox as a shopper's click does, and lets the total
 /// follow.
 async fn uncheck(item: &Element) {
@@ -227,16 +243,7 @@ async fn next_and_previous_move_the_visible_cards_and_disable_at_the_ends() {
 
 #[wasm_bindgen_test]
 async fn the_bundle_total_follows_the_checkboxes_and_add_all_sends_the_chosen_products() {
-    let url = blob_url(&shop_table());
-    let host = mount_host(&[
-        ("data-table", &url),
-        ("data-product", "P0"),
-        ("data-max-suggestions", "2"),
-        ("data-layout", "bundle"),
-        ("data-locale", "en-US"),
-    ]);
-    assert_eq!(settled(&host).await, "ready");
-    let root = shadow(&host);
+    let (host, root) = mount_bundle_of_p0(&shop_table()).await;
     let items = all(&root, "label.ab-item");
     assert_eq!(items.len(), 3, "the product on screen and two suggestions");
     assert!(items[0].text_content().unwrap().contains("Product 0"));
@@ -639,16 +646,7 @@ async fn a_product_with_variants_shows_its_lowest_price_as_from() {
 
 #[wasm_bindgen_test]
 async fn a_bundle_holding_a_from_price_totals_from_its_lowest() {
-    let url = blob_url(&shop_with_variants_from_12());
-    let host = mount_host(&[
-        ("data-table", &url),
-        ("data-product", "P0"),
-        ("data-max-suggestions", "2"),
-        ("data-layout", "bundle"),
-        ("data-locale", "en-US"),
-    ]);
-    assert_eq!(settled(&host).await, "ready");
-    let root = shadow(&host);
+    let (host, root) = mount_bundle_of_p0(&shop_with_variants_from_12()).await;
     let items = all(&root, "label.ab-item");
     assert!(items[2].text_content().unwrap().contains("from €12.00"));
     let total = one(&root, ".ab-total");
