@@ -49,7 +49,7 @@ widget: setup
 demo-data:
 	cargo build --release -p alsobought-cli -p alsobought-demo
 	$(RELEASE_BIN)/alsobought-demo generate --out $(GENERATED) --seed $(SEED) --products $(PRODUCTS) --orders $(ORDERS)
-	$(RELEASE_BIN)/alsobought build --orders $(GENERATED)/orders.csv --catalog $(GENERATED)/catalog.csv --out $(GENERATED)/store.table --out-dir $(GENERATED)/store
+	$(RELEASE_BIN)/alsobought build --orders $(GENERATED)/orders.csv --catalog $(GENERATED)/catalog.csv --rules $(GENERATED)/rules.csv --out $(GENERATED)/store.table --out-dir $(GENERATED)/store
 	@printf 'demo-data: %s is %s bytes; %s/ holds the same table for hosts without Range\n' $(GENERATED)/store.table "$$(stat -c %s $(GENERATED)/store.table)" $(GENERATED)/store
 
 demo: widget demo-data

@@ -236,7 +236,7 @@ function productCard(product) {
     el(
       "div",
       { class: "product-card__meta" },
-      el("span", { class: "product-card__price" }, formatCents(product.price_cents)),
+      el("span", { class: "product-card__price" }, (product.price_from ? "from " : "") + formatCents(product.price_cents)),
       rating,
     ),
     product.available ? "" : el("span", { class: "badge" }, "Sold out"),

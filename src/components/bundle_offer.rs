@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use super::Shared;
+use super::{from_price, Shared};
 use crate::events::{Listener, ShownProduct};
 use crate::json_text::{concat, decimal};
 use crate::price_format::PriceFormatter;
@@ -67,9 +67,12 @@ pub fn BundleOffer<L: Listener + 'static>(
                     .zip(&chosen)
                     .filter(|(_, &is_chosen)| is_chosen)
                     .map(|(product, _)| product);
+                // A product in variants adds its lowest price: the total is the least
+                // the bundle costs.
+                let from = picked.clone().any(|product| product.price_from);
                 let total = bundle_total(picked, store_currency.as_deref());
                 let amount = total.hundredths as f64 / 100.0;
-                formatter.format(amount, total.currency.as_deref())
+                from_price(from, formatter.format(amount, total.currency.as_deref()))
             })
             .unwrap_or_default()
     };

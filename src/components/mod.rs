@@ -45,14 +45,15 @@ impl WidgetView {
         self.config.currency.as_deref()
     }
 
-    /// The price as the shopper reads it (`€12.50`), if the product has one.
+    /// The price as the shopper reads it (`€12.50`, or `from €12.00` for a product
+    /// whose variants cost more), if the product has one.
     pub fn price_text(&self, product: &ProductView) -> Option<String> {
         let amount = product.price_amount()?;
-        Some(
-            self.prices
-                .borrow_mut()
-                .format(amount, product.display_currency(self.store_currency())),
-        )
+        let price = self
+            .prices
+            .borrow_mut()
+            .format(amount, product.display_currency(self.store_currency()));
+        Some(from_price(product.price_from, price))
     }
 }
 
@@ -88,5 +89,14 @@ impl<L: Listener> Rendered<L> {
             let shown = [ShownProduct { index, product }];
             self.listener.click(&view.host, &view.config, &shown);
         }
+    }
+}
+
+/// `price` as the least a product (or a bundle holding one) costs, when `from`.
+pub fn from_price(from: bool, price: String) -> String {
+    if from {
+        ["from ", &price].concat()
+    } else {
+        price
     }
 }

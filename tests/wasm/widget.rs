@@ -25,6 +25,11 @@ const HOSTILE_TITLE: &str = "<img src=x onerror=\"window.__pwned=1\">";
 /// A shop of ten products: P0 was bought with P1..P8 (P1 strongest), P9 is the
 /// best-seller; P5 has a hostile title and a `javascript:` URL; P8 is unavailable.
 fn shop_table() -> Vec<u8> {
+    shop_table_with(|_| {})
+}
+
+/// [`shop_table`] with each product record changed by `adjust` before writing.
+fn shop_table_with(adjust: impl Fn(&mut ProductRecord)) -> Vec<u8> {
     let products = (0..10)
         .map(|index| {
             let mut product = ProductRecord::with_id(format!("P{index}"));
@@ -40,6 +45,7 @@ fn shop_table() -> Vec<u8> {
                 product.image = "data:image/svg+xml,<svg onload=alert(1)>".into();
             }
             product.available = index != 8;
+            adjust(&mut product);
             product
         })
         .collect();
@@ -81,6 +87,37 @@ fn one(root: &ShadowRoot, selector: &str) -> Element {
     root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("no {selector} in the widget"))
+}
+
+/// The bundle layout of P0 and its two best suggestions from `table`, in US English,
+/// rendered: its host and shadow root.
+async fn mount_bundle_of_p0(table: &[u8]) -> (HtmlElement, ShadowRoot) {
+    let url = blob_url(table);
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "2"),
+        ("data-layout", "bundle"),
+        ("data-locale", "en-US"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let root = shadow(&host);
+    (host, root)
+}
+
+/// Unchecks a bundle item's checkbox as a shopper's click does, and lets the total
+/// follow.
+async fn uncheck(item: &Element) {
+    let checkbox: HtmlInputElement = item
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    checkbox.set_checked(false);
+    checkbox
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
 }
 
 fn product_ids(detail: &JsValue) -> Vec<String> {
@@ -206,16 +243,7 @@ async fn next_and_previous_move_the_visible_cards_and_disable_at_the_ends() {
 
 #[wasm_bindgen_test]
 async fn the_bundle_total_follows_the_checkboxes_and_add_all_sends_the_chosen_products() {
-    let url = blob_url(&shop_table());
-    let host = mount_host(&[
-        ("data-table", &url),
-        ("data-product", "P0"),
-        ("data-max-suggestions", "2"),
-        ("data-layout", "bundle"),
-        ("data-locale", "en-US"),
-    ]);
-    assert_eq!(settled(&host).await, "ready");
-    let root = shadow(&host);
+    let (host, root) = mount_bundle_of_p0(&shop_table()).await;
     let items = all(&root, "label.ab-item");
     assert_eq!(items.len(), 3, "the product on screen and two suggestions");
     assert!(items[0].text_content().unwrap().contains("Product 0"));
@@ -224,16 +252,7 @@ async fn the_bundle_total_follows_the_checkboxes_and_add_all_sends_the_chosen_pr
     let add_all = one(&root, "button.ab-add-all");
     assert_eq!(add_all.text_content().as_deref(), Some("Add all 3 to cart"));
 
-    let second: HtmlInputElement = items[1]
-        .query_selector("input")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    second.set_checked(false);
-    second
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    leptos::task::tick().await;
+    uncheck(&items[1]).await;
     assert_eq!(total.text_content().as_deref(), Some("Total: €22.00"));
     assert_eq!(add_all.text_content().as_deref(), Some("Add all 2 to cart"));
 
@@ -600,4 +619,39 @@ async fn the_js_api_mounts_from_options_updates_the_cart_and_refresh_rereads_att
     assert_eq!(all(&shadow(&attributed), ".ab-card").len(), 5);
     unmount(&attributed);
     unmount(&late);
+}
+
+/// P2 comes in variants from €12: its card and every total holding it say "from".
+fn shop_with_variants_from_12() -> Vec<u8> {
+    shop_table_with(|product| product.price_from = product.id == "P2")
+}
+
+#[wasm_bindgen_test]
+async fn a_product_with_variants_shows_its_lowest_price_as_from() {
+    let url = blob_url(&shop_with_variants_from_12());
+    let host = mount_host(&[
+        ("data-table", &url),
+        ("data-product", "P0"),
+        ("data-max-suggestions", "3"),
+        ("data-locale", "en-US"),
+    ]);
+    assert_eq!(settled(&host).await, "ready");
+    let prices: Vec<String> = all(&shadow(&host), ".ab-price")
+        .iter()
+        .map(|price| price.text_content().unwrap())
+        .collect();
+    assert_eq!(prices, ["€11.00", "from €12.00", "€13.00"]);
+    unmount(&host);
+}
+
+#[wasm_bindgen_test]
+async fn a_bundle_holding_a_from_price_totals_from_its_lowest() {
+    let (host, root) = mount_bundle_of_p0(&shop_with_variants_from_12()).await;
+    let items = all(&root, "label.ab-item");
+    assert!(items[2].text_content().unwrap().contains("from €12.00"));
+    let total = one(&root, ".ab-total");
+    assert_eq!(total.text_content().as_deref(), Some("Total: from €33.00"));
+    uncheck(&items[2]).await;
+    assert_eq!(total.text_content().as_deref(), Some("Total: €21.00"));
+    unmount(&host);
 }

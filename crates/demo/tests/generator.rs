@@ -51,7 +51,7 @@ fn same_seed_gives_byte_identical_files() {
     let second = read_tree(second.path());
     assert_eq!(
         first.len(),
-        3 + 2 * 120,
+        4 + 2 * 120,
         "{:?}",
         first.keys().take(5).collect::<Vec<_>>()
     );
@@ -334,7 +334,7 @@ fn catalog_csv_has_the_documented_columns_and_quotes_commas() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("id,title,price,currency,url,image,category,available,rating")
+        Some("id,title,price,currency,url,image,category,available,rating,group,default")
     );
     let filters = lines
         .find(|line| line.contains("Paper Coffee Filters, 100 Pack"))
@@ -416,4 +416,46 @@ fn images_differ_between_products() {
         .map(generator::image::product_image)
         .collect();
     assert_eq!(images.len(), shop.products.len());
+}
+
+#[test]
+fn some_products_come_in_sizes_ordered_by_sku_and_one_is_pinned_with_a_from_price() {
+    let shop = default_shop();
+    assert_eq!(shop.sized.len(), 4, "apron, robe, gloves and dog bed");
+    let robe = shop
+        .sized
+        .iter()
+        .find(|sized| shop.products[sized.product].kind().key == "robe")
+        .unwrap();
+    let robe_id = &shop.products[robe.product].id;
+    let catalog = generator::catalog_csv(&shop);
+    let rows: Vec<&str> = catalog
+        .lines()
+        .filter(|line| {
+            line.ends_with(&format!(",{robe_id},")) || line.ends_with(&format!(",{robe_id},yes"))
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "one row per size: {rows:?}");
+    assert!(rows[0].starts_with(&format!("{robe_id}-S,")), "{rows:?}");
+    assert!(rows[1].starts_with(&format!("{robe_id}-M,")) && rows[1].ends_with(",yes"));
+    // Every line of the product is one of its sizes, and every size is ordered.
+    let orders = generator::orders_csv(&shop);
+    assert!(!orders.contains(&format!(",{robe_id},")));
+    for size in ["S", "M", "L"] {
+        assert!(
+            orders.contains(&format!(",{robe_id}-{size},")),
+            "no {size} ordered"
+        );
+    }
+    let rules = generator::variants::rules_csv(&shop.products);
+    let pin = rules.lines().find(|line| line.starts_with("pin,")).unwrap();
+    assert!(pin.ends_with(&format!(",{robe_id}")), "{pin}");
+    let json: serde_json::Value = serde_json::from_str(&generator::catalog_json(&shop)).unwrap();
+    let entry = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["id"] == robe_id.as_str())
+        .unwrap();
+    assert_eq!(entry["price_from"], true);
 }

@@ -33,6 +33,7 @@ mod cold_start;
 mod collector;
 mod counting;
 mod external;
+mod grouping;
 mod measures;
 mod orders;
 mod rules;
@@ -43,6 +44,7 @@ mod statistics;
 
 pub use catalog::{Catalog, DuplicateProduct};
 pub use collector::{BasketCollector, CollectedOrders, MemoryBudget};
+pub use grouping::{group_variants, GroupIdTaken, Variant, VariantGroups};
 pub use measures::{PairCounts, ScoreMeasure, UnknownMeasure};
 pub use orders::{Orders, OrdersBuilder};
 pub use rules::{Block, MerchandisingRules, Pin, RulesReport, Weight, WeightTarget};

@@ -52,15 +52,49 @@ export function parseCsv(text) {
   return body.map((cells) => Object.fromEntries(header.map((name, i) => [name.trim(), cells[i] ?? ''])));
 }
 
-/** The demo catalog keyed by id: `{ id, title, available, url, ... }` (available as a boolean). */
+/**
+ * The demo catalog keyed by the id the table lists: `{ id, title, available, url, ... }`
+ * (available as a boolean). A product sold in sizes has one row per size's SKU, all with
+ * its id as `group`: it is listed once, under the group, as its `default` size's row
+ * (the card the table holds) priced from its cheapest size, with `skus` naming its sizes.
+ */
 export function demoCatalog() {
   const rows = parseCsv(readFileSync(requireFile(path.join(DEMO_DIR, 'catalog.csv')), 'utf8'));
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      { ...row, available: !/^(false|no|0|out of stock|out_of_stock|outofstock)$/i.test(row.available ?? '') },
-    ]),
+  const catalog = new Map();
+  for (const row of rows) {
+    const id = row.group || row.id;
+    const known = catalog.get(id);
+    const sizes = [...(known?.sizes ?? []), row];
+    const entry =
+      known && !/^(yes|true|1)$/i.test(row.default ?? '')
+        ? known
+        : { ...row, id, available: !/^(false|no|0|out of stock|out_of_stock|outofstock)$/i.test(row.available ?? '') };
+    // The card is priced from the cheapest size: "from" when the sizes' prices differ.
+    const prices = sizes.map((size) => Number(size.price));
+    Object.assign(entry, {
+      sizes,
+      skus: sizes.map((size) => size.id),
+      price: sizes[prices.indexOf(Math.min(...prices))].price,
+      priceFrom: new Set(prices).size > 1,
+    });
+    catalog.set(id, entry);
+  }
+  return catalog;
+}
+
+/**
+ * The demo's pinned pair (www/generated/rules.csv's first `pin`): `{ product, target }`,
+ * or null when the shop has none.
+ */
+export function demoPin() {
+  const rules = parseCsv(
+    readFileSync(requireFile(path.join(DEMO_DIR, 'rules.csv')), 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('#'))
+      .join('\n'),
   );
+  const pin = rules.find((rule) => rule.rule === 'pin');
+  return pin ? { product: pin.product, target: pin.target } : null;
 }
 
 /** The demo table's bytes. */

@@ -29,6 +29,7 @@ use crate::input::rules::RulesFile;
 use crate::input::values::parse_currency;
 use crate::progress::Progress;
 use crate::report::{count_of, plural, thousands, warn, UsageError};
+use alsobought_mining::VariantGroups;
 use merchandising::read_rules_for;
 use output::{write_atomically, write_directory};
 use pair_stats::PairStats;
@@ -163,10 +164,16 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         ))
     })?;
     let collector = BasketCollector::new(MemoryBudget { bytes: budget }, space);
-    let history = orders.read_into(quiet, collector)?;
     let bad_rows = BadRows::from_strict(orders.strict);
-    let (catalog, catalog_line) = match read_catalog_file(args, bad_rows)? {
-        Some((catalog, line)) => (Some(catalog), Some(line)),
+    // The catalog first: its variant groups decide what each order line counts as.
+    let catalog_file = read_catalog_file(args, bad_rows)?;
+    let groups = catalog_file
+        .as_ref()
+        .map(|(_, _, groups)| groups.clone())
+        .unwrap_or_default();
+    let history = orders.read_into(quiet, &groups, collector)?;
+    let (catalog, catalog_line) = match catalog_file {
+        Some((catalog, line, _)) => (Some(catalog), Some(line)),
         None => (
             catalog_from_orders(
                 &history,
@@ -228,7 +235,16 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
     let stats = PairStats::open(dir)?;
     // --strict belongs to the orders flags: pair statistics are checked as a whole.
     let bad_rows = BadRows::Skip;
-    let (catalog, catalog_line) = read_catalog_file(args, bad_rows)?.unzip();
+    let (catalog, catalog_line) = read_catalog_file(args, bad_rows)?
+        .map(|(catalog, line, groups)| {
+            if !groups.is_empty() {
+                warn(format_args!(
+                    "the catalog's variant groups cannot be applied to pair statistics, which count SKUs: build from --orders to pool variants"
+                ));
+            }
+            (catalog, line)
+        })
+        .unzip();
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(&stats.statistics.product_ids, catalog);
     }
@@ -338,17 +354,25 @@ fn mining_options(args: &BuildArgs, rules: Option<&RulesFile>) -> alsobought_min
 fn read_catalog_file(
     args: &BuildArgs,
     bad_rows: BadRows,
-) -> anyhow::Result<Option<(alsobought_mining::Catalog, String)>> {
-    let Some(file) = args.catalog.read(bad_rows)? else {
+) -> anyhow::Result<Option<(alsobought_mining::Catalog, String, VariantGroups)>> {
+    let Some(mut file) = args.catalog.read(bad_rows)? else {
         return Ok(None);
     };
+    let variants = match file.groups.variant_count() {
+        0 => String::new(),
+        count => format!(
+            " (variants pooled: {})",
+            count_of(count as u64, "SKU", "SKUs")
+        ),
+    };
     let line = format!(
-        "{} from {}, {} skipped as bad",
+        "{} from {}{variants}, {} skipped as bad",
         count_of(file.catalog.len() as u64, "product", "products"),
         file.source,
         count_of(file.skips.skipped_total(), "row", "rows")
     );
-    Ok(Some((catalog_from_file(file, args), line)))
+    let groups = std::mem::take(&mut file.groups);
+    Ok(Some((catalog_from_file(file, args), line, groups)))
 }
 
 /// The catalog read from its file, saying which flags and fields go unused.

@@ -89,7 +89,16 @@ fn parse_positive(text: &str) -> Result<usize, String> {
 
 /// Runs `alsobought evaluate`.
 pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
-    let history = args.orders.read(quiet)?;
+    // The catalog first: `build` counts each order line as its variant group, and so
+    // must what measures its table.
+    let catalog_file = args
+        .catalog
+        .read(BadRows::from_strict(args.orders.strict))?;
+    let groups = catalog_file
+        .as_ref()
+        .map(|file| file.groups.clone())
+        .unwrap_or_default();
+    let history = args.orders.read(quiet, &groups)?;
     if !quiet {
         // Standard output is the report (possibly JSON): the input summary goes aside.
         let (rows, dropped) = rows_summary(&history);
@@ -100,10 +109,7 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
             dropped.map_or(String::new(), |dropped| format!(" ({dropped})"))
         );
     }
-    let catalog = args
-        .catalog
-        .read(BadRows::from_strict(args.orders.strict))?
-        .map(|file| file.catalog);
+    let catalog = catalog_file.map(|file| file.catalog);
     let planted = args.truth.as_deref().map(read_planted_groups).transpose()?;
     let options = EvaluationOptions {
         test_fraction: args.test_fraction,

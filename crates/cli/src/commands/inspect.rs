@@ -354,7 +354,12 @@ fn card_rows(card: &Card<'_>) -> Vec<Vec<String>> {
         vec!["  title".into(), or_dash(card.title)],
         vec![
             "  price".into(),
-            price_text(card.price_hundredths, card.currency),
+            // A group's card is priced from its cheapest variant.
+            [
+                if card.price_from { "from " } else { "" },
+                &price_text(card.price_hundredths, card.currency),
+            ]
+            .concat(),
         ],
         vec![
             "  available".into(),

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use alsobought_mining::{LineSink, OrdersBuilder};
+use alsobought_mining::{LineSink, OrdersBuilder, VariantGroups};
 use clap::Args;
 
 use crate::input::exclusions::ProductExclusions;
@@ -57,6 +57,13 @@ pub struct OrdersArgs {
     /// Lineitem price].
     #[arg(long, value_name = "COLUMN", help_heading = "Orders")]
     pub price_col: Option<String>,
+
+    /// COLUMN holding the product a variant SKU belongs to (sizes, colours): lines are
+    /// counted and suggested by group, so a variant's siblings are never suggested;
+    /// with Shopify's `Lineitem name`, the title before " - " ("Tee - Blue / M" is
+    /// "Tee") [default: none, or the catalog's group field].
+    #[arg(long, value_name = "COLUMN", help_heading = "Orders")]
+    pub group_col: Option<String>,
 
     /// Drop orders whose id starts with PREFIX, e.g. C for Online Retail II's
     /// cancellations; comma-separated or repeated [default: none].
@@ -111,8 +118,8 @@ pub struct OrdersArgs {
 }
 
 impl OrdersArgs {
-    /// The reader's options these flags describe.
-    pub fn options(&self) -> OrdersOptions {
+    /// The reader's options these flags describe, with the catalog's variant groups.
+    pub fn options(&self, groups: &VariantGroups) -> OrdersOptions {
         OrdersOptions {
             columns: ColumnNames {
                 order: self.order_col.clone(),
@@ -122,6 +129,7 @@ impl OrdersArgs {
                 date: self.date_col.clone(),
                 title: self.title_col.clone(),
                 price: self.price_col.clone(),
+                group: self.group_col.clone(),
             },
             filters: RowFilters {
                 order_prefixes: self.skip_orders_prefix.clone(),
@@ -133,23 +141,26 @@ impl OrdersArgs {
                 ),
             },
             strict: self.strict,
+            groups: groups.clone(),
         }
     }
 
-    /// Reads the orders, warning about skipped rows and flags that had no effect.
-    pub fn read(&self, quiet: bool) -> anyhow::Result<OrderHistory> {
-        self.read_into(quiet, OrdersBuilder::new())
+    /// Reads the orders, each line counted under its variant group (`groups`, from the
+    /// catalog), warning about skipped rows and flags that had no effect.
+    pub fn read(&self, quiet: bool, groups: &VariantGroups) -> anyhow::Result<OrderHistory> {
+        self.read_into(quiet, groups, OrdersBuilder::new())
     }
 
     /// [`OrdersArgs::read`] into another sink (`build`'s bounded-memory collector).
     pub fn read_into<S: LineSink>(
         &self,
         quiet: bool,
+        groups: &VariantGroups,
         sink: S,
     ) -> anyhow::Result<OrderHistory<S::Collected>> {
         let history = {
             let progress = Progress::counting(quiet, "reading order rows");
-            read_orders_into(&self.orders, &self.options(), &progress, sink)?
+            read_orders_into(&self.orders, &self.options(groups), &progress, sink)?
         };
         let source = &history.source;
         if self.skip_negative_quantity && history.columns.quantity.is_none() {

@@ -59,6 +59,17 @@ pub fn parse_available(text: &str) -> Result<bool, String> {
     }
 }
 
+/// Parses a yes/no field such as a catalog's `default` (empty is no).
+pub fn parse_flag(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "" | "false" | "no" | "0" => Ok(false),
+        "true" | "yes" | "1" => Ok(true),
+        _ => Err(format!(
+            "{text:?} is not a yes/no value (expected true/false, yes/no or 1/0)"
+        )),
+    }
+}
+
 /// Parses an ISO 4217 currency code (`EUR`, `usd`), returned in upper case.
 pub fn parse_currency(text: &str) -> Result<String, String> {
     if text.len() == 3 && text.bytes().all(|byte| byte.is_ascii_alphabetic()) {

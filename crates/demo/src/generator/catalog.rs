@@ -33,6 +33,11 @@ pub struct Product {
     pub popularity_rank: usize,
 }
 
+/// A price in cents as the catalog writes it: `12.99`.
+pub fn price_text(cents: u32) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
 impl Product {
     /// The product's category.
     pub fn category(&self) -> &'static Category {
@@ -56,7 +61,7 @@ impl Product {
 
     /// The price as the catalog writes it: `12.99`.
     pub fn price_text(&self) -> String {
-        format!("{}.{:02}", self.price_cents / 100, self.price_cents % 100)
+        price_text(self.price_cents)
     }
 
     /// The price as an Irish shop shows it: `€1,299.00`.

@@ -10,6 +10,7 @@ use alsobought_core::html::escape;
 
 use super::catalog::Product;
 use super::image::IMAGE_SIZE;
+use super::variants::SizedProduct;
 use super::vocabulary::CATEGORIES;
 
 /// The demo table as the pages read it: the directory layout (`build --out-dir`, served
@@ -65,8 +66,9 @@ pub fn site_footer() -> &'static str {
 "#
 }
 
-/// The product page for `product`, with the widget container for its suggestions.
-pub fn product_page(product: &Product) -> String {
+/// The product page for `product`, with the widget container for its suggestions;
+/// a product sold in `sizes` lists them and, when they cost more, is priced "from".
+pub fn product_page(product: &Product, sizes: Option<&SizedProduct>) -> String {
     let category = product.category();
     let title = escape(&product.title);
     let id = escape(&product.id);
@@ -99,6 +101,17 @@ pub fn product_page(product: &Product) -> String {
                 .to_owned(),
         )
     };
+    let price = match sizes {
+        Some(sized) if sized.priced_from() => format!("from {}", product.price_display()),
+        _ => product.price_display(),
+    };
+    let size_list = sizes.map_or(String::new(), |sized| {
+        let names: Vec<&str> = sized.sizes.iter().map(|size| size.suffix).collect();
+        format!(
+            "      <p class=\"product__sizes\">Sizes: {}</p>\n",
+            names.join(", ")
+        )
+    });
     let reorder = if product.kind().consumable {
         " Most customers reorder it every few weeks."
     } else {
@@ -136,7 +149,7 @@ pub fn product_page(product: &Product) -> String {
       <p class="product__category">{category_name}</p>
       <h1 class="product__title">{title}</h1>
 {rating}      <p class="product__price">{price}</p>
-      {stock}
+{size_list}      {stock}
       <p class="product__description">{blurb}{reorder}</p>
       {button}
       <ul class="product__perks">
@@ -155,7 +168,8 @@ pub fn product_page(product: &Product) -> String {
         id = id,
         category_name = escape(category.name),
         category_slug = category.slug,
-        price = product.price_display(),
+        price = price,
+        size_list = size_list,
         header = site_header(),
         image = escape(&product.image()),
         size = IMAGE_SIZE,

@@ -10,8 +10,9 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `catalog.csv` | `id,title,price,currency,url,image,category,available,rating` |
-//! | `orders.csv` | `order_id,product_id,quantity,customer_id,created_at`, one row per line item |
+//! | `catalog.csv` | `id,title,price,currency,url,image,category,available,rating,group,default`: one row per size of a product sold in sizes ([`variants`]) |
+//! | `orders.csv` | `order_id,product_id,quantity,customer_id,created_at`, one row per line item (a size's SKU for a product sold in sizes) |
+//! | `rules.csv` | the shop's merchandising rules for `alsobought build --rules` |
 //! | `catalog.json` | the catalog as a JSON array, for `www/store.js` |
 //! | `products/<id>.html` | product page with the widget container |
 //! | `images/<id>.svg` | product image |
@@ -24,6 +25,7 @@ pub mod catalog;
 pub mod html;
 pub mod image;
 pub mod orders;
+pub mod variants;
 pub mod vocabulary;
 
 use std::fmt::Write as _;
@@ -34,8 +36,9 @@ use std::path::{Path, PathBuf};
 use alsobought_mining::synthetic::SplitMix64;
 use serde::Serialize;
 
-use catalog::{catalog_capacity, generate_catalog, Product};
+use catalog::{catalog_capacity, generate_catalog, price_text, Product};
 use orders::{generate_orders, Order};
+use variants::{rules_csv, sized_products, SizedProduct};
 
 /// The currency of every demo price.
 pub const CURRENCY: &str = "EUR";
@@ -68,6 +71,15 @@ pub struct Shop {
     pub products: Vec<Product>,
     /// The order history, oldest first.
     pub orders: Vec<Order>,
+    /// The products sold in sizes.
+    pub sized: Vec<SizedProduct>,
+}
+
+impl Shop {
+    /// The sizes of the product at `index`, if it is sold in sizes.
+    pub fn sizes_of(&self, index: usize) -> Option<&SizedProduct> {
+        self.sized.iter().find(|sized| sized.product == index)
+    }
 }
 
 /// Why a shop could not be generated or written.
@@ -142,7 +154,12 @@ pub fn build_shop(options: &GeneratorOptions) -> Result<Shop, GeneratorError> {
     let mut random = SplitMix64::new(options.seed);
     let products = generate_catalog(options.products, &mut random.fork("catalog"));
     let orders = generate_orders(&products, options.orders, &mut random.fork("orders"));
-    Ok(Shop { products, orders })
+    let sized = sized_products(&products);
+    Ok(Shop {
+        products,
+        orders,
+        sized,
+    })
 }
 
 /// Generates the shop described by `options` into `out`.
@@ -169,14 +186,15 @@ pub fn write_shop(shop: &Shop, out: &Path) -> Result<GenerationSummary, Generato
         ("catalog.csv", catalog_csv(shop)),
         ("orders.csv", orders_csv(shop)),
         ("catalog.json", catalog_json(shop)),
+        ("rules.csv", rules_csv(&shop.products)),
     ] {
         write_file(&out.join(name), &content)?;
         files.push((name.to_owned(), content.len() as u64));
     }
     let mut page_bytes = 0;
     let mut image_bytes = 0;
-    for product in &shop.products {
-        let page = html::product_page(product);
+    for (index, product) in shop.products.iter().enumerate() {
+        let page = html::product_page(product, shop.sizes_of(index));
         let picture = image::product_image(product);
         write_file(&pages_dir.join(format!("{}.html", product.id)), &page)?;
         write_file(&images_dir.join(format!("{}.svg", product.id)), &picture)?;
@@ -196,22 +214,44 @@ pub fn write_shop(shop: &Shop, out: &Path) -> Result<GenerationSummary, Generato
     })
 }
 
-/// `catalog.csv`: one row per product, RFC 4180 quoting where needed.
+/// `catalog.csv`: one row per product, or per size of a product sold in sizes (its
+/// SKU, its price, the product's id as `group`, `default` on the size the page shows
+/// first), RFC 4180 quoting where needed.
 pub fn catalog_csv(shop: &Shop) -> String {
-    let mut csv = String::from("id,title,price,currency,url,image,category,available,rating\n");
-    for product in &shop.products {
-        let fields = [
-            product.id.clone(),
-            product.title.clone(),
-            product.price_text(),
-            CURRENCY.to_owned(),
-            product.url(),
-            product.image(),
-            product.category().slug.to_owned(),
-            product.available.to_string(),
-            product.rating_text(),
-        ];
-        push_csv_row(&mut csv, &fields);
+    let mut csv =
+        String::from("id,title,price,currency,url,image,category,available,rating,group,default\n");
+    for (index, product) in shop.products.iter().enumerate() {
+        let row = |id: String, price_cents: u32, group: &str, default: &str| {
+            [
+                id,
+                product.title.clone(),
+                price_text(price_cents),
+                CURRENCY.to_owned(),
+                product.url(),
+                product.image(),
+                product.category().slug.to_owned(),
+                product.available.to_string(),
+                product.rating_text(),
+                group.to_owned(),
+                default.to_owned(),
+            ]
+        };
+        let Some(sized) = shop.sizes_of(index) else {
+            push_csv_row(
+                &mut csv,
+                &row(product.id.clone(), product.price_cents, "", ""),
+            );
+            continue;
+        };
+        for (position, size) in sized.sizes.iter().enumerate() {
+            let fields = row(
+                sized.sku(&shop.products, size),
+                product.price_cents + size.extra_cents,
+                &product.id,
+                if position == sized.default { "yes" } else { "" },
+            );
+            push_csv_row(&mut csv, &fields);
+        }
     }
     csv
 }
@@ -219,11 +259,16 @@ pub fn catalog_csv(shop: &Shop) -> String {
 /// `orders.csv`: one row per line item, orders in id order.
 pub fn orders_csv(shop: &Shop) -> String {
     let mut csv = String::from("order_id,product_id,quantity,customer_id,created_at\n");
-    for order in &shop.orders {
+    for (position, order) in shop.orders.iter().enumerate() {
         for &(product, quantity) in &order.lines {
+            // A product sold in sizes is ordered as one of its sizes' SKUs.
+            let sku = match shop.sizes_of(product) {
+                Some(sized) => sized.sku(&shop.products, sized.size_bought(position)),
+                None => shop.products[product].id.clone(),
+            };
             let fields = [
                 order.id.clone(),
-                shop.products[product].id.clone(),
+                sku,
                 quantity.to_string(),
                 order.customer_id.clone(),
                 order.created_at.clone(),
@@ -243,6 +288,8 @@ struct CatalogEntry<'a> {
     price: String,
     /// The same price in cents, for arithmetic in the store's scripts.
     price_cents: u32,
+    /// The product comes in sizes that cost more: `price` is the smallest's.
+    price_from: bool,
     currency: &'a str,
     url: String,
     image: String,
@@ -257,11 +304,13 @@ pub fn catalog_json(shop: &Shop) -> String {
     let entries: Vec<CatalogEntry<'_>> = shop
         .products
         .iter()
-        .map(|product| CatalogEntry {
+        .enumerate()
+        .map(|(index, product)| CatalogEntry {
             id: &product.id,
             title: &product.title,
             price: product.price_text(),
             price_cents: product.price_cents,
+            price_from: shop.sizes_of(index).is_some_and(SizedProduct::priced_from),
             currency: CURRENCY,
             url: product.url(),
             image: product.image(),

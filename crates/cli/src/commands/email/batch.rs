@@ -21,7 +21,7 @@ pub(super) fn run_batch(
     renderer: &Renderer<'_>,
     quiet: bool,
 ) -> anyhow::Result<()> {
-    let history = orders_args.read(quiet)?;
+    let history = orders_args.read(quiet, &Default::default())?;
     let orders = &history.orders;
     if let Some(directory) = &args.out_dir {
         fs::create_dir_all(directory)

@@ -11,16 +11,18 @@ use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use alsobought_mining::Catalog;
+use alsobought_mining::{Catalog, VariantGroups};
 use anyhow::{bail, Context};
 use serde_json::{Map, Value};
 
 mod rows;
+mod shopify;
 
 use super::csv_lines::LinedCsv;
 use super::skips::{RowProblem, SkipReport};
 use super::source::open_input;
 use rows::CatalogBuilder;
+use shopify::ShopifyProducts;
 
 /// How a catalog file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -47,7 +49,7 @@ impl CatalogFormat {
 }
 
 /// The catalog fields, as named in a CSV header or a JSON object.
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 11] = [
     "id",
     "title",
     "price",
@@ -57,6 +59,8 @@ const FIELDS: [&str; 9] = [
     "category",
     "available",
     "rating",
+    "group",
+    "default",
 ];
 
 /// Why a row was skipped, by the [`FIELDS`] position at fault (counted per reason).
@@ -70,13 +74,18 @@ const REASONS: [&str; FIELDS.len()] = [
     "bad category",
     "bad available",
     "bad rating",
+    "bad group",
+    "bad default",
 ];
 
 /// A catalog, read.
 #[derive(Debug)]
 pub struct CatalogFile {
-    /// The products, in file order.
+    /// The products, in file order (a group's variants as one product, where the
+    /// group is first met).
     pub catalog: Catalog,
+    /// Which group each variant SKU belongs to (empty without a `group` field).
+    pub groups: VariantGroups,
     /// Fields the file does not have at all (every product gets the default).
     pub absent_fields: Vec<&'static str>,
     /// The rows skipped as bad.
@@ -129,7 +138,8 @@ pub fn read_catalog(
 type RawFields<'a> = [Option<Cow<'a, str>>; FIELDS.len()];
 
 /// Reads a CSV catalog whose header names the fields (any case, any order; other
-/// columns are ignored).
+/// columns are ignored), or a Shopify products export as it is (told by its `Handle`
+/// and `Variant SKU` columns).
 pub fn read_csv_catalog(
     reader: impl Read,
     source: &str,
@@ -144,14 +154,20 @@ pub fn read_csv_catalog(
         .iter()
         .map(|header| header.trim().to_owned())
         .collect();
-    let positions: Vec<Option<usize>> = FIELDS
-        .iter()
-        .map(|field| {
-            headers
+    let (mut shopify, positions) = match ShopifyProducts::recognise(&headers) {
+        Some((export, positions)) => (Some(export), positions),
+        None => (
+            None,
+            FIELDS
                 .iter()
-                .position(|header| header.eq_ignore_ascii_case(field))
-        })
-        .collect();
+                .map(|field| {
+                    headers
+                        .iter()
+                        .position(|header| header.eq_ignore_ascii_case(field))
+                })
+                .collect(),
+        ),
+    };
     for required in ["id", "title"] {
         if positions[field_index(required)].is_none() {
             bail!(
@@ -190,9 +206,15 @@ pub fn read_csv_catalog(
             )?;
             continue;
         }
-        let fields: RawFields = std::array::from_fn(|field| {
-            positions[field].map(|column| Cow::Borrowed(record[column].trim()))
-        });
+        let fields: RawFields = match &mut shopify {
+            Some(export) => match export.fields(&record, &positions) {
+                Some(fields) => fields,
+                None => continue,
+            },
+            None => std::array::from_fn(|field| {
+                positions[field].map(|column| Cow::Borrowed(record[column].trim()))
+            }),
+        };
         builder.add(line, fields, |field| {
             headers[positions[field].unwrap_or(0)].clone()
         })?;
@@ -203,7 +225,7 @@ pub fn read_csv_catalog(
         .filter(|(_, position)| position.is_none())
         .map(|(field, _)| *field)
         .collect();
-    Ok(builder.finish(absent_fields))
+    builder.finish(absent_fields)
 }
 
 /// Reads a JSON lines catalog: one object per line with the fields as keys (other keys
@@ -260,7 +282,7 @@ pub fn read_jsonl_catalog(
         .filter(|(_, seen)| !seen)
         .map(|(field, _)| *field)
         .collect();
-    Ok(builder.finish(absent_fields))
+    builder.finish(absent_fields)
 }
 
 /// The catalog fields of one JSON object, as text.
@@ -326,7 +348,10 @@ mod tests {
         assert_eq!(records[0].rating_tenths, Some(45));
         assert_eq!(records[1].price_hundredths, None);
         assert!(records[1].available);
-        assert_eq!(file.absent_fields, ["url", "image", "category"]);
+        assert_eq!(
+            file.absent_fields,
+            ["url", "image", "category", "group", "default"]
+        );
     }
 
     #[test]
@@ -427,7 +452,7 @@ mod tests {
         assert_eq!(records[1].price_hundredths, Some(300));
         assert_eq!(
             file.absent_fields,
-            ["currency", "image", "category", "rating"]
+            ["currency", "image", "category", "rating", "group", "default"]
         );
     }
 

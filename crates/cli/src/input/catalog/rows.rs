@@ -1,22 +1,31 @@
 //! One catalog row at a time: its fields checked and made a product record, or the
 //! row rejected (skipped and counted, or an error under `--strict`), with the line a
-//! repeated id was first listed on.
+//! repeated id was first listed on. Rows with a `group` are variants: they become one
+//! product per group when the file is read through.
+
+use std::collections::HashMap;
 
 use alsobought_core::ProductRecord;
-use alsobought_mining::Catalog;
+use alsobought_mining::{group_variants, Catalog, GroupIdTaken, Variant};
 use anyhow::bail;
 
 use super::{field_index, BadRows, CatalogFile, RawFields, REASONS};
 use crate::input::skips::{RowProblem, SkipReport};
-use crate::input::values::{card_price, parse_available, parse_currency, parse_rating_tenths};
+use crate::input::values::{
+    card_price, parse_available, parse_currency, parse_flag, parse_rating_tenths,
+};
 
-/// Collects records, remembering each product's line to report duplicates, and the
-/// rows skipped.
+/// Collects records, remembering each id's line to report duplicates, and the rows
+/// skipped.
 pub(super) struct CatalogBuilder<'s> {
     source: &'s str,
     bad_rows: BadRows,
     catalog: Catalog,
-    lines: Vec<u64>,
+    variants: Vec<Variant>,
+    /// Where each id (product or variant SKU) was first listed.
+    first_lines: HashMap<String, u64>,
+    /// Where each group was first met, and the `group` column's name there.
+    group_lines: HashMap<String, (u64, String)>,
     pub(super) last_line: u64,
     skips: SkipReport,
 }
@@ -27,7 +36,9 @@ impl<'s> CatalogBuilder<'s> {
             source,
             bad_rows,
             catalog: Catalog::new(),
-            lines: Vec::new(),
+            variants: Vec::new(),
+            first_lines: HashMap::new(),
+            group_lines: HashMap::new(),
             last_line: 1,
             skips: SkipReport::default(),
         }
@@ -42,29 +53,42 @@ impl<'s> CatalogBuilder<'s> {
         field_name: impl Fn(usize) -> String,
     ) -> anyhow::Result<()> {
         self.last_line = line;
-        let record = match product_record(&fields) {
-            Ok(record) => record,
+        let (record, membership) = match product_record(&fields) {
+            Ok(parsed) => parsed,
             Err((field, detail)) => {
                 let problem = RowProblem::in_field(REASONS[field], &field_name(field), detail);
                 return self.reject(line, problem);
             }
         };
-        let id = record.id.clone();
-        if let Err(duplicate) = self.catalog.insert(record) {
-            let first_line = self
-                .catalog
-                .records()
-                .iter()
-                .position(|known| known.id == id)
-                .map_or(0, |position| self.lines[position]);
+        if let Some(&first_line) = self.first_lines.get(&record.id) {
             let problem = RowProblem::in_field(
                 "repeated id",
                 &field_name(field_index("id")),
-                format!("product {id:?} is already listed on line {first_line} ({duplicate})"),
+                format!(
+                    "product {:?} is already listed on line {first_line} (the first record is kept; remove or rename the duplicate)",
+                    record.id
+                ),
             );
             return self.reject(line, problem);
         }
-        self.lines.push(line);
+        self.first_lines.insert(record.id.clone(), line);
+        match membership {
+            Some((group, default)) => {
+                self.group_lines
+                    .entry(group.clone())
+                    .or_insert_with(|| (line, field_name(field_index("group"))));
+                self.variants.push(Variant {
+                    record,
+                    group,
+                    default,
+                });
+            }
+            None => {
+                self.catalog
+                    .insert(record)
+                    .expect("ids are checked for repeats above");
+            }
+        }
         Ok(())
     }
 
@@ -82,19 +106,43 @@ impl<'s> CatalogBuilder<'s> {
         Ok(())
     }
 
-    pub(super) fn finish(self, absent_fields: Vec<&'static str>) -> CatalogFile {
-        CatalogFile {
+    /// The catalog with each group as one product; a group named like a product of
+    /// no group is rejected at the line the group was first met.
+    pub(super) fn finish(
+        mut self,
+        absent_fields: Vec<&'static str>,
+    ) -> anyhow::Result<CatalogFile> {
+        let (group_records, groups) = group_variants(std::mem::take(&mut self.variants));
+        for record in group_records {
+            if self.catalog.get(&record.id).is_some() {
+                let (line, column) = self.group_lines[&record.id].clone();
+                let taken = GroupIdTaken { group: record.id };
+                self.reject(
+                    line,
+                    RowProblem::in_field("bad group", &column, taken.to_string()),
+                )?;
+                continue;
+            }
+            self.catalog
+                .insert(record)
+                .expect("group ids are checked against products above");
+        }
+        Ok(CatalogFile {
             catalog: self.catalog,
+            groups,
             absent_fields,
             skips: self.skips,
             source: self.source.to_owned(),
-        }
+        })
     }
 }
 
-/// Turns a product's raw fields into a record; on failure, the field's index and what
-/// is wrong with it.
-fn product_record(fields: &RawFields) -> Result<ProductRecord, (usize, String)> {
+/// A variant's group and whether it is the group's default.
+type Membership = Option<(String, bool)>;
+
+/// Turns a product's raw fields into a record and its group, if any; on failure, the
+/// field's index and what is wrong with it.
+fn product_record(fields: &RawFields) -> Result<(ProductRecord, Membership), (usize, String)> {
     let text = |name: &str| {
         fields[field_index(name)]
             .as_deref()
@@ -132,7 +180,21 @@ fn product_record(fields: &RawFields) -> Result<ProductRecord, (usize, String)> 
     if let Some(rating) = text("rating") {
         record.rating_tenths = Some(check("rating", parse_rating_tenths(rating))?);
     }
-    Ok(record)
+    let default = match text("default") {
+        Some(default) => check("default", parse_flag(default))?,
+        None => false,
+    };
+    let membership = match text("group") {
+        Some(group) => Some((group.to_owned(), default)),
+        None if default => {
+            return Err((
+                field_index("default"),
+                "marks a default variant, but the row has no group: fill its group column or clear default".to_owned(),
+            ))
+        }
+        None => None,
+    };
+    Ok((record, membership))
 }
 
 /// Attaches the field's index to a value parser's complaint.

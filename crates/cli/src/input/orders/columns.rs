@@ -22,6 +22,8 @@ pub struct ColumnNames {
     pub title: Option<String>,
     /// `--price-col`: the unit price on the line.
     pub price: Option<String>,
+    /// `--group-col`: the product a variant SKU belongs to.
+    pub group: Option<String>,
 }
 
 /// The layout of an orders file, told from its header.
@@ -109,6 +111,11 @@ pub struct ResolvedColumns {
     pub price: Option<Column>,
     /// Currency of the prices (Shopify's `Currency`, filled on each order's first row).
     pub currency: Option<Column>,
+    /// The variant's product (group), when asked for.
+    pub group: Option<Column>,
+    /// The group column is Shopify's `Lineitem name` ("Tee - Blue / M"): the group is
+    /// the product's title before the variant's " - " suffix.
+    pub group_is_shopify_name: bool,
 }
 
 /// Finds the columns to read, from the user's names or the layout's defaults.
@@ -175,6 +182,15 @@ pub(super) fn resolve_columns(
         title: optional(&names.title, defaults.title, "--title-col")?,
         price: optional(&names.price, defaults.price, "--price-col")?,
         currency: defaults.currency.and_then(find),
+        group: named(&names.group, "--group-col")?,
+        group_is_shopify_name: false,
+    };
+    let columns = ResolvedColumns {
+        group_is_shopify_name: layout == OrdersLayout::Shopify
+            && columns.group.as_ref().map(|column| column.index)
+                == find(SHOPIFY_COLUMNS.title.expect("Shopify names its lines"))
+                    .map(|column| column.index),
+        ..columns
     };
     if columns.order.index == columns.product.index {
         bail!(

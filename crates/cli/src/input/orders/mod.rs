@@ -16,7 +16,7 @@ use std::path::Path;
 
 // The reader's parts take their core items from here (`use super::...`): one place
 // to change when the core's modules move.
-use alsobought_mining::{LineSink, Orders};
+use alsobought_mining::{LineSink, Orders, VariantGroups};
 use anyhow::{bail, Context};
 
 use super::csv_lines::LinedCsv;
@@ -49,6 +49,8 @@ pub struct OrdersOptions {
     pub filters: RowFilters,
     /// `--strict`: the first bad row is an error instead of a warning.
     pub strict: bool,
+    /// The catalog's variant groups: each line's SKU is counted as its group.
+    pub groups: VariantGroups,
 }
 
 /// An orders file, read into `O`: [`Orders`] (every order, for evaluation), or what

@@ -5,7 +5,7 @@
 use super::columns::{Column, ResolvedColumns};
 use super::facts::FileFacts;
 use super::hints::HintTallies;
-use super::{LineSink, OrderHistory, OrdersLayout, OrdersOptions};
+use super::{LineSink, OrderHistory, OrdersLayout, OrdersOptions, VariantGroups};
 use crate::input::exclusions::ProductExclusions;
 use crate::input::skips::{RowProblem, SkipReport};
 use crate::input::values::{parse_price_hundredths, parse_quantity};
@@ -103,6 +103,8 @@ impl<'a, S: LineSink> RowReader<'a, S> {
                 return Ok(Verdict::Filtered("--exclude-products-matching"));
             }
         }
+        let options = self.options;
+        let (product, group_title) = product_of(columns, &options.groups, record, product)?;
         if let Some(column) = &columns.quantity {
             let text = optional_text(record, column, "quantity not UTF-8")?;
             let quantity = parse_quantity(text)
@@ -135,7 +137,9 @@ impl<'a, S: LineSink> RowReader<'a, S> {
             self.failure = Some(failure);
         }
         if columns.title.is_some() || columns.price.is_some() {
-            let title = columns.title.as_ref().map(|column| &record[column.index]);
+            let title = group_title
+                .map(str::as_bytes)
+                .or_else(|| columns.title.as_ref().map(|column| &record[column.index]));
             self.hints.add(product, title, price);
         }
         if let Some(column) = &columns.customer {
@@ -178,6 +182,38 @@ impl<'a, S: LineSink> RowReader<'a, S> {
             skips: self.skips,
         })
     }
+}
+
+/// The id a line is counted under: its group (from `--group-col`, or the catalog's
+/// groups), or its own SKU; with the group's title when the group is read from
+/// Shopify's line names.
+fn product_of<'r>(
+    columns: &'r ResolvedColumns,
+    groups: &'r VariantGroups,
+    record: &'r csv::ByteRecord,
+    sku: &'r str,
+) -> Result<(&'r str, Option<&'r str>), RowProblem> {
+    let Some(column) = &columns.group else {
+        return Ok((groups.product_id(sku), None));
+    };
+    let group = optional_text(record, column, "group not UTF-8")?;
+    if group.is_empty() {
+        // A product sold without variants has no group: it stands for itself.
+        return Ok((sku, None));
+    }
+    if columns.group_is_shopify_name {
+        let title = shopify_product_title(group);
+        return Ok((title, Some(title)));
+    }
+    Ok((group, None))
+}
+
+/// The product's title in a Shopify line name: "Tee - Blue / M" is a variant of "Tee"
+/// (Shopify joins the title and the variant's options with " - ").
+fn shopify_product_title(line_name: &str) -> &str {
+    line_name
+        .rsplit_once(" - ")
+        .map_or(line_name, |(title, _)| title)
 }
 
 /// What became of a row that had no problem.
@@ -272,6 +308,7 @@ mod tests {
                 products: ProductExclusions::new(&["POST".to_owned()], &["TEST*".to_owned()]),
             },
             strict: true,
+            groups: Default::default(),
         };
         let text =
             "Invoice,StockCode,Quantity\n1,a,1\n1,POST,1\nC2,a,-1\n3,b,0\n3,TEST001,1\n3,c,2\n";
@@ -304,5 +341,35 @@ mod tests {
         assert_eq!(example.line, 3);
         assert_eq!(example.problem.field.as_deref(), Some("product_id"));
         assert!(example.problem.detail.contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn variants_of_one_group_count_once_per_basket() {
+        let mut catalog = crate::input::catalog::read_csv_catalog(
+            "id,title,group\nTEE-S,Tee,TEE\nTEE-M,Tee,TEE\nCAP,Cap,\n".as_bytes(),
+            "catalog.csv",
+            crate::input::catalog::BadRows::Fail,
+        )
+        .unwrap();
+        let options = OrdersOptions {
+            groups: std::mem::take(&mut catalog.groups),
+            ..OrdersOptions::default()
+        };
+        let history = read(
+            "order_id,product_id\n1,TEE-S\n1,TEE-M\n1,CAP\n2,TEE-M\n2,SOCK\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(baskets(&history), [vec!["TEE", "CAP"], vec!["TEE", "SOCK"]]);
+    }
+
+    #[test]
+    fn shopify_line_names_lose_their_variant_suffix_as_groups() {
+        assert_eq!(shopify_product_title("Tee - Blue / M"), "Tee");
+        assert_eq!(
+            shopify_product_title("Pour-Over - Set - Large"),
+            "Pour-Over - Set"
+        );
+        assert_eq!(shopify_product_title("Gift Card"), "Gift Card");
     }
 }
