@@ -204,10 +204,7 @@ fn rank_neighbours(
         for (position, (number, quantized)) in bundle.edges().enumerate() {
             let list_best = *list_best.get_or_insert(quantized);
             let contribution = match combination {
-                // Dequantization is monotone: the byte ranks like the score, without
-                // a `powf` per edge.
-                CartCombination::Max => f32::from(quantized),
-                CartCombination::Sum | CartCombination::MaxThenSum { .. } => {
+                CartCombination::Max | CartCombination::Sum | CartCombination::MaxThenSum { .. } => {
                     quantization.dequantize(quantized)
                 }
                 CartCombination::NormalizedSum => {
