@@ -44,9 +44,10 @@ pub enum ScoreMeasure {
     },
     /// `together / (context^alpha · neighbour^(1 − alpha))`: `alpha = 0.5` is cosine,
     /// `alpha = 1` is confidence; in between penalises popular neighbours less than
-    /// cosine does.
+    /// cosine does; above 1 lifts them (best-sellers re-rank upwards, which pays in
+    /// shops where everyone buys the staples).
     AsymmetricCosine {
-        /// Weight of the context product's popularity, 0..=1.
+        /// Weight of the context product's popularity, 0..=2.
         alpha: f32,
     },
     /// Dunning's log-likelihood ratio G² of the 2×2 contingency table, kept only when
@@ -178,7 +179,7 @@ impl ScoreMeasure {
             }),
             "asymmetric-cosine" => {
                 let alpha = number(0.9)?;
-                if alpha > 1.0 {
+                if alpha > MAX_ALPHA {
                     return Err(unknown());
                 }
                 Ok(ScoreMeasure::AsymmetricCosine { alpha })
@@ -187,6 +188,10 @@ impl ScoreMeasure {
         }
     }
 }
+
+/// The largest asymmetric-cosine alpha: past it a neighbour's popularity outweighs
+/// the pair's own evidence and every page shows the best-sellers.
+const MAX_ALPHA: f32 = 2.0;
 
 impl Default for ScoreMeasure {
     fn default() -> Self {
@@ -198,7 +203,7 @@ impl Default for ScoreMeasure {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown score measure `{name}`: use one of count, confidence, lift, cosine, jaccard, \
-     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 1)"
+     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 2)"
 )]
 pub struct UnknownMeasure {
     /// The name as given.

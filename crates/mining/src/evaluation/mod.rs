@@ -494,7 +494,12 @@ fn deepest_cutoff() -> usize {
 
 /// Positions (into `items`) of the at most `limit` items a basket's queries use: those
 /// with the smallest hash of (order id, product id), so the choice is stable.
-fn sample_positions(order_id: &str, items: &[u32], universe: &[&str], limit: usize) -> Vec<usize> {
+pub(crate) fn sample_positions(
+    order_id: &str,
+    items: &[u32],
+    universe: &[&str],
+    limit: usize,
+) -> Vec<usize> {
     if items.len() <= limit {
         return (0..items.len()).collect();
     }
