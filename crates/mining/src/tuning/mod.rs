@@ -25,8 +25,8 @@ pub use copy::{TuningCopy, TuningCopyOf};
 
 use alsobought_core::scoring::CartCombination;
 
-use crate::counting::for_each_wanted_product;
-use crate::evaluation::{split_orders, QueryMetrics};
+use crate::counting::{for_each_wanted_product, BasketList};
+use crate::evaluation::{is_held_out, QueryMetrics};
 use crate::selection::{keep_best, IdOrder, PairScorer};
 use crate::{Catalog, Orders, ScoreMeasure};
 use queries::HeldOutQueries;
@@ -179,13 +179,27 @@ pub struct TuningReport {
 /// Products outside `catalog` are neither asked about nor suggested, and unavailable
 /// ones are not suggested, as in the table.
 pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> {
-    let split = split_orders(orders, HELD_OUT_SHARE);
-    let queries = HeldOutQueries::new(orders, &split, catalog);
+    let held_out: Vec<bool> = orders
+        .order_ids()
+        .iter()
+        .map(|id| is_held_out(id, HELD_OUT_SHARE))
+        .collect();
+    let queries = HeldOutQueries::new(orders, &held_out, catalog);
     if queries.is_empty() {
         return None;
     }
-    let training = &split.training;
-    let order_counts = training.product_order_counts();
+    let training = TrainingBaskets {
+        orders,
+        positions: (0..orders.order_count() as u32)
+            .filter(|&position| !held_out[position as usize])
+            .collect(),
+    };
+    let mut order_counts = vec![0u32; orders.product_count()];
+    for basket in 0..training.basket_count() {
+        for &product in training.basket(basket) {
+            order_counts[product as usize] += 1;
+        }
+    }
     let suggestible: Vec<bool> = orders
         .product_ids()
         .iter()
@@ -200,7 +214,7 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
         .map(|&(measure, min_together)| {
             PairScorer::new(
                 &order_counts,
-                training.order_count() as u64,
+                training.basket_count() as u64,
                 measure,
                 min_together,
                 suggestible.clone(),
@@ -211,7 +225,7 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
     let id_order = IdOrder::new(orders.product_ids());
     // Per asked product, one list per scoring: the counts are walked once.
     let lists: Vec<Vec<Vec<(u32, f32)>>> = for_each_wanted_product(
-        training,
+        &training,
         queries.asked_products(),
         |product, partners, candidates: &mut Vec<(u32, f32)>| {
             scorers
@@ -297,9 +311,26 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
         co_occurrence,
         beats_baselines,
         candidates: family.len(),
-        training_orders: training.order_count() as u64,
+        training_orders: training.basket_count() as u64,
         test_baskets: queries.basket_count() as u64,
     })
+}
+
+/// The training orders, as positions into the history: a view where a split would
+/// copy every basket (which made tuning's memory twice what the build needs).
+struct TrainingBaskets<'a> {
+    orders: &'a Orders,
+    positions: Vec<u32>,
+}
+
+impl BasketList for TrainingBaskets<'_> {
+    fn basket_count(&self) -> usize {
+        self.positions.len()
+    }
+
+    fn basket(&self, index: usize) -> &[u32] {
+        &self.orders.baskets()[self.positions[index] as usize]
+    }
 }
 
 /// Suggestible products by training orders, most first (ties by product number).

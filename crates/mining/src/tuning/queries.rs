@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::evaluation::{sample_positions, MetricSums, QueryMetrics, Split, CUTOFFS};
+use crate::evaluation::{sample_positions, MetricSums, QueryMetrics, CUTOFFS};
 use crate::{Catalog, Orders};
 
 /// Most products of one basket asked about (as `alsobought evaluate` asks).
@@ -24,21 +24,22 @@ pub(super) struct HeldOutQueries {
 }
 
 impl HeldOutQueries {
-    /// The questions `split`'s held-out orders ask; products outside `catalog` are
-    /// dropped from the baskets first.
-    pub fn new(orders: &Orders, split: &Split, catalog: Option<&Catalog>) -> Self {
+    /// The questions the `held_out` orders (by position) ask; products outside
+    /// `catalog` are dropped from the baskets first.
+    pub fn new(orders: &Orders, held_out: &[bool], catalog: Option<&Catalog>) -> Self {
         let ids: Vec<&str> = orders.product_ids().iter().map(String::as_str).collect();
         let listed: Vec<bool> = ids
             .iter()
             .map(|id| catalog.is_none_or(|catalog| catalog.get(id).is_some()))
             .collect();
         let mut asked = vec![false; ids.len()];
-        let baskets = split
-            .test
+        let baskets = orders
             .order_ids()
             .iter()
-            .zip(split.test.baskets())
-            .filter_map(|(order_id, basket)| {
+            .zip(orders.baskets())
+            .zip(held_out)
+            .filter(|&(_, &held_out)| held_out)
+            .filter_map(|((order_id, basket), _)| {
                 let items: Vec<u32> = basket
                     .iter()
                     .copied()
