@@ -4,7 +4,8 @@
 // `<!-- native-bench:start -->` and `<!-- native-bench:end -->`.
 //
 // Why it exists: the table issue names figures — a whole build of the 525k-row file in
-// under 1 s wall, ≤ 4 bytes per stored edge, a product page ≤ 16 KB in ≤ 4 ranges,
+// under 1 s wall (issue 13: under 3 s with the scoring tuned, the default, and peak
+// memory within 1.5 × the untuned build's), ≤ 4 bytes per stored edge, a product page ≤ 16 KB in ≤ 4 ranges,
 // `recommend` for a 20-product cart ≤ 20 µs — and this is where they are measured and
 // kept, with the machine and the commands, instead of in timed tests that could flake.
 //
@@ -50,14 +51,17 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-/** Wall milliseconds and peak resident set (MiB) of each `alsobought build` of the real file. */
-function timeRealBuilds(cli, runs) {
+/**
+ * Wall milliseconds and peak resident set (MiB) of each `alsobought build` of the real
+ * file, with `extra` flags (none: tuned, as a store runs it).
+ */
+function timeRealBuilds(cli, runs, extra) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'alsobought-bench-'));
   try {
     const out = path.join(scratch, 'retail.table');
     return Array.from({ length: runs }, () => {
       const started = process.hrtime.bigint();
-      const { stderr } = run('/usr/bin/time', ['-f', 'peak_rss_kb=%M', cli, '--quiet', ...retailBuildArguments(out)]);
+      const { stderr } = run('/usr/bin/time', ['-f', 'peak_rss_kb=%M', cli, '--quiet', ...retailBuildArguments(out), ...extra]);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const peakKb = Number(stderr.match(/peak_rss_kb=(\d+)/)?.[1]);
       return { wallMs, peakMiB: peakKb / 1024 };
@@ -94,7 +98,8 @@ function main() {
   const host = machine();
 
   console.log(`bench-native: ${runs} builds of the real table...`);
-  const builds = timeRealBuilds(cli, runs);
+  const builds = timeRealBuilds(cli, runs, []);
+  const untuned = timeRealBuilds(cli, runs, ['--tune', 'off']);
   const inspect = run(cli, ['inspect', RETAIL_TABLE]).stdout;
   console.log('bench-native: criterion benches build and recommend (a few minutes)...');
   const criterion = run('cargo', ['bench', '-p', 'alsobought-mining', '--bench', 'build', '--bench', 'recommend', '--', '--noplot']);
@@ -104,6 +109,13 @@ function main() {
   const pageReport = run('cargo', ['bench', '-p', 'alsobought-mining', '--bench', 'product_page_bytes']).stdout.trim();
 
   const walls = builds.map((build) => build.wallMs);
+  const untunedWalls = untuned.map((build) => build.wallMs);
+  const peak = median(builds.map((build) => build.peakMiB));
+  const untunedPeak = median(untuned.map((build) => build.peakMiB));
+  const row = (label, times, peakMiB, budget) =>
+    `| ${label} | ${runs} | ${median(times).toFixed(0)} ms | ${Math.min(...times).toFixed(0)} ms | ` +
+    `${Math.max(...times).toFixed(0)} ms | ${peakMiB.toFixed(0)} MiB | ${budget} |`;
+  const met = (ok) => (ok ? 'met' : '**not met**');
   const lines = [
     '## Command-line tool and core library (native)',
     '',
@@ -112,16 +124,17 @@ function main() {
     '',
     '### Building the table from the real orders',
     '',
-    'Online Retail II 2009-2010, 525,461 rows (gzip CSV), the whole `alsobought build` process:',
+    'Online Retail II 2009-2010, 525,461 rows (gzip CSV), the whole `alsobought build` process, tuned (the default: the',
+    'scoring is chosen on held-out orders, `docs/scoring.md`) and with `--tune off`:',
     '',
     '```sh',
     retailBuildCommand(cli),
     '```',
     '',
-    '| runs | wall median | wall min | wall max | peak memory (median) | budget |',
-    '|---:|---:|---:|---:|---:|---|',
-    `| ${runs} | ${median(walls).toFixed(0)} ms | ${Math.min(...walls).toFixed(0)} ms | ${Math.max(...walls).toFixed(0)} ms | ` +
-      `${median(builds.map((build) => build.peakMiB)).toFixed(0)} MiB | < 1 s wall: ${median(walls) < 1000 ? 'met' : '**not met**'} |`,
+    '| build | runs | wall median | wall min | wall max | peak memory (median) | budget |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    row('tuned', walls, peak, `< 3 s wall: ${met(median(walls) < 3000)}; peak ≤ 1.5 × untuned: ${met(peak <= 1.5 * untunedPeak)}`),
+    row('`--tune off`', untunedWalls, untunedPeak, `< 1 s wall: ${met(median(untunedWalls) < 1000)}`),
     '',
     '`alsobought inspect` on the result:',
     '',

@@ -100,11 +100,13 @@ fn table_report_is_aligned_and_explained() {
         lines[header].split_whitespace().collect::<Vec<_>>()[1..],
         ["HR@1", "HR@3", "HR@5", "HR@10", "R@1", "R@3", "R@5", "R@10", "coverage"]
     );
-    for row in &lines[header + 1..header + 4] {
+    for row in &lines[header + 1..header + 5] {
         assert_eq!(columns(row), 9, "{row}");
     }
-    assert!(lines[header + 1].contains("(default)"), "{}", run.stdout);
-    assert!(lines[header + 2]
+    // What `build` would choose first, then the default and the baselines.
+    assert!(lines[header + 1].contains("(tuned)"), "{}", run.stdout);
+    assert!(lines[header + 2].contains("(default)"), "{}", run.stdout);
+    assert!(lines[header + 3]
         .trim_start()
         .starts_with("popularity (baseline)"));
     run.stdout_has("product page: one product in context")

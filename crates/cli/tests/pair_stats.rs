@@ -226,6 +226,9 @@ fn pair_statistics_give_the_table_the_orders_give() {
                         "shop/orders.csv",
                         "--out",
                         "orders.table",
+                        // Pair statistics have no held-out orders to tune on.
+                        "--tune",
+                        "off",
                     ],
                     options.as_slice(),
                 ]

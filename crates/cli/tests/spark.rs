@@ -192,7 +192,16 @@ fn spark_statistics_build_the_native_table_byte_for_byte() {
         }
         let native = |out: &str, extra: &[&str]| {
             let args = [
-                &["build", "--orders", "orders.csv", "--out", out],
+                // Untuned: pair statistics have no held-out orders to tune on.
+                &[
+                    "build",
+                    "--orders",
+                    "orders.csv",
+                    "--out",
+                    out,
+                    "--tune",
+                    "off",
+                ],
                 &FILTERS[..],
                 &options,
                 extra,

@@ -204,9 +204,9 @@ fn rank_neighbours(
         for (position, (number, quantized)) in bundle.edges().enumerate() {
             let list_best = *list_best.get_or_insert(quantized);
             let contribution = match combination {
-                CartCombination::Max | CartCombination::Sum | CartCombination::MaxThenSum { .. } => {
-                    quantization.dequantize(quantized)
-                }
+                CartCombination::Max
+                | CartCombination::Sum
+                | CartCombination::MaxThenSum { .. } => quantization.dequantize(quantized),
                 CartCombination::NormalizedSum => {
                     let best = quantization.dequantize(list_best);
                     if best > 0.0 {

@@ -48,40 +48,71 @@ pub(crate) fn top_neighbours(
     scorer: &PairScorer<'_>,
     max_neighbours: usize,
 ) -> Neighbours {
-    let product_count = order.len();
-    let index = OrdersByProduct::new(baskets, product_count);
-    let results: Vec<(Vec<(u32, f32)>, u64)> = (0..product_count)
-        .into_par_iter()
-        .map_init(
-            || (PartnerCounts::new(product_count), Vec::new()),
-            |(partners, candidates), product| {
-                if !wanted[product] {
-                    return (Vec::new(), 0);
+    let results: Vec<(Vec<(u32, f32)>, u64)> = for_each_wanted_product(
+        baskets,
+        wanted,
+        |product, partners, candidates: &mut Vec<(u32, f32)>| {
+            let mut wanted_partners = 0;
+            candidates.clear();
+            for &(partner, together) in partners {
+                wanted_partners += u64::from(wanted[partner as usize]);
+                if let Some(score) = scorer.score(product, partner, together) {
+                    candidates.push((partner, score));
                 }
-                for &basket in index.baskets_of(product) {
-                    partners.add_basket(baskets.basket(basket as usize), product as u32);
-                }
-                let mut wanted_partners = 0;
-                candidates.clear();
-                partners.drain(|partner, together| {
-                    wanted_partners += u64::from(wanted[partner as usize]);
-                    if let Some(score) = scorer.score(product as u32, partner, together) {
-                        candidates.push((partner, score));
-                    }
-                });
-                keep_best(candidates, max_neighbours, order);
-                // A list of its own, exactly K long: the scratch held every partner
-                // (kept per product, that was 800 MB of spare capacity on 10M lines).
-                (candidates.to_vec(), wanted_partners)
-            },
-        )
-        .collect();
+            }
+            keep_best(candidates, max_neighbours, order);
+            // A list of its own, exactly K long: the scratch held every partner
+            // (kept per product, that was 800 MB of spare capacity on 10M lines).
+            (candidates.to_vec(), wanted_partners)
+        },
+    );
     // Each pair of wanted products was seen from both ends.
     let co_occurring_pairs = results.iter().map(|(_, pairs)| pairs).sum::<u64>() / 2;
     Neighbours {
         lists: results.into_iter().map(|(list, _)| list).collect(),
         co_occurring_pairs,
     }
+}
+
+/// The one counting pass, in parallel by product: hands each wanted product's
+/// `(partner, orders together)` pairs (in no particular order) to `visit`, with a
+/// per-thread scratch value, and collects what it returns by product number
+/// (`T::default()` for products not wanted). Mining scores one measure per pass;
+/// tuning scores every candidate measure on the same counts.
+pub(crate) fn for_each_wanted_product<T, Scratch>(
+    baskets: &impl BasketList,
+    wanted: &[bool],
+    visit: impl Fn(u32, &[(u32, u32)], &mut Scratch) -> T + Sync,
+) -> Vec<T>
+where
+    T: Default + Send,
+    Scratch: Default,
+{
+    let product_count = wanted.len();
+    let index = OrdersByProduct::new(baskets, product_count);
+    (0..product_count)
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    PartnerCounts::new(product_count),
+                    Vec::new(),
+                    Scratch::default(),
+                )
+            },
+            |(partners, pairs, scratch), product| {
+                if !wanted[product] {
+                    return T::default();
+                }
+                for &basket in index.baskets_of(product) {
+                    partners.add_basket(baskets.basket(basket as usize), product as u32);
+                }
+                pairs.clear();
+                partners.drain(|partner, together| pairs.push((partner, together)));
+                visit(product as u32, pairs, scratch)
+            },
+        )
+        .collect()
 }
 
 /// The inverted index: for each product, the positions of the baskets containing it.

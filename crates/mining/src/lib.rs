@@ -3,7 +3,8 @@
 //! - the crate root mines an order history (and optionally a catalog) into the
 //!   [`TableInput`] that `alsobought_core::write_table` encodes;
 //! - [`evaluation`] holds orders out by order-id hash and scores tables on them;
-//! - [`synthetic`] generates shops of any size and shape with an answer key.
+//! - [`synthetic`] generates shops of any size and shape with an answer key;
+//! - [`tuning`] chooses a store's scoring on its own held-out orders.
 //!
 //! The steps: collect the line items into baskets, count in how many orders each
 //! product and each pair of products appear (pairs once per order), score each pair
@@ -26,6 +27,7 @@
 
 pub mod evaluation;
 pub mod synthetic;
+pub mod tuning;
 
 mod assembly;
 mod catalog;

@@ -5,6 +5,8 @@
 //! evaluation on real orders rather than by taste; `docs/scoring.md` holds the
 //! comparison and the reasons for the default.
 
+use alsobought_core::scoring::CartCombination;
+
 /// The counts a measure sees for one (context product, neighbour) pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairCounts {
@@ -44,9 +46,10 @@ pub enum ScoreMeasure {
     },
     /// `together / (context^alpha · neighbour^(1 − alpha))`: `alpha = 0.5` is cosine,
     /// `alpha = 1` is confidence; in between penalises popular neighbours less than
-    /// cosine does.
+    /// cosine does; above 1 lifts them (best-sellers re-rank upwards, which pays in
+    /// shops where everyone buys the staples).
     AsymmetricCosine {
-        /// Weight of the context product's popularity, 0..=1.
+        /// Weight of the context product's popularity, 0..=2.
         alpha: f32,
     },
     /// Dunning's log-likelihood ratio G² of the 2×2 contingency table, kept only when
@@ -178,7 +181,7 @@ impl ScoreMeasure {
             }),
             "asymmetric-cosine" => {
                 let alpha = number(0.9)?;
-                if alpha > 1.0 {
+                if alpha > MAX_ALPHA {
                     return Err(unknown());
                 }
                 Ok(ScoreMeasure::AsymmetricCosine { alpha })
@@ -187,6 +190,10 @@ impl ScoreMeasure {
         }
     }
 }
+
+/// The largest asymmetric-cosine alpha: past it a neighbour's popularity outweighs
+/// the pair's own evidence and every page shows the best-sellers.
+const MAX_ALPHA: f32 = 2.0;
 
 impl Default for ScoreMeasure {
     fn default() -> Self {
@@ -198,7 +205,7 @@ impl Default for ScoreMeasure {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown score measure `{name}`: use one of count, confidence, lift, cosine, jaccard, \
-     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 1)"
+     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 2)"
 )]
 pub struct UnknownMeasure {
     /// The name as given.
@@ -231,4 +238,33 @@ fn entropy(counts: &[u64]) -> f64 {
     };
     let total: u64 = counts.iter().sum();
     x_log_x(total) - counts.iter().map(|&count| x_log_x(count)).sum::<f64>()
+}
+/// One way to score a store: how pairs are scored and thresholded, and how a cart's
+/// lists combine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scoring {
+    /// How a pair is scored.
+    pub measure: ScoreMeasure,
+    /// Pairs bought together in fewer orders are not neighbours.
+    pub min_together: u32,
+    /// How a cart's neighbour lists become one ranking.
+    pub combination: CartCombination,
+}
+
+impl Scoring {
+    /// What a build without tuning uses.
+    pub const DEFAULT: Scoring = Scoring {
+        measure: ScoreMeasure::DEFAULT,
+        min_together: 1,
+        combination: CartCombination::DEFAULT,
+    };
+
+    /// `asymmetric-cosine:0.9 + max, pairs in ≥ 2 orders`, for reports.
+    pub fn name(&self) -> String {
+        let mut name = format!("{} + {}", self.measure.name(), self.combination.name());
+        if self.min_together > 1 {
+            name.push_str(&format!(", pairs in ≥ {} orders", self.min_together));
+        }
+        name
+    }
 }

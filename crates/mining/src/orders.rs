@@ -134,6 +134,9 @@ impl OrdersBuilder {
         for basket in &mut self.orders.baskets {
             basket.sort_unstable();
             basket.dedup();
+            // Growing by pushes left up to half of each basket spare; the orders are
+            // kept for the whole evaluation or tuning.
+            basket.shrink_to_fit();
         }
         self.orders
     }

@@ -142,7 +142,7 @@ fn names_round_trip_and_bad_names_are_refused() {
         "",
         "cosinus",
         "cosine:2",
-        "asymmetric-cosine:1.5",
+        "asymmetric-cosine:2.5",
         "shrunk-cosine:-1",
         "shrunk-cosine:x",
     ] {

@@ -11,11 +11,13 @@ mod output;
 mod pair_stats;
 mod spill_files;
 mod summary;
+mod tuning;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use alsobought_core::{write_table, ProductRecord};
+use alsobought_mining::tuning::TuningCopy;
 use alsobought_mining::{BasketCollector, Catalog, MemoryBudget, MinedTable};
 use anyhow::Context;
 use clap::{ArgGroup, Args};
@@ -35,6 +37,7 @@ use output::{write_atomically, write_directory};
 use pair_stats::PairStats;
 use spill_files::{parse_memory_limit, peak_resident_bytes, MemoryLimit, TemporaryFiles};
 use summary::{memory_line, orders_lines, print_summary, Timings};
+use tuning::{ScoringChoice, COPY_SHARE_OF_BUDGET};
 
 /// How many missing or unusual ids a warning quotes before only counting.
 const IDS_QUOTED: usize = 5;
@@ -164,6 +167,11 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         ))
     })?;
     let collector = BasketCollector::new(MemoryBudget { bytes: budget }, space);
+    // Only a build that may tune copies its orders.
+    let copy_limit = match args.mining.untuned_because() {
+        Some(_) => 0,
+        None => budget / COPY_SHARE_OF_BUDGET,
+    };
     let bad_rows = BadRows::from_strict(orders.strict);
     // The catalog first: its variant groups decide what each order line counts as.
     let catalog_file = read_catalog_file(args, bad_rows)?;
@@ -171,32 +179,42 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         .as_ref()
         .map(|(_, _, groups)| groups.clone())
         .unwrap_or_default();
-    let history = orders.read_into(quiet, &groups, collector)?;
+    let history = orders.read_into(quiet, &groups, TuningCopy::new(collector, copy_limit))?;
     let (catalog, catalog_line) = match catalog_file {
         Some((catalog, line, _)) => (Some(catalog), Some(line)),
         None => (
             catalog_from_orders(
                 &history,
+                history.orders.collected.product_ids(),
                 order_currency(&history, args.currency.as_deref()).as_deref(),
             ),
             None,
         ),
     };
     if let Some(catalog) = &catalog {
-        warn_about_unlisted_products(history.orders.product_ids(), catalog);
+        warn_about_unlisted_products(history.orders.collected.product_ids(), catalog);
     }
     let rules = read_rules(
         args,
         catalog.as_ref(),
-        history.orders.product_ids(),
+        history.orders.collected.product_ids(),
         bad_rows,
     )?;
-    let options = mining_options(args, rules.as_ref());
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
-    let (collected, history) = history.take_orders();
-    let (mined, spill) = {
+    let (copied, history) = history.take_orders();
+    let collected = copied.collected;
+    let choice = ScoringChoice::decide(
+        &args.mining,
+        copied.orders.as_ref(),
+        catalog.as_ref(),
+        copy_limit,
+        quiet,
+    );
+    drop(copied.orders);
+    let options = mining_options(args, rules.as_ref(), &choice);
+    let (mut mined, spill) = {
         let message = if collected.in_memory() {
             "counting pairs and scoring neighbours"
         } else {
@@ -207,6 +225,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
             .mine(catalog, &options)
             .with_context(|| format!("spilling to --temp-dir {} failed", temp_dir.display()))?
     };
+    mined.input.cart_combination = choice.scoring().combination;
     // Reading and counting are what the budget bounds; encoding adds the table.
     let counting_peak = peak_resident_bytes();
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
@@ -217,8 +236,10 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
             "memory",
             memory_line(args, &spill, &temp_dir, counting_peak),
         ));
+        lines.extend(choice.summary_lines());
         print_summary(
             args,
+            &options,
             lines,
             rules.as_ref(),
             &mined,
@@ -254,14 +275,22 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
         &stats.statistics.product_ids,
         bad_rows,
     )?;
-    let options = mining_options(args, rules.as_ref());
+    let choice = ScoringChoice::Untuned {
+        scoring: args.mining.untuned_scoring(),
+        because: args.mining.untuned_because().map_or_else(
+            || "not tuned: tuning asks held-out orders, and pair statistics have none".into(),
+            |flag| format!("set by {flag}"),
+        ),
+    };
+    let options = mining_options(args, rules.as_ref(), &choice);
     let read_time = started.elapsed();
 
     let mining_started = Instant::now();
-    let mined = {
+    let mut mined = {
         let progress = Progress::counting(quiet, "reading pairs and scoring neighbours");
         stats.mine(catalog, &options, &progress)?
     };
+    mined.input.cart_combination = choice.scoring().combination;
     let (table, times) = encode_and_write(args, &mined, started, read_time, mining_started)?;
     if !quiet {
         let summary = &stats.summary;
@@ -285,8 +314,10 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
             ),
         ];
         lines.extend(catalog_line.map(|line| ("catalog", line)));
+        lines.extend(choice.summary_lines());
         print_summary(
             args,
+            &options,
             lines,
             rules.as_ref(),
             &mined,
@@ -340,9 +371,16 @@ fn read_rules(
         .transpose()
 }
 
-/// The mining flags with the rules read from `--rules`.
-fn mining_options(args: &BuildArgs, rules: Option<&RulesFile>) -> alsobought_mining::MiningOptions {
+/// The mining flags with the chosen scoring and the rules read from `--rules`.
+fn mining_options(
+    args: &BuildArgs,
+    rules: Option<&RulesFile>,
+    choice: &ScoringChoice,
+) -> alsobought_mining::MiningOptions {
+    let scoring = choice.scoring();
     let mut options = args.mining.options();
+    options.measure = scoring.measure;
+    options.min_together = scoring.min_together;
     if let Some(file) = rules {
         options.rules = file.rules.clone();
     }
@@ -439,14 +477,15 @@ fn order_currency<O>(history: &OrderHistory<O>, flag: Option<&str>) -> Option<St
 /// Without a catalog: when the orders carry titles or prices, a catalog of every
 /// ordered product made from them (its most frequent title and price); otherwise
 /// `None`, and each product is known by its id alone.
-fn catalog_from_orders<S: alsobought_mining::SpillSpace>(
-    history: &OrderHistory<alsobought_mining::CollectedOrders<S>>,
+fn catalog_from_orders<O>(
+    history: &OrderHistory<O>,
+    product_ids: &[String],
     currency: Option<&str>,
 ) -> Option<Catalog> {
     let hints = history.hints.as_ref()?;
     let mut untitled = Vec::new();
     let mut catalog = Catalog::new();
-    for (id, hint) in history.orders.product_ids().iter().zip(hints) {
+    for (id, hint) in product_ids.iter().zip(hints) {
         let mut record = ProductRecord::with_id(id.as_str());
         match &hint.title {
             Some(title) => record.title = title.clone(),

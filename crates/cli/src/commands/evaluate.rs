@@ -8,9 +8,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use alsobought_mining::evaluation::{
-    evaluate_with_planted_groups, EvaluationOptions, EvaluationReport, QueryMetrics,
+    evaluate_recommenders, EvaluationOptions, EvaluationReport, QueryMetrics, Recommender,
     RecommenderReport, CUTOFFS,
 };
+use alsobought_mining::tuning::tune;
 use anyhow::Context;
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -116,16 +117,36 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         mining: args.mining.options(),
         max_queries_per_basket: args.max_queries_per_basket,
     };
+    // The scoring `build` would choose for these orders, listed first; the flags that
+    // fix the scoring by hand (or --tune off) leave the default alone.
+    let tuned = match args.mining.untuned_because() {
+        None => {
+            let _progress = Progress::step(quiet, "choosing the scoring on held-out orders");
+            tune(&history.orders, catalog.as_ref()).map(|report| report.winner)
+        }
+        Some(_) => None,
+    };
+    let mut recommenders: Vec<Recommender> = tuned
+        .iter()
+        .map(|scoring| Recommender::tuned(&options.mining, scoring))
+        .collect();
+    recommenders.extend([
+        Recommender::default_scoring(&options.mining),
+        Recommender::Popularity,
+        Recommender::co_occurrence(&options.mining),
+    ]);
     let report = {
-        let _progress = Progress::step(quiet, "mining and querying three recommenders");
-        evaluate_with_planted_groups(
+        let _progress = Progress::step(quiet, "mining and querying the recommenders");
+        evaluate_recommenders(
             &history.orders,
             catalog.as_ref(),
             &options,
             planted.as_ref(),
+            &recommenders,
         )
         .context("the evaluation failed")?
     };
+    let roles = recommender_roles(tuned.is_some());
     if let (Some(path), Some(summary)) = (&args.truth, &report.planted) {
         if summary.unknown_products > 0 {
             warn(format_args!(
@@ -142,11 +163,11 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        let value = report_json(&report, args.test_fraction);
+        let value = report_json(&report, &roles, args.test_fraction);
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
     } else {
-        write_report(&mut out, &report, args.test_fraction)?;
+        write_report(&mut out, &report, &roles, args.test_fraction)?;
     }
     Ok(())
 }
@@ -187,9 +208,17 @@ fn metrics_of(kind: usize, recommender: &RecommenderReport) -> Option<&QueryMetr
     }
 }
 
+/// What each listed recommender is, in the order [`run`] lists them.
+fn recommender_roles(tuned: bool) -> Vec<&'static str> {
+    let mut roles = if tuned { vec!["tuned"] } else { Vec::new() };
+    roles.extend(["default", "baseline", "baseline"]);
+    roles
+}
+
 fn write_report(
     out: &mut impl Write,
     report: &EvaluationReport,
+    roles: &[&str],
     test_fraction: f64,
 ) -> io::Result<()> {
     writeln!(
@@ -232,12 +261,10 @@ fn write_report(
         header.extend(CUTOFFS.iter().map(|cutoff| format!("R@{cutoff}")));
         header.push("coverage".to_owned());
         let mut rows = vec![header];
-        for (position, recommender) in report.recommenders.iter().enumerate() {
+        for (recommender, role) in report.recommenders.iter().zip(roles) {
             let Some(metrics) = metrics_of(kind, recommender) else {
                 continue;
             };
-            // The core lists the default scoring first, then the baselines.
-            let role = if position == 0 { "default" } else { "baseline" };
             let mut row = vec![format!("  {} ({role})", recommender.name)];
             row.extend(metrics.hit_rate.iter().map(|value| percent(*value)));
             row.extend(metrics.recall.iter().map(|value| percent(*value)));
@@ -272,7 +299,7 @@ fn percent(value: f64) -> String {
     format!("{:.1}%", value * 100.0)
 }
 
-fn report_json(report: &EvaluationReport, test_fraction: f64) -> Value {
+fn report_json(report: &EvaluationReport, roles: &[&str], test_fraction: f64) -> Value {
     let by_cutoff = |values: &[f64]| -> Value {
         let map: Map<String, Value> = CUTOFFS
             .iter()
@@ -300,9 +327,10 @@ fn report_json(report: &EvaluationReport, test_fraction: f64) -> Value {
             "products": planted.products,
             "unknown_products": planted.unknown_products,
         })),
-        "recommenders": report.recommenders.iter().map(|recommender| {
+        "recommenders": report.recommenders.iter().zip(roles).map(|(recommender, role)| {
             let mut value = json!({
                 "name": recommender.name,
+                "role": role,
                 "table_bytes": recommender.table_bytes,
                 "product_page": metrics(&recommender.product_page),
                 "cart": metrics(&recommender.cart),

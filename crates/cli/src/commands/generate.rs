@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use alsobought_mining::synthetic::{
     default_category_count, default_group_count, SyntheticError, SyntheticOptions, SyntheticShop,
-    DEFAULT_POPULARITY_EXPONENT, DEFAULT_PURPOSEFUL_SHARE, MAX_GROUP_SIZE,
+    DEFAULT_BULK_SHARE, DEFAULT_POPULARITY_EXPONENT, DEFAULT_PURPOSEFUL_SHARE, MAX_GROUP_SIZE,
 };
 use anyhow::Context;
 use clap::Args;
@@ -90,6 +90,12 @@ pub struct GenerateArgs {
           help_heading = "Shape")]
     purposeful_share: f64,
 
+    /// Share of bulk orders, about 20 lines each (0 to 1): high for a grocery-like
+    /// shop of long baskets, 0 for one of short baskets.
+    #[arg(long, value_name = "FRACTION", default_value_t = DEFAULT_BULK_SHARE,
+          help_heading = "Shape")]
+    bulk_share: f64,
+
     /// Currency CODE (ISO 4217) of every price.
     #[arg(long, value_name = "CODE", default_value = "EUR", value_parser = parse_currency,
           help_heading = "Shape")]
@@ -152,6 +158,7 @@ impl GenerateArgs {
             .unwrap_or(default_category_count(self.products));
         options.popularity_exponent = self.popularity_exponent;
         options.purposeful_share = self.purposeful_share;
+        options.bulk_share = self.bulk_share;
         options.currency = self.currency.clone();
         options
     }

@@ -3,8 +3,10 @@
 
 use std::fmt;
 
+use alsobought_core::scoring::CartCombination;
+use alsobought_mining::tuning::Scoring;
 use alsobought_mining::{MiningOptions, ScoreMeasure, UnknownMeasure};
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 /// A score measure as a flag value: shown in `--help` by its name, so the default
 /// printed there is always the core's current default.
@@ -21,6 +23,40 @@ fn parse_measure(text: &str) -> Result<MeasureFlag, UnknownMeasure> {
     ScoreMeasure::parse(text).map(MeasureFlag)
 }
 
+/// Parses a cart combination as [`CartCombination::name`] writes it, its parameter
+/// checked by the range the table header accepts.
+fn parse_cart_combination(text: &str) -> Result<CartCombination, String> {
+    let (kind, parameter) = match text.split_once(':') {
+        Some((kind, parameter)) => (kind, parameter.parse::<f32>().ok()),
+        None => (text, Some(0.0)),
+    };
+    let code = match kind {
+        "max" => Some(0),
+        "sum" => Some(1),
+        "normalized-sum" => Some(2),
+        "max-then-sum" => Some(3),
+        "reciprocal-rank" => Some(4),
+        _ => None,
+    };
+    code.zip(parameter)
+        .and_then(|(code, parameter)| CartCombination::from_code(code, parameter))
+        .ok_or_else(|| {
+            format!(
+                "unknown cart combination `{text}`: use one of max, sum, normalized-sum, \
+                 max-then-sum:W (0 ≤ W ≤ 1), reciprocal-rank:OFFSET (0 < OFFSET ≤ 1000)"
+            )
+        })
+}
+
+/// Whether `build` and `evaluate` choose the scoring on held-out orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TuneSetting {
+    /// Choose measure, minimum pair count and cart combination on held-out orders.
+    On,
+    /// Use the defaults (or the scoring flags given).
+    Off,
+}
+
 /// How pairs become neighbours.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Mining")]
@@ -31,15 +67,29 @@ pub struct MiningArgs {
     pub neighbours: u8,
 
     /// How a pair is scored: count, confidence, lift, cosine, jaccard, log-likelihood,
-    /// shrunk-cosine[:K] or asymmetric-cosine[:ALPHA].
-    #[arg(long, value_name = "MEASURE", default_value_t = MeasureFlag(ScoreMeasure::DEFAULT),
-          value_parser = parse_measure)]
-    pub measure: MeasureFlag,
+    /// shrunk-cosine[:K] or asymmetric-cosine[:ALPHA]. Giving it (or
+    /// --min-pair-count, --cart-combination) turns tuning off [default: tuned;
+    /// asymmetric-cosine:0.9 untuned].
+    #[arg(long, value_name = "MEASURE", value_parser = parse_measure)]
+    pub measure: Option<MeasureFlag>,
 
-    /// Products bought together in fewer than N orders are not neighbours.
-    #[arg(long, value_name = "N", default_value_t = MiningOptions::default().min_together,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub min_pair_count: u32,
+    /// Products bought together in fewer than N orders are not neighbours [default:
+    /// tuned; 1 untuned].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_pair_count: Option<u32>,
+
+    /// How the widget combines a cart's neighbour lists: max, sum, normalized-sum,
+    /// max-then-sum:W or reciprocal-rank:OFFSET; stored in the table [default: tuned;
+    /// max untuned].
+    #[arg(long, value_name = "COMBINATION", value_parser = parse_cart_combination)]
+    pub cart_combination: Option<CartCombination>,
+
+    /// Choose the scoring for these orders: hold out a fifth of them by order-id
+    /// hash, compare a fixed family of measures, minimum pair counts and cart
+    /// combinations on product-page and cart HitRate@5 against popularity and raw
+    /// co-occurrence, then mine all orders with the winner.
+    #[arg(long, value_name = "WHEN", default_value = "on")]
+    pub tune: TuneSetting,
 
     /// Length of the best-seller list that fills slots when a product has too few
     /// neighbours, 0 to 255.
@@ -57,15 +107,43 @@ pub struct MiningArgs {
 }
 
 impl MiningArgs {
-    /// The miner's options these flags describe.
+    /// The miner's options these flags describe, with the untuned scoring.
     pub fn options(&self) -> MiningOptions {
+        let scoring = self.untuned_scoring();
         MiningOptions {
-            measure: self.measure.0,
+            measure: scoring.measure,
             max_neighbours: self.neighbours,
-            min_together: self.min_pair_count,
+            min_together: scoring.min_together,
             best_seller_count: usize::from(self.best_sellers),
             cold_start_fill: self.cold_start_fill,
             ..MiningOptions::default()
+        }
+    }
+
+    /// The scoring flags given, or the defaults for those not given.
+    pub fn untuned_scoring(&self) -> Scoring {
+        Scoring {
+            measure: self.measure.map_or(Scoring::DEFAULT.measure, |flag| flag.0),
+            min_together: self.min_pair_count.unwrap_or(Scoring::DEFAULT.min_together),
+            combination: self
+                .cart_combination
+                .unwrap_or(Scoring::DEFAULT.combination),
+        }
+    }
+
+    /// Why the scoring is not tuned, if it is not: the first scoring flag given, or
+    /// `--tune off`.
+    pub fn untuned_because(&self) -> Option<&'static str> {
+        if self.measure.is_some() {
+            Some("--measure")
+        } else if self.min_pair_count.is_some() {
+            Some("--min-pair-count")
+        } else if self.cart_combination.is_some() {
+            Some("--cart-combination")
+        } else if self.tune == TuneSetting::Off {
+            Some("--tune off")
+        } else {
+            None
         }
     }
 }
@@ -80,5 +158,29 @@ mod tests {
         let shown = MeasureFlag(ScoreMeasure::DEFAULT).to_string();
         assert_eq!(parse_measure(&shown), Ok(MeasureFlag(defaults.measure)));
         assert!(defaults.best_seller_count <= usize::from(u8::MAX));
+    }
+
+    #[test]
+    fn cart_combinations_parse_as_named() {
+        for name in [
+            "max",
+            "sum",
+            "normalized-sum",
+            "max-then-sum:0.25",
+            "reciprocal-rank:60",
+        ] {
+            let parsed = parse_cart_combination(name).map(|combination| combination.name());
+            assert_eq!(parsed.as_deref(), Ok(name));
+        }
+        for bad in [
+            "",
+            "maximum",
+            "max:1",
+            "max-then-sum:2",
+            "reciprocal-rank:0",
+        ] {
+            let error = parse_cart_combination(bad).unwrap_err();
+            assert!(error.contains("use one of"), "{error}");
+        }
     }
 }

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::measures::Scoring;
 use crate::{build_table_input, Catalog, MiningOptions, Orders, ScoreMeasure};
 use alsobought_core::format::{write_table, Bundle, Table, TableError, WriteError};
 use alsobought_core::scoring::{recommend_with, CartCombination, Fallback, RecommendOptions};
@@ -74,6 +75,18 @@ impl Recommender {
         }
     }
 
+    /// A scoring the tuner chose, on top of `mining`'s other options.
+    pub fn tuned(mining: &MiningOptions, scoring: &Scoring) -> Recommender {
+        Recommender::Table {
+            mining: MiningOptions {
+                measure: scoring.measure,
+                min_together: scoring.min_together,
+                ..mining.clone()
+            },
+            combination: scoring.combination,
+        }
+    }
+
     /// The naive baseline: neighbours by raw co-occurrence count, summed over a cart.
     pub fn co_occurrence(mining: &MiningOptions) -> Recommender {
         Recommender::Table {
@@ -91,7 +104,12 @@ impl Recommender {
             Recommender::Table {
                 mining,
                 combination,
-            } => format!("{} + {}", mining.measure.name(), combination.name()),
+            } => Scoring {
+                measure: mining.measure,
+                min_together: mining.min_together,
+                combination: *combination,
+            }
+            .name(),
             Recommender::Popularity => "popularity".into(),
         }
     }
@@ -123,7 +141,8 @@ pub struct EvaluationReport {
     pub test_baskets: u64,
     /// Products coverage is measured against (catalog products, or every product seen).
     pub products: u64,
-    /// The default scoring first, then the popularity and co-occurrence baselines.
+    /// In the order asked: `alsobought evaluate` lists the tuned scoring (when tuned),
+    /// the default, then the popularity and co-occurrence baselines.
     pub recommenders: Vec<RecommenderReport>,
     /// What the planted groups held, when given.
     pub planted: Option<PlantedSummary>,
@@ -156,15 +175,27 @@ pub fn evaluate_with_planted_groups(
     options: &EvaluationOptions,
     planted: Option<&PlantedGroups>,
 ) -> Result<EvaluationReport, EvaluationError> {
-    let mut evaluation = Evaluation::new(orders, catalog, options);
-    if let Some(planted) = planted {
-        evaluation = evaluation.with_planted_groups(planted);
-    }
     let recommenders = [
         Recommender::default_scoring(&options.mining),
         Recommender::Popularity,
         Recommender::co_occurrence(&options.mining),
     ];
+    evaluate_recommenders(orders, catalog, options, planted, &recommenders)
+}
+
+/// Evaluates `recommenders`, in that order, on one split of `orders` (also against
+/// `planted` groups when given).
+pub fn evaluate_recommenders(
+    orders: &Orders,
+    catalog: Option<&Catalog>,
+    options: &EvaluationOptions,
+    planted: Option<&PlantedGroups>,
+    recommenders: &[Recommender],
+) -> Result<EvaluationReport, EvaluationError> {
+    let mut evaluation = Evaluation::new(orders, catalog, options);
+    if let Some(planted) = planted {
+        evaluation = evaluation.with_planted_groups(planted);
+    }
     let reports = recommenders
         .iter()
         .map(|recommender| evaluation.run(recommender))
@@ -494,7 +525,12 @@ fn deepest_cutoff() -> usize {
 
 /// Positions (into `items`) of the at most `limit` items a basket's queries use: those
 /// with the smallest hash of (order id, product id), so the choice is stable.
-fn sample_positions(order_id: &str, items: &[u32], universe: &[&str], limit: usize) -> Vec<usize> {
+pub(crate) fn sample_positions(
+    order_id: &str,
+    items: &[u32],
+    universe: &[&str],
+    limit: usize,
+) -> Vec<usize> {
     if items.len() <= limit {
         return (0..items.len()).collect();
     }

@@ -77,6 +77,9 @@ pub struct SyntheticOptions {
     /// Share of orders built around a planted group, 0 to 1; default
     /// [`DEFAULT_PURPOSEFUL_SHARE`].
     pub purposeful_share: f64,
+    /// Share of bulk orders (about 20 lines each), 0 to 1; default
+    /// [`DEFAULT_BULK_SHARE`]. High for a grocery-like shop of long baskets.
+    pub bulk_share: f64,
     /// ISO 4217 code of every price. Default `EUR`.
     pub currency: String,
     /// Line items per chunk; see [`DEFAULT_LINES_PER_CHUNK`]. Tests lower it to make
@@ -95,6 +98,7 @@ impl SyntheticOptions {
             categories: default_category_count(products),
             popularity_exponent: DEFAULT_POPULARITY_EXPONENT,
             purposeful_share: DEFAULT_PURPOSEFUL_SHARE,
+            bulk_share: DEFAULT_BULK_SHARE,
             currency: "EUR".to_owned(),
             lines_per_chunk: DEFAULT_LINES_PER_CHUNK,
         }
@@ -145,6 +149,13 @@ impl SyntheticOptions {
             return invalid(
                 "purposeful share",
                 self.purposeful_share.to_string(),
+                "0 to 1".to_owned(),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.bulk_share) {
+            return invalid(
+                "bulk share",
+                self.bulk_share.to_string(),
                 "0 to 1".to_owned(),
             );
         }
@@ -226,7 +237,7 @@ impl SyntheticShop {
             &OrderKnobs {
                 popularity_exponent: options.popularity_exponent,
                 purposeful_share: options.purposeful_share,
-                bulk_share: DEFAULT_BULK_SHARE,
+                bulk_share: options.bulk_share,
                 expected_orders: (options.lines / 4).max(1),
             },
         );

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use alsobought_mining::{MinedTable, SpillReport};
+use alsobought_mining::{MinedTable, MiningOptions, SpillReport};
 
 use super::merchandising;
 use super::output::DirectoryWritten;
@@ -81,6 +81,7 @@ pub fn memory_line(
 
 pub fn print_summary(
     args: &BuildArgs,
+    options: &MiningOptions,
     mut lines: Vec<(&'static str, String)>,
     rules: Option<&RulesFile>,
     mined: &MinedTable,
@@ -112,8 +113,8 @@ pub fn print_summary(
                 "{} (up to {} per product; measure {}; pairs in at least {})",
                 count_of(stats.edges, "edge", "edges"),
                 mined.input.max_neighbours,
-                args.mining.measure,
-                count_of(u64::from(args.mining.min_pair_count), "order", "orders")
+                options.measure.name(),
+                count_of(u64::from(options.min_together), "order", "orders")
             ),
         ),
     ]);

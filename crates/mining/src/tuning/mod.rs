@@ -1,0 +1,314 @@
+//! Self-tuning: choose this store's scoring on its own held-out orders.
+//!
+//! The orders are split by order-id hash exactly as [`crate::evaluation`] splits them,
+//! so `alsobought build` and `alsobought evaluate` choose alike. The training orders'
+//! pairs are counted once, in the miner's per-product pass, and every candidate
+//! scoring ([`candidate_family`]) re-scores those counts into its own top-K lists; the
+//! held-out baskets then ask product-page and cart questions of every candidate and of
+//! the two baselines (popularity; raw co-occurrence summed over a cart).
+//!
+//! The objective: among candidates at least as good as both baselines on product-page
+//! **and** cart HitRate@5, the one with the largest product of the two hit rates (their
+//! geometric mean: doubling either counts alike, whatever their scales); when none
+//! is, the largest product anyway, and the report says so. Hits are counted as
+//! integers, so the choice is the same on any number of threads. Ties go to the
+//! candidate listed first, and the family lists the shipped default first.
+//!
+//! The questions are answered from the unquantized scores with the best-sellers
+//! filling the slots neighbours leave, as the widget does; the table's 8-bit scores
+//! can only reorder candidates within one quantization step.
+
+mod copy;
+mod queries;
+
+pub use crate::measures::Scoring;
+pub use copy::{TuningCopy, TuningCopyOf};
+
+use alsobought_core::scoring::CartCombination;
+
+use crate::counting::{for_each_wanted_product, BasketList};
+use crate::evaluation::{is_held_out, QueryMetrics};
+use crate::selection::{keep_best, IdOrder, PairScorer};
+use crate::{Catalog, Orders, ScoreMeasure};
+use queries::HeldOutQueries;
+
+/// Share of orders held out, as `alsobought evaluate` holds them out.
+pub const HELD_OUT_SHARE: f64 = 0.2;
+
+/// Neighbours per product the candidates are compared on: the questions read the top
+/// 10 of a ranking, and a cart's ranking merges its items' top lists.
+const LIST_DEPTH: usize = 10;
+
+/// The pair measures the tuner tries, the shipped default first: asymmetric cosine
+/// from cosine-like (0.5) to confidence (1.0) and past it (1.25: best-sellers lifted),
+/// raw count, and cosine shrunk while a pair has few orders.
+pub const CANDIDATE_MEASURES: [ScoreMeasure; 7] = [
+    ScoreMeasure::DEFAULT,
+    ScoreMeasure::AsymmetricCosine { alpha: 0.5 },
+    ScoreMeasure::AsymmetricCosine { alpha: 0.7 },
+    ScoreMeasure::Confidence,
+    ScoreMeasure::AsymmetricCosine { alpha: 1.25 },
+    ScoreMeasure::Count,
+    ScoreMeasure::ShrunkCosine { shrinkage: 10.0 },
+];
+
+/// Minimum orders together the tuner tries: single-order pairs are noise in a thin
+/// history and the only evidence for rare products in a rich one.
+pub const CANDIDATE_MIN_TOGETHER: [u32; 2] = [1, 2];
+
+/// Cart combinations the tuner tries: the strongest association, the sum, and max
+/// with a quarter of the other items' agreement.
+pub const CANDIDATE_COMBINATIONS: [CartCombination; 3] = [
+    CartCombination::Max,
+    CartCombination::Sum,
+    CartCombination::MaxThenSum { sum_weight: 0.25 },
+];
+
+/// Each of [`CANDIDATE_COMBINATIONS`] as the weight of the other items' scores: all
+/// three rank by `best + weight · (total − best)`, so one pass over a cart serves them.
+const COMBINATION_SUM_WEIGHTS: [f32; 3] = [0.0, 1.0, 0.25];
+
+/// Every candidate, the shipped default first.
+pub fn candidate_family() -> Vec<Scoring> {
+    pair_scorings()
+        .flat_map(|(measure, min_together)| {
+            CANDIDATE_COMBINATIONS.map(|combination| Scoring {
+                measure,
+                min_together,
+                combination,
+            })
+        })
+        .collect()
+}
+
+/// The (measure, minimum orders together) pairs, each mined once.
+fn pair_scorings() -> impl Iterator<Item = (ScoreMeasure, u32)> {
+    CANDIDATE_MIN_TOGETHER.into_iter().flat_map(|min_together| {
+        CANDIDATE_MEASURES
+            .into_iter()
+            .map(move |measure| (measure, min_together))
+    })
+}
+
+/// Held-out quality of one way of recommending.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldOutFigures {
+    /// One product in context, the rest of its basket to find.
+    pub product_page: QueryMetrics,
+    /// All but one product of a basket in context, that one to find.
+    pub cart: QueryMetrics,
+}
+
+impl HeldOutFigures {
+    /// Product-page HitRate@5.
+    pub fn page_hit_rate_at_5(&self) -> f64 {
+        self.product_page.hit_rate[HIT_RATE_5]
+    }
+
+    /// Cart HitRate@5.
+    pub fn cart_hit_rate_at_5(&self) -> f64 {
+        self.cart.hit_rate[HIT_RATE_5]
+    }
+
+    /// The objective's inputs, as hit counts (exact, so comparisons are too).
+    fn hits_at_5(&self) -> (u64, u64) {
+        let hits = |metrics: &QueryMetrics| {
+            (metrics.hit_rate[HIT_RATE_5] * metrics.queries as f64).round() as u64
+        };
+        (hits(&self.product_page), hits(&self.cart))
+    }
+}
+
+/// Position of K = 5 in [`crate::evaluation::CUTOFFS`].
+const HIT_RATE_5: usize = 2;
+
+/// What the tuner chose and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TuningReport {
+    /// The chosen scoring.
+    pub winner: Scoring,
+    /// Its held-out figures.
+    pub winner_figures: HeldOutFigures,
+    /// The best-sellers, whatever the context.
+    pub popularity: HeldOutFigures,
+    /// Raw co-occurrence counts, summed over a cart.
+    pub co_occurrence: HeldOutFigures,
+    /// Whether the winner is at least as good as both baselines on both questions
+    /// (when no candidate is, the winner is the best by the objective alone).
+    pub beats_baselines: bool,
+    /// Candidates compared.
+    pub candidates: usize,
+    /// Orders mined for the comparison.
+    pub training_orders: u64,
+    /// Held-out baskets of 2+ products the questions came from.
+    pub test_baskets: u64,
+}
+
+/// Chooses a scoring for `orders` on their held-out share, or `None` when no held-out
+/// order has two products (nothing to learn from: the default stays).
+///
+/// Products outside `catalog` are neither asked about nor suggested, and unavailable
+/// ones are not suggested, as in the table.
+pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> {
+    let held_out: Vec<bool> = orders
+        .order_ids()
+        .iter()
+        .map(|id| is_held_out(id, HELD_OUT_SHARE))
+        .collect();
+    let queries = HeldOutQueries::new(orders, &held_out, catalog);
+    if queries.is_empty() {
+        return None;
+    }
+    let training = TrainingBaskets {
+        orders,
+        positions: (0..orders.order_count() as u32)
+            .filter(|&position| !held_out[position as usize])
+            .collect(),
+    };
+    let mut order_counts = vec![0u32; orders.product_count()];
+    for basket in 0..training.basket_count() {
+        for &product in training.basket(basket) {
+            order_counts[product as usize] += 1;
+        }
+    }
+    let suggestible: Vec<bool> = orders
+        .product_ids()
+        .iter()
+        .zip(&order_counts)
+        .map(|(id, &count)| {
+            count > 0 && catalog.is_none_or(|catalog| catalog.get(id).is_some_and(|r| r.available))
+        })
+        .collect();
+    let scorings: Vec<(ScoreMeasure, u32)> = pair_scorings().collect();
+    let scorers: Vec<PairScorer<'_>> = scorings
+        .iter()
+        .map(|&(measure, min_together)| {
+            PairScorer::new(
+                &order_counts,
+                training.basket_count() as u64,
+                measure,
+                min_together,
+                suggestible.clone(),
+                Vec::new(),
+            )
+        })
+        .collect();
+    let id_order = IdOrder::new(orders.product_ids());
+    // Per asked product, one list per scoring: the counts are walked once.
+    let lists: Vec<Vec<Vec<(u32, f32)>>> = for_each_wanted_product(
+        &training,
+        queries.asked_products(),
+        |product, partners, candidates: &mut Vec<(u32, f32)>| {
+            scorers
+                .iter()
+                .map(|scorer| {
+                    candidates.clear();
+                    candidates.extend(partners.iter().filter_map(|&(partner, together)| {
+                        scorer
+                            .score(product, partner, together)
+                            .map(|score| (partner, score))
+                    }));
+                    keep_best(candidates, LIST_DEPTH, &id_order);
+                    candidates.to_vec()
+                })
+                .collect()
+        },
+    );
+    let popularity = popularity_ranking(&order_counts, &suggestible);
+    // By pair scoring, by combination.
+    let scored: Vec<Vec<HeldOutFigures>> = (0..scorings.len())
+        .map(|scoring| {
+            let (product_page, carts) =
+                queries.figures(&popularity, &COMBINATION_SUM_WEIGHTS, |product| {
+                    lists[product as usize]
+                        .get(scoring)
+                        .map_or(&[][..], Vec::as_slice)
+                });
+            carts
+                .into_iter()
+                .map(|cart| HeldOutFigures { product_page, cart })
+                .collect()
+        })
+        .collect();
+    let (product_page, carts) = queries.figures(&popularity, &[0.0], |_| &[][..]);
+    let popularity_figures = HeldOutFigures {
+        product_page,
+        cart: carts[0],
+    };
+    let figures_of = |measure: ScoreMeasure, min_together: u32, combination: CartCombination| {
+        let scoring = scorings
+            .iter()
+            .position(|&scoring| scoring == (measure, min_together))
+            .expect("every candidate's pair scoring was mined");
+        let combination = CANDIDATE_COMBINATIONS
+            .iter()
+            .position(|&candidate| candidate == combination)
+            .expect("every candidate's combination was asked");
+        scored[scoring][combination]
+    };
+    let co_occurrence = figures_of(ScoreMeasure::Count, 1, CartCombination::Sum);
+    let family = candidate_family();
+    let figures: Vec<HeldOutFigures> = family
+        .iter()
+        .map(|candidate| {
+            figures_of(
+                candidate.measure,
+                candidate.min_together,
+                candidate.combination,
+            )
+        })
+        .collect();
+    let (pop_page, pop_cart) = popularity_figures.hits_at_5();
+    let (cooc_page, cooc_cart) = co_occurrence.hits_at_5();
+    let beats = |figures: &HeldOutFigures| {
+        let (page, cart) = figures.hits_at_5();
+        page >= pop_page.max(cooc_page) && cart >= pop_cart.max(cooc_cart)
+    };
+    let objective = |figures: &HeldOutFigures| {
+        let (page, cart) = figures.hits_at_5();
+        u128::from(page) * u128::from(cart)
+    };
+    let beats_baselines = figures.iter().any(beats);
+    // `rev`: of equal objectives `max_by_key` keeps the last, here the first listed.
+    let best = (0..figures.len())
+        .rev()
+        .filter(|&position| !beats_baselines || beats(&figures[position]))
+        .max_by_key(|&position| objective(&figures[position]))
+        .expect("the family is not empty");
+    Some(TuningReport {
+        winner: family[best],
+        winner_figures: figures[best],
+        popularity: popularity_figures,
+        co_occurrence,
+        beats_baselines,
+        candidates: family.len(),
+        training_orders: training.basket_count() as u64,
+        test_baskets: queries.basket_count() as u64,
+    })
+}
+
+/// The training orders, as positions into the history: a view where a split would
+/// copy every basket (which made tuning's memory twice what the build needs).
+struct TrainingBaskets<'a> {
+    orders: &'a Orders,
+    positions: Vec<u32>,
+}
+
+impl BasketList for TrainingBaskets<'_> {
+    fn basket_count(&self) -> usize {
+        self.positions.len()
+    }
+
+    fn basket(&self, index: usize) -> &[u32] {
+        &self.orders.baskets()[self.positions[index] as usize]
+    }
+}
+
+/// Suggestible products by training orders, most first (ties by product number).
+fn popularity_ranking(order_counts: &[u32], suggestible: &[bool]) -> Vec<u32> {
+    let mut ranked: Vec<u32> = (0..order_counts.len() as u32)
+        .filter(|&product| suggestible[product as usize])
+        .collect();
+    ranked.sort_by_key(|&product| std::cmp::Reverse(order_counts[product as usize]));
+    ranked
+}
