@@ -18,6 +18,7 @@ use std::rc::Rc;
 use web_sys::Element;
 
 use crate::events::{Listener, ShownProduct};
+use crate::json_text::concat;
 use crate::price_format::PriceFormatter;
 use crate::product::ProductView;
 use crate::settings::WidgetConfig;
@@ -95,7 +96,7 @@ impl<L: Listener> Rendered<L> {
 /// `price` as the least a product (or a bundle holding one) costs, when `from`.
 pub fn from_price(from: bool, price: String) -> String {
     if from {
-        ["from ", &price].concat()
+        concat(&["from ", &price])
     } else {
         price
     }
