@@ -194,10 +194,10 @@ fn rank_neighbours(
     let capacity: usize = context.iter().map(Bundle::len).sum();
     let mut entries: Vec<Candidate> = Vec::with_capacity(capacity);
     // Every sort below sorts plain `u64` keys: one sort for all three (`sort_keys`).
-    let mut context_numbers: Vec<u64> = context
-        .iter()
-        .filter_map(|bundle| bundle.product().map(|card| u64::from(card.number)))
-        .collect();
+    let mut context_numbers: Vec<u64> = Vec::with_capacity(context.len());
+    for card in context.iter().filter_map(Bundle::product) {
+        context_numbers.push(u64::from(card.number));
+    }
     sort_keys(&mut context_numbers);
     for (bundle_index, bundle) in context.iter().enumerate() {
         let mut list_best = None;
@@ -233,11 +233,10 @@ fn rank_neighbours(
     // keeping the card position of its best entry; both lists are sorted by number,
     // so context products drop out in the same pass.
     // Sorted by number, then by entry index (the order entries were read in).
-    let mut by_number: Vec<u64> = entries
-        .iter()
-        .enumerate()
-        .map(|(index, entry)| (u64::from(entry.number) << 32) | index as u64)
-        .collect();
+    let mut by_number: Vec<u64> = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        by_number.push((u64::from(entry.number) << 32) | index as u64);
+    }
     sort_keys(&mut by_number);
     let mut ranked: Vec<Candidate> = Vec::with_capacity(entries.len());
     let mut context_numbers = context_numbers.iter().peekable();
@@ -264,18 +263,16 @@ fn rank_neighbours(
     // One integer key: score descending (the float's bits mapped to an order-keeping
     // unsigned integer), then product number ascending. `ranked` is sorted by number
     // and numbers are unique in it, so the number in the key finds the candidate again.
-    let mut by_rank: Vec<u64> = ranked
-        .iter()
-        .map(|candidate| {
-            let bits = candidate.rank_score(combination).to_bits();
-            let ascending = if bits >> 31 == 1 {
-                !bits
-            } else {
-                bits | 0x8000_0000
-            };
-            (u64::from(!ascending) << 32) | u64::from(candidate.number)
-        })
-        .collect();
+    let mut by_rank: Vec<u64> = Vec::with_capacity(ranked.len());
+    for candidate in &ranked {
+        let bits = candidate.rank_score(combination).to_bits();
+        let ascending = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 0x8000_0000
+        };
+        by_rank.push((u64::from(!ascending) << 32) | u64::from(candidate.number));
+    }
     sort_keys(&mut by_rank);
     by_rank
         .iter()
