@@ -204,29 +204,25 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
         &training,
         queries.asked_products(),
         |product, partners, scratch: &mut ListScratch| {
-            let ListScratch {
-                scored,
-                candidates,
-                entries,
-            } = scratch;
+            let ListScratch { best, entries } = scratch;
             let mut lists = ProductLists::default();
             entries.clear();
             for (measure, scorer) in scorers.iter().enumerate() {
-                scored.clear();
-                scored.extend(partners.iter().filter_map(|&(partner, together)| {
-                    scorer
-                        .score(product, partner, together)
-                        .map(|score| (partner, score, together))
-                }));
-                for (threshold, &min_together) in CANDIDATE_MIN_TOGETHER.iter().enumerate() {
-                    candidates.clear();
-                    candidates.extend(
-                        scored
-                            .iter()
-                            .filter(|&&(_, _, together)| together >= min_together)
-                            .map(|&(partner, score, _)| (partner, score)),
-                    );
-                    keep_best(candidates, LIST_DEPTH, &id_order);
+                for list in best.iter_mut() {
+                    list.clear();
+                }
+                for &(partner, together) in partners {
+                    let Some(score) = scorer.score(product, partner, together) else {
+                        continue;
+                    };
+                    for (list, &min_together) in best.iter_mut().zip(&CANDIDATE_MIN_TOGETHER) {
+                        if together >= min_together {
+                            list.offer(partner, score, &id_order);
+                        }
+                    }
+                }
+                for (threshold, list) in best.iter_mut().enumerate() {
+                    let candidates = list.finish(&id_order);
                     // `pair_scorings`' order: by threshold, then by measure.
                     let scoring = threshold * CANDIDATE_MEASURES.len() + measure;
                     lists.lens[scoring] = candidates.len() as u8;
@@ -368,10 +364,53 @@ impl ProductLists {
 /// A counting thread's buffers for [`ProductLists`].
 #[derive(Default)]
 struct ListScratch {
-    /// A measure's scores of every partner, with their orders together.
-    scored: Vec<(u32, f32, u32)>,
-    candidates: Vec<(u32, f32)>,
+    /// One measure's best partners, by threshold.
+    best: [BestPartners; CANDIDATE_MIN_TOGETHER.len()],
     entries: Vec<(u32, f32)>,
+}
+
+/// The best [`LIST_DEPTH`] of partners offered one at a time: the buffer is cut back
+/// with [`keep_best`] whenever it fills, and a partner scoring below the last one kept
+/// is not even stored. Sorting every partner of every product once per candidate was
+/// most of tuning's time; the result is the same [`keep_best`] of them all, since a
+/// partner below the K-th best of a part is below the K-th best of the whole.
+#[derive(Default)]
+struct BestPartners {
+    candidates: Vec<(u32, f32)>,
+    /// The lowest score kept at the last cut, once there was one.
+    cutoff: Option<f32>,
+}
+
+/// Candidates a [`BestPartners`] buffer holds before it is cut back to the best.
+const PRUNE_AT: usize = 4 * LIST_DEPTH;
+
+impl BestPartners {
+    fn clear(&mut self) {
+        self.candidates.clear();
+        self.cutoff = None;
+    }
+
+    #[inline]
+    fn offer(&mut self, partner: u32, score: f32, order: &IdOrder) {
+        // Equal scores stay: the product ids decide between them.
+        if self
+            .cutoff
+            .is_some_and(|cutoff| score.total_cmp(&cutoff).is_lt())
+        {
+            return;
+        }
+        self.candidates.push((partner, score));
+        if self.candidates.len() >= PRUNE_AT {
+            keep_best(&mut self.candidates, LIST_DEPTH, order);
+            self.cutoff = self.candidates.last().map(|&(_, score)| score);
+        }
+    }
+
+    /// The best partners offered, best first.
+    fn finish(&mut self, order: &IdOrder) -> &[(u32, f32)] {
+        keep_best(&mut self.candidates, LIST_DEPTH, order);
+        &self.candidates
+    }
 }
 
 /// Suggestible products by training orders, most first (ties by product number).
