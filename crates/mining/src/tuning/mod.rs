@@ -180,38 +180,66 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
         })
         .collect();
     let scorings: Vec<(ScoreMeasure, u32)> = pair_scorings().collect();
-    let scorers: Vec<PairScorer<'_>> = scorings
+    // One scorer per measure, at the lowest threshold: a pair's score does not depend
+    // on the threshold, which only drops pairs, so each measure scores a partner once
+    // and every threshold's list is kept from those scores.
+    let loosest = CANDIDATE_MIN_TOGETHER.into_iter().min().unwrap_or(1);
+    let scorers: Vec<PairScorer<'_>> = CANDIDATE_MEASURES
         .iter()
-        .map(|&(measure, min_together)| {
+        .map(|&measure| {
             PairScorer::new(
                 &order_counts,
                 training.basket_count() as u64,
                 measure,
-                min_together,
+                loosest,
                 suggestible.clone(),
                 Vec::new(),
             )
         })
         .collect();
     let id_order = IdOrder::new(orders.product_ids());
-    // Per asked product, one list per scoring: the counts are walked once.
-    let lists: Vec<Vec<Vec<(u32, f32)>>> = for_each_wanted_product(
+    // Per asked product, every scoring's list in one allocation: the counts are walked
+    // once, and 14 separate vectors per product cost more than the lists themselves.
+    let lists: Vec<ProductLists> = for_each_wanted_product(
         &training,
         queries.asked_products(),
-        |product, partners, candidates: &mut Vec<(u32, f32)>| {
-            scorers
-                .iter()
-                .map(|scorer| {
-                    candidates.clear();
-                    candidates.extend(partners.iter().filter_map(|&(partner, together)| {
-                        scorer
-                            .score(product, partner, together)
-                            .map(|score| (partner, score))
-                    }));
-                    keep_best(candidates, LIST_DEPTH, &id_order);
-                    candidates.to_vec()
-                })
-                .collect()
+        |product, partners, scratch: &mut ListScratch| {
+            let ListScratch { best, entries } = scratch;
+            let mut lists = ProductLists::default();
+            entries.clear();
+            for (measure, scorer) in scorers.iter().enumerate() {
+                for list in best.iter_mut() {
+                    list.clear();
+                }
+                for &(partner, together) in partners {
+                    let Some(score) = scorer.score(product, partner, together) else {
+                        continue;
+                    };
+                    for (list, &min_together) in best.iter_mut().zip(&CANDIDATE_MIN_TOGETHER) {
+                        if together >= min_together {
+                            list.offer(partner, score, &id_order);
+                        }
+                    }
+                }
+                for (threshold, list) in best.iter_mut().enumerate() {
+                    let candidates = list.finish(&id_order);
+                    // `pair_scorings`' order: by threshold, then by measure.
+                    let scoring = threshold * CANDIDATE_MEASURES.len() + measure;
+                    lists.lens[scoring] = candidates.len() as u8;
+                    // A stricter threshold often drops none of the best: the same
+                    // measure's looser list then serves it too.
+                    let looser = (threshold > 0).then(|| scoring - CANDIDATE_MEASURES.len());
+                    match looser.filter(|&looser| lists.list_in(entries, looser) == candidates) {
+                        Some(looser) => lists.starts[scoring] = lists.starts[looser],
+                        None => {
+                            lists.starts[scoring] = entries.len() as u8;
+                            entries.extend_from_slice(candidates);
+                        }
+                    }
+                }
+            }
+            lists.entries = entries.as_slice().into();
+            lists
         },
     );
     let popularity = popularity_ranking(&order_counts, &suggestible);
@@ -220,9 +248,7 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> 
         .map(|scoring| {
             let (product_page, carts) =
                 queries.figures(&popularity, &COMBINATION_SUM_WEIGHTS, |product| {
-                    lists[product as usize]
-                        .get(scoring)
-                        .map_or(&[][..], Vec::as_slice)
+                    lists[product as usize].list(scoring)
                 });
             carts
                 .into_iter()
@@ -301,6 +327,89 @@ impl BasketList for TrainingBaskets<'_> {
 
     fn basket(&self, index: usize) -> &[u32] {
         &self.orders.baskets()[self.positions[index] as usize]
+    }
+}
+
+/// Pair scorings tried: every measure at every threshold.
+const PAIR_SCORINGS: usize = CANDIDATE_MEASURES.len() * CANDIDATE_MIN_TOGETHER.len();
+// A product's lists are indexed by byte.
+const _: () = assert!(PAIR_SCORINGS * LIST_DEPTH <= u8::MAX as usize);
+
+/// One product's top lists, one per pair scoring, stored back to back.
+#[derive(Default)]
+struct ProductLists {
+    entries: Box<[(u32, f32)]>,
+    /// By pair scoring: where its list starts in `entries`, and its length (at most
+    /// [`LIST_DEPTH`], so all of them fit a byte).
+    starts: [u8; PAIR_SCORINGS],
+    lens: [u8; PAIR_SCORINGS],
+}
+
+impl ProductLists {
+    /// The list of pair scoring `scoring`, best first (empty for a product not asked).
+    fn list(&self, scoring: usize) -> &[(u32, f32)] {
+        self.list_in(&self.entries, scoring)
+    }
+
+    /// The list of pair scoring `scoring` in `entries` (this product's, or the buffer
+    /// they are gathered in).
+    fn list_in<'a>(&self, entries: &'a [(u32, f32)], scoring: usize) -> &'a [(u32, f32)] {
+        let start = usize::from(self.starts[scoring]);
+        entries
+            .get(start..start + usize::from(self.lens[scoring]))
+            .unwrap_or(&[])
+    }
+}
+
+/// A counting thread's buffers for [`ProductLists`].
+#[derive(Default)]
+struct ListScratch {
+    /// One measure's best partners, by threshold.
+    best: [BestPartners; CANDIDATE_MIN_TOGETHER.len()],
+    entries: Vec<(u32, f32)>,
+}
+
+/// The best [`LIST_DEPTH`] of partners offered one at a time: the buffer is cut back
+/// with [`keep_best`] whenever it fills, and a partner scoring below the last one kept
+/// is not even stored. Sorting every partner of every product once per candidate was
+/// most of tuning's time; the result is the same [`keep_best`] of them all, since a
+/// partner below the K-th best of a part is below the K-th best of the whole.
+#[derive(Default)]
+struct BestPartners {
+    candidates: Vec<(u32, f32)>,
+    /// The lowest score kept at the last cut, once there was one.
+    cutoff: Option<f32>,
+}
+
+/// Candidates a [`BestPartners`] buffer holds before it is cut back to the best.
+const PRUNE_AT: usize = 4 * LIST_DEPTH;
+
+impl BestPartners {
+    fn clear(&mut self) {
+        self.candidates.clear();
+        self.cutoff = None;
+    }
+
+    #[inline]
+    fn offer(&mut self, partner: u32, score: f32, order: &IdOrder) {
+        // Equal scores stay: the product ids decide between them.
+        if self
+            .cutoff
+            .is_some_and(|cutoff| score.total_cmp(&cutoff).is_lt())
+        {
+            return;
+        }
+        self.candidates.push((partner, score));
+        if self.candidates.len() >= PRUNE_AT {
+            keep_best(&mut self.candidates, LIST_DEPTH, order);
+            self.cutoff = self.candidates.last().map(|&(_, score)| score);
+        }
+    }
+
+    /// The best partners offered, best first.
+    fn finish(&mut self, order: &IdOrder) -> &[(u32, f32)] {
+        keep_best(&mut self.candidates, LIST_DEPTH, order);
+        &self.candidates
     }
 }
 
