@@ -4,7 +4,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{build, collect, email, evaluate, generate, inspect, recommend, report};
+use crate::commands::{
+    build, collect, email, evaluate, generate, inspect, pull, recommend, report,
+};
 
 /// Printed after the subcommand list of `alsobought --help`.
 const AFTER_HELP: &str = "\
@@ -51,6 +53,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Collect widget beacons over HTTP into a JSON lines file for `alsobought report`.
     Collect(collect::CollectArgs),
+    /// Fetch the order history from Shopify or WooCommerce, then only what changed.
+    Pull(pull::PullArgs),
     /// Generate a synthetic shop (catalog, orders, planted groups) of any size.
     Generate(generate::GenerateArgs),
 }

@@ -56,6 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Email(args) => commands::email::run(&args, cli.quiet),
         Command::Report(args) => commands::report::run(&args, cli.quiet),
         Command::Collect(args) => commands::collect::run(&args, cli.quiet),
+        Command::Pull(args) => commands::pull::run(&args, cli.quiet),
         Command::Generate(args) => commands::generate::run(&args, cli.quiet),
     }
 }

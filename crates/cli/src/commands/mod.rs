@@ -7,6 +7,7 @@ pub mod email;
 pub mod evaluate;
 pub mod generate;
 pub mod inspect;
+pub mod pull;
 pub mod recommend;
 pub mod report;
 

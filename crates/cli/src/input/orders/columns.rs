@@ -33,6 +33,8 @@ pub enum OrdersLayout {
     Generic,
     /// A Shopify orders export (`Name`, `Lineitem sku`, `Lineitem name`, ...).
     Shopify,
+    /// JSON lines from `alsobought pull`, one order per line.
+    JsonLines,
 }
 
 impl fmt::Display for OrdersLayout {
@@ -40,6 +42,7 @@ impl fmt::Display for OrdersLayout {
         formatter.write_str(match self {
             OrdersLayout::Generic => "CSV with a header",
             OrdersLayout::Shopify => "Shopify orders export",
+            OrdersLayout::JsonLines => "JSON lines from alsobought pull",
         })
     }
 }
@@ -140,16 +143,12 @@ pub(super) fn resolve_columns(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let layout = if find(SHOPIFY_COLUMNS.order).is_some() && find(SHOPIFY_COLUMNS.product).is_some()
-    {
-        OrdersLayout::Shopify
-    } else {
-        OrdersLayout::Generic
-    };
-    let defaults = match layout {
-        OrdersLayout::Generic => &GENERIC_COLUMNS,
-        OrdersLayout::Shopify => &SHOPIFY_COLUMNS,
-    };
+    let (layout, defaults) =
+        if find(SHOPIFY_COLUMNS.order).is_some() && find(SHOPIFY_COLUMNS.product).is_some() {
+            (OrdersLayout::Shopify, &SHOPIFY_COLUMNS)
+        } else {
+            (OrdersLayout::Generic, &GENERIC_COLUMNS)
+        };
     // A column the user named must exist; a default one is used only if present.
     let named = |chosen: &Option<String>, flag: &str| -> anyhow::Result<Option<Column>> {
         match chosen {

@@ -7,11 +7,14 @@
 //! `Lineitem sku` columns), and any other export once its columns are named
 //! (`--order-col Invoice --product-col StockCode` for Online Retail II).
 //!
+//! A fourth, `alsobought pull`'s JSON lines (one order per line), is recognised by its
+//! content (a line starting with `{`), compressed or not.
+//!
 //! The row loop is the hot path of `alsobought build` (525k rows for a year of a
 //! mid-size store): it reuses one `csv::ByteRecord`, looks fields up by index, and
 //! allocates only when it meets a new id or title.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 // The reader's parts take their core items from here (`use super::...`): one place
@@ -20,7 +23,7 @@ use alsobought_mining::{LineSink, Orders, VariantGroups};
 use anyhow::{bail, Context};
 
 use super::csv_lines::LinedCsv;
-use super::skips::SkipReport;
+use super::skips::{RowProblem, SkipReport};
 use super::source::open_input;
 use crate::progress::Progress;
 use columns::resolve_columns;
@@ -29,12 +32,14 @@ use rows::RowReader;
 mod columns;
 mod facts;
 mod hints;
+mod jsonl;
 mod rows;
 #[cfg(test)]
 mod testing;
 
 pub use columns::{ColumnNames, OrdersLayout, ResolvedColumns};
 pub use hints::ProductHints;
+pub use jsonl::{PulledLine, PulledOrder};
 pub use rows::RowFilters;
 
 /// Rows between two progress updates (a power of two keeps the test cheap).
@@ -138,6 +143,13 @@ pub fn read_orders_from_into<S: LineSink>(
     progress: &Progress,
     sink: S,
 ) -> anyhow::Result<OrderHistory<S::Collected>> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let start = reader
+        .fill_buf()
+        .with_context(|| format!("cannot read {source}"))?;
+    if jsonl::looks_like_json_lines(start) {
+        return jsonl::read_json_lines_into(reader, source, options, progress, sink);
+    }
     let mut builder = csv::ReaderBuilder::new();
     builder.flexible(true).buffer_capacity(1 << 16);
     let mut lined =
@@ -184,18 +196,30 @@ pub fn read_orders_from_into<S: LineSink>(
         };
         // Lines are worked out only for rows that need reporting: most rows do not.
         let line = lined.start_line(&record, reader.rows);
-        if options.strict {
-            bail!(
-                "{}; stopping because of --strict (without it the row is skipped with a warning)",
-                problem.at(source, line)
-            );
-        }
-        reader.skips.skip(line, problem);
+        settle_problem(&mut reader, problem, source, line, options.strict)?;
     }
     progress.set_count(reader.rows);
     reader
         .finish(source.to_owned(), layout, columns.clone())
         .with_context(|| format!("cannot hold the baskets of {source}"))
+}
+
+/// A bad row at `source:line`: the error under `--strict`, else a counted warning.
+fn settle_problem<S>(
+    reader: &mut RowReader<'_, S>,
+    problem: RowProblem,
+    source: &str,
+    line: u64,
+    strict: bool,
+) -> anyhow::Result<()> {
+    if strict {
+        bail!(
+            "{}; stopping because of --strict (without it the row is skipped with a warning)",
+            problem.at(source, line)
+        );
+    }
+    reader.skips.skip(line, problem);
+    Ok(())
 }
 
 #[cfg(test)]
