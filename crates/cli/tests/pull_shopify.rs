@@ -673,3 +673,78 @@ fn rate_limits_and_server_errors_are_waited_out_and_bad_tokens_explained() {
     run.expect_code(1)
         .stderr_has("SHOP_TOKEN (given with --token-env) is not set");
 }
+
+/// The script of docs/install/refresh.md, as a user copies it.
+fn refresh_script() -> String {
+    let doc = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/install/refresh.md"));
+    let start = doc.find("<!-- refresh.sh").expect("the script's marker");
+    let body = &doc[start..];
+    let body = &body[body.find("```sh\n").unwrap() + 6..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_nightly_script_of_the_docs_pulls_builds_and_uploads_the_entry_last() {
+    let stand_in = StandIn::start(400);
+    let scratch = Scratch::new();
+    let script = scratch.write("alsobought-refresh", refresh_script());
+    // The AWS CLI's stand-in: records each call, as S3 would receive them in order.
+    let bin = scratch.path("bin");
+    fs::create_dir(&bin).unwrap();
+    fs::write(bin.join("aws"), "#!/bin/sh\necho \"$*\" >> \"$AWS_LOG\"\n").unwrap();
+    let alsobought = Path::new(env!("CARGO_BIN_EXE_alsobought"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        alsobought.display(),
+        std::env::var("PATH").unwrap()
+    );
+    Command::new("chmod")
+        .args(["+x"])
+        .arg(bin.join("aws"))
+        .status()
+        .unwrap();
+    fs::create_dir(scratch.path("work")).unwrap();
+    for round in 0..2 {
+        if round == 1 {
+            stand_in.shop().change(1..=40, 10);
+        }
+        let output = Command::new("sh")
+            .arg(&script)
+            .env("PATH", &path)
+            .env("AWS_LOG", scratch.path("aws.log"))
+            .env("ALSOBOUGHT_DIR", scratch.path("work"))
+            .env("ALSOBOUGHT_API_BASE", &stand_in.base)
+            .env("SHOPIFY_STORE", STORE)
+            .env("SHOPIFY_TOKEN", TOKEN)
+            .env("TABLE_URL", "s3://bucket/alsobought/store")
+            .env(
+                "S3_ENDPOINT_URL",
+                "https://account.r2.cloudflarestorage.com",
+            )
+            .output()
+            .unwrap();
+        Run::from(output).success();
+    }
+    let log = read(&scratch.path("aws.log"));
+    let calls: Vec<&str> = log.lines().collect();
+    assert_eq!(calls.len(), 4, "{log}");
+    for pair in calls.chunks(2) {
+        assert!(pair[0].starts_with("--endpoint-url https://account.r2.cloudflarestorage.com s3 sync table s3://bucket/alsobought/store --exclude entry.bin --delete"), "{log}");
+        assert!(pair[0].contains("immutable"), "{log}");
+        assert!(
+            pair[1].contains("s3 cp table/entry.bin s3://bucket/alsobought/store/entry.bin"),
+            "{log}"
+        );
+        assert!(pair[1].contains("max-age=60"), "{log}");
+    }
+    assert_eq!(
+        read(&scratch.path("work/orders.jsonl")).lines().count(),
+        410
+    );
+    scratch
+        .run(&["inspect", "work/table", "--verify"])
+        .success();
+}
