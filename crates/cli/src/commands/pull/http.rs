@@ -23,6 +23,9 @@ const MAX_RATE_LIMITED: u32 = 30;
 /// How long a 429 without a usable `Retry-After` makes us wait.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(2);
 
+/// A read that waits longer than this for a byte is a dropped connection.
+const STALLED_READ: Duration = Duration::from_secs(120);
+
 /// Bodies read as text are API replies, never larger than this.
 const MAX_TEXT_BODY: u64 = 64 << 20;
 
@@ -40,12 +43,14 @@ pub struct Http {
 }
 
 impl Http {
-    /// A client with timeouts, reporting statuses instead of failing on them.
+    /// A client with timeouts, reporting statuses instead of failing on them. No
+    /// overall limit: a big store's bulk file takes as long as it takes; a stalled
+    /// connection is what times out.
     pub fn new() -> Http {
         let config = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(20)))
-            .timeout_global(Some(Duration::from_secs(600)))
+            .timeout_per_read(Some(STALLED_READ))
             .user_agent(concat!("alsobought/", env!("CARGO_PKG_VERSION")))
             .build();
         Http {
