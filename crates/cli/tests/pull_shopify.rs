@@ -22,15 +22,14 @@
 //! - HTTP 401 with Shopify's body for a wrong token, 429 with `Retry-After`, 5xx.
 
 mod common;
+mod pull_standin;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -38,6 +37,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use common::{Run, Scratch};
+use pull_standin::{date, hold, kill_when, serve};
 use serde_json::{json, Value};
 
 /// How many times faster than real time the stand-in's bucket refills.
@@ -86,17 +86,9 @@ struct Shop {
     rate_limited: u32,
 }
 
-/// Seconds since the stand-in's epoch as an ISO 8601 instant (2026-01-01 on).
+/// Seconds since the stand-in's epoch as an ISO 8601 instant in UTC.
 fn instant(seconds: u64) -> String {
-    let (day, rest) = (seconds / 86_400, seconds % 86_400);
-    assert!(day < 28, "the stand-in's calendar is one month");
-    format!(
-        "2026-01-{:02}T{:02}:{:02}:{:02}Z",
-        day + 1,
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
+    format!("{}Z", date(seconds))
 }
 
 impl Shop {
@@ -385,7 +377,7 @@ async fn graphql(
         shop.hang_at == Some(shop.requests)
     };
     if hang {
-        tokio::time::sleep(Duration::from_secs(3600)).await;
+        hold().await;
     }
     if headers
         .get("x-shopify-access-token")
@@ -435,25 +427,13 @@ struct StandIn {
 
 impl StandIn {
     fn start(orders: u64) -> StandIn {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address: SocketAddr = listener.local_addr().unwrap();
-        let base = format!("http://{address}");
         let shop = Arc::new(Mutex::new(Shop::new(orders)));
-        let app = Router::new()
-            .route("/admin/api/2025-10/graphql.json", post(graphql))
-            .route("/bulk/result.jsonl", get(bulk_result))
-            .with_state((shop.clone(), base.clone()));
-        thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
+        let state = shop.clone();
+        let base = serve(|base| {
+            Router::new()
+                .route("/admin/api/2025-10/graphql.json", post(graphql))
+                .route("/bulk/result.jsonl", get(bulk_result))
+                .with_state((state, base.to_owned()))
         });
         StandIn { shop, base }
     }
@@ -491,21 +471,8 @@ impl StandIn {
     fn pull_killed_at(&self, scratch: &Scratch, at: usize) {
         let hang_at = self.shop().requests + at;
         self.shop().hang_at = Some(hang_at);
-        let mut child: Child = self.command(scratch, TOKEN).spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while self.shop().requests < hang_at {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the pull ended before it was killed"
-            );
-            assert!(
-                Instant::now() < deadline,
-                "the pull never reached request {at}"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let child = self.command(scratch, TOKEN).spawn().unwrap();
+        kill_when(child, || self.shop().requests >= hang_at);
         self.shop().hang_at = None;
     }
 }

@@ -11,13 +11,12 @@
 //! the cases that break naive paging.
 
 mod common;
+mod pull_standin;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -26,6 +25,7 @@ use axum::routing::get;
 use axum::Router;
 use base64::Engine;
 use common::{Run, Scratch};
+use pull_standin::{date, hold, kill_when, serve};
 use serde_json::{json, Value};
 
 const KEY: &str = "ck_stand_in";
@@ -50,18 +50,6 @@ struct Site {
     change_first_after: Option<usize>,
     rate_limit_once: bool,
     served: u64,
-}
-
-/// Seconds since 2026-01-01 as WooCommerce's zone-less GMT date.
-fn date(seconds: u64) -> String {
-    let (day, rest) = (seconds / 86_400, seconds % 86_400);
-    format!(
-        "2026-01-{:02}T{:02}:{:02}:{:02}",
-        day + 1,
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
 }
 
 impl Site {
@@ -195,7 +183,7 @@ async fn orders(
         site.hang_at == Some(site.requests)
     };
     if hang {
-        tokio::time::sleep(Duration::from_secs(3600)).await;
+        hold().await;
     }
     let expected = format!(
         "Basic {}",
@@ -258,22 +246,12 @@ struct StandIn {
 
 impl StandIn {
     fn start(count: u64) -> StandIn {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let site = Arc::new(Mutex::new(Site::new(count)));
-        let app = Router::new()
-            .route("/wp-json/wc/v3/orders", get(orders))
-            .with_state(site.clone());
-        thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
+        let state = site.clone();
+        let base = serve(|_| {
+            Router::new()
+                .route("/wp-json/wc/v3/orders", get(orders))
+                .with_state(state)
         });
         StandIn { site, base }
     }
@@ -315,21 +293,8 @@ impl StandIn {
     fn pull_killed_at(&self, scratch: &Scratch, at: usize) {
         let hang_at = self.site().requests + at;
         self.site().hang_at = Some(hang_at);
-        let mut child = self.command(scratch, SECRET).spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while self.site().requests < hang_at {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the pull ended before it was killed"
-            );
-            assert!(
-                Instant::now() < deadline,
-                "the pull never reached request {at}"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let child = self.command(scratch, SECRET).spawn().unwrap();
+        kill_when(child, || self.site().requests >= hang_at);
         self.site().hang_at = None;
     }
 }
