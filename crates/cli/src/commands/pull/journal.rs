@@ -15,7 +15,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use super::state::{replace_atomically, state_path, with_suffix, PullState, RunState};
@@ -49,6 +49,14 @@ impl Session {
     pub fn open(out: &Path, platform: &str, store: &str) -> anyhow::Result<Session> {
         let state_path = state_path(out);
         let mut state = PullState::load(&state_path, platform, store)?;
+        if state.high_water.is_some() && !out.exists() {
+            bail!(
+                "{} says the orders were pulled up to {}, but {} is missing: restore it, or delete the state to pull everything again",
+                state_path.display(),
+                state.high_water.as_deref().unwrap_or_default(),
+                out.display()
+            );
+        }
         let run = state.run.get_or_insert_with(|| RunState {
             page: 1,
             ..RunState::default()
@@ -261,5 +269,10 @@ mod tests {
         assert_eq!((finished.total, finished.replaced), (4, 1));
         assert!(read_lines(&out).unwrap()[3].contains("\"b3\""));
         assert!(!with_suffix(&out, ".journal").exists());
+
+        // The state without its output would make the next pull fetch changes only.
+        fs::remove_file(&out).unwrap();
+        let error = Session::open(&out, "shopify", "s").err().unwrap();
+        assert!(format!("{error:#}").contains("is missing: restore it, or delete the state"));
     }
 }
