@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::state::{replace_atomically, state_path, with_suffix, PullState, RunState};
 use crate::input::orders::PulledOrder;
+use crate::progress::Progress;
 
 /// An open pull: its state, its journal and where the output goes.
 pub struct Session {
@@ -29,6 +30,8 @@ pub struct Session {
     journal_path: PathBuf,
     out: PathBuf,
     journal: BufWriter<File>,
+    /// Orders fetched so far (a bulk operation shows only its time until the download).
+    progress: Progress,
 }
 
 /// What a finished pull did, for the summary.
@@ -46,7 +49,12 @@ pub struct Finished {
 
 impl Session {
     /// Opens the pull of `platform`'s `store` into `out`, resuming an interrupted one.
-    pub fn open(out: &Path, platform: &str, store: &str) -> anyhow::Result<Session> {
+    pub fn open(
+        out: &Path,
+        platform: &str,
+        store: &str,
+        progress: Progress,
+    ) -> anyhow::Result<Session> {
         let state_path = state_path(out);
         let mut state = PullState::load(&state_path, platform, store)?;
         if state.high_water.is_some() && !out.exists() {
@@ -78,6 +86,7 @@ impl Session {
             journal_path,
             out: out.to_owned(),
             journal: BufWriter::new(file),
+            progress,
         })
     }
 
@@ -109,6 +118,8 @@ impl Session {
                 run.next_high_water = Some(order.updated_at.clone());
             }
         }
+        let fetched = self.run_ref().orders;
+        self.progress.set_count(fetched);
         Ok(())
     }
 
@@ -244,7 +255,7 @@ mod tests {
     fn an_uncommitted_page_is_dropped_and_changed_orders_replace_old_lines() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("orders.jsonl");
-        let mut session = Session::open(&out, "shopify", "s").unwrap();
+        let mut session = Session::open(&out, "shopify", "s", Progress::hidden()).unwrap();
         session
             .append(&[order("1", "a1"), order("2", "a2")])
             .unwrap();
@@ -252,14 +263,14 @@ mod tests {
         session.append(&[order("3", "a3")]).unwrap();
         drop(session); // killed before the commit: order 3 is not durable
 
-        let mut session = Session::open(&out, "shopify", "s").unwrap();
+        let mut session = Session::open(&out, "shopify", "s", Progress::hidden()).unwrap();
         assert!(session.resumed());
         session.append(&[order("4", "a4")]).unwrap();
         let finished = session.finish().unwrap();
         assert_eq!(ids(&out), ["1", "2", "4"]);
         assert_eq!(finished.high_water.as_deref(), Some("a4"));
 
-        let mut session = Session::open(&out, "shopify", "s").unwrap();
+        let mut session = Session::open(&out, "shopify", "s", Progress::hidden()).unwrap();
         assert!(!session.resumed());
         session
             .append(&[order("2", "b2"), order("5", "b5"), order("2", "b3")])
@@ -272,7 +283,9 @@ mod tests {
 
         // The state without its output would make the next pull fetch changes only.
         fs::remove_file(&out).unwrap();
-        let error = Session::open(&out, "shopify", "s").err().unwrap();
+        let error = Session::open(&out, "shopify", "s", Progress::hidden())
+            .err()
+            .unwrap();
         assert!(format!("{error:#}").contains("is missing: restore it, or delete the state"));
     }
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{ArgGroup, Args};
 
+use crate::progress::Progress;
 use crate::report::{count_of, thousands};
 use http::Http;
 use journal::{Finished, Session};
@@ -85,7 +86,8 @@ pub fn run(args: &PullArgs, quiet: bool) -> anyhow::Result<()> {
         (None, Some(site)) => ("woocommerce", site.trim_end_matches('/').to_owned()),
         (None, None) => unreachable!("clap requires a platform"),
     };
-    let mut session = Session::open(&args.out, platform, &store)?;
+    let progress = Progress::counting(quiet, "orders pulled");
+    let mut session = Session::open(&args.out, platform, &store, progress)?;
     if session.resumed() && !quiet {
         eprintln!(
             "alsobought: resuming the interrupted pull into {} ({} already fetched)",
