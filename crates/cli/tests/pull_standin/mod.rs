@@ -1,4 +1,5 @@
-//! What the platform stand-ins of `pull_shopify.rs` and `pull_woocommerce.rs` share:
+//! The platform stand-ins of the pull tests: Shopify's (`shopify`), and what it
+//! shares with `pull_woocommerce.rs`'s:
 //! serving a router on a local port, a calendar of whole seconds, holding a request
 //! unanswered and killing the pull that waits for it.
 
@@ -9,6 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+
+pub mod shopify;
 
 /// Serves the router `make` builds (it is given the stand-in's base URL) on a local
 /// port, on its own thread until the test process ends; returns the base URL.
