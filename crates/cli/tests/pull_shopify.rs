@@ -151,10 +151,42 @@ fn a_failed_bulk_operation_is_reported_and_the_next_pull_starts_a_new_one() {
         )
         .stderr_has("run the pull again");
     assert!(!scratch.path("orders.jsonl").exists());
+    stand_in.shop().bulk_outcome = BulkOutcome::Fails("ACCESS_DENIED");
+    stand_in.pull(&scratch).expect_code(1).stderr_has(
+        "ended FAILED (ACCESS_DENIED): the app needs the read_orders scope, and read_all_orders",
+    );
     stand_in.shop().bulk_outcome = BulkOutcome::Completes;
     stand_in.pull(&scratch).success();
-    assert_eq!(stand_in.shop().bulk_runs, 2);
+    assert_eq!(stand_in.shop().bulk_runs, 3);
     assert_eq!(order_count(&scratch), 50);
+}
+
+#[test]
+fn a_wrong_store_address_is_explained() {
+    let stand_in = StandIn::start(5);
+    let scratch = Scratch::new();
+    let output = Command::new(env!("CARGO_BIN_EXE_alsobought"))
+        .args([
+            "pull",
+            "--shopify",
+            "https://www.example.com/",
+            "--token-env",
+            "SHOP_TOKEN",
+        ])
+        .args([
+            "--out",
+            "orders.jsonl",
+            "--api-base",
+            &format!("{}/shop", stand_in.base),
+        ])
+        .env("SHOP_TOKEN", TOKEN)
+        .current_dir(scratch.path(""))
+        .output()
+        .unwrap();
+    Run::from(output)
+        .expect_code(1)
+        .stderr_has("/shop/admin/api/2025-10/graphql.json (HTTP 404)")
+        .stderr_has("check that --shopify is the store's myshopify.com domain");
 }
 
 #[test]
