@@ -83,6 +83,15 @@ fn changes_are_paged_paced_by_the_reported_bucket_and_replace_their_lines() {
     .unwrap();
     assert_eq!(third["lines"].as_array().unwrap().len(), 36);
     assert_eq!(third["status"], "cancelled");
+    let status_of = |id: &str| -> Value {
+        let line = text
+            .lines()
+            .find(|line| line.starts_with(&format!("{{\"id\":\"{id}\"")))
+            .unwrap();
+        serde_json::from_str::<Value>(line).unwrap()["status"].clone()
+    };
+    assert_eq!(status_of("5"), "refunded");
+    assert_eq!(status_of("7"), "paid");
 
     // Nothing changed: one page with just the newest order again (`>=` the mark, so
     // an order changed in the same second is never missed), and the file unchanged.

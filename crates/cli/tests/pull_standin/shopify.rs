@@ -48,6 +48,7 @@ pub struct Order {
     created_at: String,
     updated_at: String,
     cancelled: bool,
+    refunded: bool,
     /// (sku, variant id, handle, quantity)
     lines: Vec<(String, u64, String, i64)>,
 }
@@ -124,6 +125,7 @@ impl Shop {
                     created_at: at.clone(),
                     updated_at: at,
                     cancelled: false,
+                    refunded: false,
                     lines,
                 },
             );
@@ -148,7 +150,8 @@ impl Shop {
         }
     }
 
-    /// Changes `ids` now: a line added, every third one cancelled; new orders appended.
+    /// Changes `ids` now: a line added, every third one cancelled, every fifth refunded;
+    /// new orders appended.
     pub fn change(&mut self, ids: impl IntoIterator<Item = u64>, new_orders: u64) {
         for id in ids {
             let now = instant(self.clock);
@@ -159,6 +162,7 @@ impl Shop {
                 .lines
                 .push(("SKU-999".to_owned(), 1999, "product-333".to_owned(), 1));
             order.cancelled = id % 3 == 0;
+            order.refunded = id % 5 == 0;
         }
         for _ in 0..new_orders {
             let id = self.orders.len() as u64 + 1;
@@ -171,6 +175,7 @@ impl Shop {
                     created_at: now.clone(),
                     updated_at: now,
                     cancelled: false,
+                    refunded: false,
                     lines: vec![("SKU-1".to_owned(), 1001, "product-0".to_owned(), 1)],
                 },
             );
@@ -183,6 +188,7 @@ impl Shop {
             "createdAt": order.created_at,
             "updatedAt": order.updated_at,
             "cancelledAt": order.cancelled.then(|| order.updated_at.clone()),
+            "displayFinancialStatus": if order.refunded { "REFUNDED" } else { "PAID" },
         })
     }
 

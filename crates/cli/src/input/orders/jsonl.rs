@@ -19,13 +19,21 @@ use super::{settle_problem, LineSink, OrderHistory, OrdersLayout, OrdersOptions}
 use crate::input::skips::RowProblem;
 use crate::progress::Progress;
 
-/// Order statuses whose baskets were never bought (WooCommerce's `cancelled`,
-/// `refunded`, `failed`, `trash`; `pull` writes `cancelled` for a Shopify order with
-/// a `cancelledAt`): counted as filtered, not mined.
-const NOT_BOUGHT: [&str; 4] = ["cancelled", "refunded", "failed", "trash"];
+/// Order statuses whose baskets were never bought, or were given back: WooCommerce's
+/// `cancelled`, `refunded`, `failed`, `trash`; Shopify's (as `pull` writes them)
+/// `cancelled`, `refunded`, `voided` (an authorisation cancelled) and `expired` (a
+/// payment never captured). Counted as filtered, not mined.
+const NOT_BOUGHT: [&str; 6] = [
+    "cancelled",
+    "refunded",
+    "failed",
+    "trash",
+    "voided",
+    "expired",
+];
 
 /// Why such an order's rows are dropped, as the summary counts it.
-const NOT_BOUGHT_REASON: &str = "order status cancelled, refunded or failed";
+const NOT_BOUGHT_REASON: &str = "order status cancelled, refunded, voided or failed";
 
 /// One order, one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

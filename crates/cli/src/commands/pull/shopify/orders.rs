@@ -4,7 +4,8 @@
 //! Both become [`PulledOrder`]s here.
 //!
 //! Fields: <https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Order> (`id`,
-//! `createdAt`, `updatedAt`, `cancelledAt`, `lineItems`) and
+//! `createdAt`, `updatedAt`, `cancelledAt`, `displayFinancialStatus` (an
+//! `OrderDisplayFinancialStatus`: `PAID`, `REFUNDED`, `VOIDED`, ...), `lineItems`) and
 //! <https://shopify.dev/docs/api/admin-graphql/2025-10/objects/LineItem> (`sku`,
 //! `name`, `quantity`, `variant { id sku }`, `product { handle }`).
 
@@ -14,7 +15,7 @@ use super::graphql::numeric_id;
 use crate::input::orders::{PulledLine, PulledOrder};
 
 /// The fields of an order, in both queries.
-pub const ORDER_FIELDS: &str = "id createdAt updatedAt cancelledAt";
+pub const ORDER_FIELDS: &str = "id createdAt updatedAt cancelledAt displayFinancialStatus";
 
 /// The fields of a line item, in both queries.
 pub const LINE_FIELDS: &str = "sku name quantity variant { id sku } product { handle }";
@@ -27,6 +28,7 @@ pub struct OrderNode {
     pub created_at: String,
     pub updated_at: String,
     pub cancelled_at: Option<String>,
+    pub display_financial_status: Option<String>,
 }
 
 /// A `LineItem` node.
@@ -52,18 +54,20 @@ struct ProductRef {
 
 impl OrderNode {
     /// The order with `lines` (line items that are no product, such as a custom
-    /// charge, are left out: there is nothing to suggest).
+    /// charge, are left out: there is nothing to suggest). Its status is `cancelled`
+    /// when it was, else its financial status in lower case (`paid`, `refunded`,
+    /// `voided`, ...), else `placed`.
     pub fn into_pulled(self, lines: Vec<LineNode>) -> PulledOrder {
+        let status = match (&self.cancelled_at, &self.display_financial_status) {
+            (Some(_), _) => "cancelled".to_owned(),
+            (None, Some(financial)) => financial.to_ascii_lowercase(),
+            (None, None) => "placed".to_owned(),
+        };
         PulledOrder {
             id: numeric_id(&self.id).to_owned(),
             created_at: self.created_at,
             updated_at: self.updated_at,
-            status: if self.cancelled_at.is_some() {
-                "cancelled"
-            } else {
-                "placed"
-            }
-            .to_owned(),
+            status,
             lines: lines
                 .into_iter()
                 .filter_map(LineNode::into_pulled)
