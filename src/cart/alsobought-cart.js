@@ -182,7 +182,7 @@ const watched = new WeakSet();
 /**
  * Keeps the cart of a `data-cart="auto"` widget on `host` in step with the platform:
  * `readCart()` resolves to the ids in the cart; read now (before the widget mounts,
- * src/startup.js waits for it), after each add through the widget, on `events` of the
+ * src/startup.js waits for it), after each add through any widget, on `events` of the
  * platform on `document`, and when the page is shown again (back/forward, another tab).
  * Other hosts are left alone.
  */
@@ -214,7 +214,7 @@ export function watchCart(host, readCart, events = []) {
     }
   };
   const again = () => sync();
-  host.addEventListener(ADDED, again);
+  document.addEventListener(ADDED, again); // any widget's add on the page changes the cart
   for (const name of events) document.addEventListener(name, again);
   addEventListener('pageshow', (event) => event.persisted && again());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && again());

@@ -72,7 +72,7 @@ async function addClassic(id) {
 
 /** Adds one of each of `products` in turn; resolves to the cart after the last. */
 export async function add(host, chosen) {
-  nonce ??= host.getAttribute('data-cart-nonce');
+  nonce ||= host.getAttribute('data-cart-nonce');
   let cart;
   for (const product of chosen) {
     const id = await productIdOf(host, product);
@@ -99,6 +99,6 @@ async function readCart(host) {
  * the DOM events WooCommerce dispatches for its jQuery `added_to_cart`).
  */
 export function watch(host) {
-  nonce ??= host.getAttribute('data-cart-nonce');
+  nonce ||= host.getAttribute('data-cart-nonce');
   return watchCart(host, () => readCart(host), ['wc-blocks_added_to_cart', 'wc-blocks_removed_from_cart']);
 }

@@ -110,6 +110,25 @@ export function recordResponses(session) {
   return responses;
 }
 
+/** Serves `page` at `path` in `shell` (servePlatformPage), opens it and waits for its widgets. */
+export async function openPlatformPage(session, path, shell, page) {
+  await servePlatformPage(session, path, shell, page);
+  await session.goto(path);
+  await session.waitForWidgets();
+}
+
+/**
+ * The values of the WooCommerce snippet's PHP expressions on the page of `product`
+ * (a SKU, or a product id), with `nonce` as `wp_create_nonce` printed it.
+ */
+export function wooValues(product, nonce) {
+  return {
+    'esc_attr( $product->get_sku() ?: $product->get_id() )': product,
+    "esc_attr( wp_create_nonce( 'wc_store_api' ) )": nonce,
+    'esc_attr( get_woocommerce_currency() )': 'EUR',
+  };
+}
+
 /** Sets the stand-ins' switches for this browser context (see the cookie's table). */
 export async function switchStandIns(session, baseUrl, switches) {
   await session.context.addCookies([{ name: SWITCH_COOKIE, value: switches.join(','), url: baseUrl }]);

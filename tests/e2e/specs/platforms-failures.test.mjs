@@ -16,9 +16,10 @@ import {
   renderBigCommerce,
   renderShopify,
   renderWooCommerce,
-  servePlatformPage,
+  openPlatformPage,
   switchStandIns,
   waitForFeedback,
+  wooValues,
 } from '../lib/platform-snippets.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 
@@ -26,9 +27,7 @@ import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 async function openShopifyProduct(session, product, { timeoutMs } = {}) {
   const page = await renderShopify({ template: 'product', product: { id: product }, table: DEMO_DIRECTORY_URL });
   if (timeoutMs) page.body = page.body.replace('data-cart-api="shopify"', `data-cart-api="shopify" data-cart-timeout="${timeoutMs}"`);
-  await servePlatformPage(session, '/platform/shopify/product', 'shopify', page);
-  await session.goto('/platform/shopify/product');
-  await session.waitForWidgets();
+  await openPlatformPage(session, '/platform/shopify/product', 'shopify', page);
   const [ready] = await session.events('alsobought:ready');
   return ready.detail.products[0];
 }
@@ -118,15 +117,9 @@ describe('bad answers from the platforms', () => {
       const page = renderWooCommerce({
         page: 'product',
         table: DEMO_DIRECTORY_URL,
-        values: {
-          'esc_attr( $product->get_sku() ?: $product->get_id() )': product,
-          "esc_attr( wp_create_nonce( 'wc_store_api' ) )": '',
-          'esc_attr( get_woocommerce_currency() )': 'EUR',
-        },
+        values: wooValues(product, ''),
       });
-      await servePlatformPage(session, '/platform/woocommerce/product', 'woocommerce', page);
-      await session.goto('/platform/woocommerce/product');
-      await session.waitForWidgets();
+      await openPlatformPage(session, '/platform/woocommerce/product', 'woocommerce', page);
       const [ready] = await session.events('alsobought:ready');
       await switchStandIns(session, environment.baseUrl, [`stock=${ready.detail.products[0].id}:0`]);
       await session.page.locator('[data-alsobought] .ab-add').first().click();
@@ -142,15 +135,9 @@ describe('bad answers from the platforms', () => {
       const page = renderWooCommerce({
         page: 'product',
         table: table.url,
-        values: {
-          'esc_attr( $product->get_sku() ?: $product->get_id() )': table.products[0].entityId,
-          "esc_attr( wp_create_nonce( 'wc_store_api' ) )": 'x',
-          'esc_attr( get_woocommerce_currency() )': 'EUR',
-        },
+        values: wooValues(table.products[0].entityId, 'x'),
       });
-      await servePlatformPage(session, '/platform/woocommerce/product', 'woocommerce', page);
-      await session.goto('/platform/woocommerce/product');
-      await session.waitForWidgets();
+      await openPlatformPage(session, '/platform/woocommerce/product', 'woocommerce', page);
       const [ready] = await session.events('alsobought:ready');
       await session.page.locator('[data-alsobought] .ab-add').first().click();
       await waitForFeedback(session.page, /^Added “/);
@@ -165,9 +152,7 @@ describe('bad answers from the platforms', () => {
     const table = buildEntityIdTable();
     await withPage(environment, 'platform-failures', {}, async (session) => {
       const context = { product: { id: Number(table.products[0].entityId) }, currency_selector: { active_currency_code: 'EUR' } };
-      await servePlatformPage(session, '/platform/bigcommerce/product', 'bigcommerce', renderBigCommerce({ page: 'product', table: table.url, context }));
-      await session.goto('/platform/bigcommerce/product');
-      await session.waitForWidgets();
+      await openPlatformPage(session, '/platform/bigcommerce/product', 'bigcommerce', renderBigCommerce({ page: 'product', table: table.url, context }));
       const [ready] = await session.events('alsobought:ready');
       const sku = table.products.find((entry) => entry.entityId === ready.detail.products[0].id).id;
       await switchStandIns(session, environment.baseUrl, [`stock=${sku}:0`]);

@@ -11,6 +11,7 @@ import { before, describe, test } from 'node:test';
 import { DEMO_DIRECTORY_URL, pickDemoProductPage } from '../lib/demo-data.mjs';
 import {
   buildEntityIdTable,
+  openPlatformPage,
   platformGet,
   recordResponses,
   renderBigCommerce,
@@ -18,15 +19,12 @@ import {
   renderWooCommerce,
   servePlatformPage,
   waitForFeedback,
+  wooValues,
 } from '../lib/platform-snippets.mjs';
 import { useEnvironment, withPage } from '../lib/suite.mjs';
 
-const WOO_VALUES = (product) => ({
-  'esc_attr( $product->get_sku() ?: $product->get_id() )': product,
-  // As from a page cache: a nonce of another session, which the Store API refuses.
-  "esc_attr( wp_create_nonce( 'wc_store_api' ) )": 'stale0cache',
-  'esc_attr( get_woocommerce_currency() )': 'EUR',
-});
+/** As from a page cache: a nonce of another session, which the Store API refuses. */
+const STALE_NONCE = 'stale0cache';
 
 /** Clicks the first card's "Add to cart" and waits for "Added"; returns the product added. */
 async function addFirstSuggestion(session) {
@@ -127,7 +125,7 @@ describe('install guides against the platform stand-ins', () => {
 
   test('WooCommerce: the PHP snippet adds through the Store API, refreshing a cached nonce', async () => {
     await withPage(environment, 'platform-woocommerce', {}, async (session) => {
-      const page = renderWooCommerce({ page: 'product', table: DEMO_DIRECTORY_URL, values: WOO_VALUES(demoProduct) });
+      const page = renderWooCommerce({ page: 'product', table: DEMO_DIRECTORY_URL, values: wooValues(demoProduct, STALE_NONCE) });
       await servePlatformPage(session, '/platform/woocommerce/product', 'woocommerce', page);
       const responses = recordResponses(session);
       await session.goto('/platform/woocommerce/product');
@@ -146,7 +144,7 @@ describe('install guides against the platform stand-ins', () => {
 
   test('WooCommerce: the cart hook reads the Store API cart (data-cart="auto") and adds all', async () => {
     await withPage(environment, 'platform-woocommerce-cart', {}, async (session) => {
-      const cartPage = renderWooCommerce({ page: 'cart', table: DEMO_DIRECTORY_URL, values: WOO_VALUES(demoProduct) });
+      const cartPage = renderWooCommerce({ page: 'cart', table: DEMO_DIRECTORY_URL, values: wooValues(demoProduct, STALE_NONCE) });
       await servePlatformPage(session, '/platform/woocommerce/cart', 'woocommerce', cartPage);
       await session.goto('/platform/woocommerce/cart');
       const status = await session.page.evaluate(async (sku) => {
@@ -179,9 +177,7 @@ describe('install guides against the platform stand-ins', () => {
       const context = { product: { id: Number(hub) }, currency_selector: { active_currency_code: 'EUR' } };
       const page = renderBigCommerce({ page: 'product', table: bigcommerce.url, context });
       assert.match(page.body, new RegExp(`data-product="${hub}"`));
-      await servePlatformPage(session, '/platform/bigcommerce/product', 'bigcommerce', page);
-      await session.goto('/platform/bigcommerce/product');
-      await session.waitForWidgets();
+      await openPlatformPage(session, '/platform/bigcommerce/product', 'bigcommerce', page);
       const first = await addFirstSuggestion(session);
       let carts = await platformGet(session, '/api/storefront/carts');
       assert.deepEqual(carts.body[0].lineItems.physicalItems.map((line) => String(line.productId)), [first.id]);
@@ -215,6 +211,23 @@ describe('install guides against the platform stand-ins', () => {
       assert.equal(await session.page.evaluate(() => document.querySelector('[data-cart-api]').getAttribute('data-cart')), hub);
       const [ready] = await session.events('alsobought:ready');
       assert.ok(ready.detail.products.length > 0 && ready.detail.products.every((product) => product.id !== hub));
+      assertQuiet(session);
+    });
+  });
+
+  test('the demo store\'s Shopify-style page (make demo prints it) adds through the stand-in', async () => {
+    await withPage(environment, 'platform-demo-shopify', {}, async (session) => {
+      await session.goto(`/www/shopify.html?product=${encodeURIComponent(demoProduct)}`);
+      // The cart widget waits unmounted while the cart is empty: one host settles.
+      await session.waitForWidgets();
+      const added = await addFirstSuggestion(session);
+      await session.page.waitForFunction(() => document.querySelectorAll('[data-shopify-lines] li').length === 1);
+      const line = await session.page.locator('[data-shopify-lines] li').textContent();
+      assert.match(line, new RegExp(`\\(${added.id}\\)`), 'the page lists the cart /cart.js returns');
+      // Now the cart page's widget mounts for the cart, and suggests for it.
+      await session.page.waitForFunction(() => document.querySelectorAll('[data-alsobought-state=ready]').length === 2);
+      const cartHost = await session.page.evaluate(() => document.querySelector('[data-cart-api][data-layout=bundle]').getAttribute('data-cart'));
+      assert.equal(cartHost, added.id);
       assertQuiet(session);
     });
   });

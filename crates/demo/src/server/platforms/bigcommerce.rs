@@ -18,7 +18,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{add_line, check_stock, json, not_found, Call, Line, Platforms, Shop, Visitor};
+use super::{
+    add_line, check_stock, json, not_found, quantity_of, Call, Line, Platforms, Shop, Visitor,
+};
 
 const PLATFORM: &str = "bigcommerce";
 const COOKIE: &str = "SHOP_SESSION_TOKEN";
@@ -114,11 +116,7 @@ fn add(shop: &Shop<'_>, lines: &mut Vec<Line>, body: &Value) -> Result<(), (Stat
     let mut after = lines.clone();
     for item in items {
         let product_id = item.get("productId").and_then(Value::as_u64).unwrap_or(0);
-        let quantity = item
-            .get("quantity")
-            .and_then(Value::as_u64)
-            .unwrap_or(1)
-            .max(1) as u32;
+        let quantity = quantity_of(item);
         let product = shop.by_entity(product_id).ok_or_else(|| {
             error(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -383,6 +383,12 @@ pub fn check_stock(
     }
 }
 
+/// The `quantity` of a request's item or body; a missing or zero one counts as 1.
+pub fn quantity_of(item: &Value) -> u32 {
+    let quantity = item.get("quantity").and_then(Value::as_u64).unwrap_or(1);
+    u32::try_from(quantity).unwrap_or(u32::MAX).max(1)
+}
+
 /// Adds `quantity` of `product` to `lines` (one line per product).
 pub fn add_line(lines: &mut Vec<Line>, product: &Product, quantity: u32) {
     match lines

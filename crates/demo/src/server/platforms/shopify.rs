@@ -21,7 +21,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::{
-    add_line, check_stock, json, not_found, Call, Line, Platforms, Product, Shop, Visitor,
+    add_line, check_stock, json, not_found, quantity_of, Call, Line, Platforms, Product, Shop,
+    Visitor,
 };
 
 const PLATFORM: &str = "shopify";
@@ -132,11 +133,7 @@ fn add(
     let mut wanted = Vec::new();
     for item in items {
         let variant = item.get("id").and_then(Value::as_u64).unwrap_or(0);
-        let quantity = item
-            .get("quantity")
-            .and_then(Value::as_u64)
-            .unwrap_or(1)
-            .max(1) as u32;
+        let quantity = quantity_of(item);
         let product = variant
             .checked_sub(VARIANT_BASE)
             .and_then(|entity_id| shop.by_entity(entity_id))

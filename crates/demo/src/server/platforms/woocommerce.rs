@@ -23,7 +23,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::{add_line, check_stock, json, Call, Line, Platforms, Product, Shop, Switches, Visitor};
+use super::{
+    add_line, check_stock, json, quantity_of, Call, Line, Platforms, Product, Shop, Switches,
+    Visitor,
+};
 
 const PLATFORM: &str = "woocommerce";
 const COOKIE: &str = "wp_woocommerce_session_standin";
@@ -151,12 +154,7 @@ fn add_item(
         }
         Some(_) => {}
     }
-    let quantity = call
-        .json
-        .get("quantity")
-        .and_then(Value::as_u64)
-        .unwrap_or(1)
-        .max(1) as u32;
+    let quantity = quantity_of(&call.json);
     let product = call
         .json
         .get("id")
