@@ -62,8 +62,13 @@ async function readCart(host) {
   return lines.map((line) => String(line.productId));
 }
 
-/** Learns the cart's id ahead of the first add, and keeps a `data-cart="auto"` host's cart current. */
+/**
+ * Keeps a `data-cart="auto"` host's cart current (which also learns the cart's id), or
+ * learns the cart's id ahead of the first add: one request either way, so a first visit
+ * never gets two session cookies from two answers at once.
+ */
 export function watch(host) {
-  knownCartId(host).catch(() => {}); // an add asks again and reports a failure
-  return watchCart(host, () => readCart(host));
+  const reading = watchCart(host, () => readCart(host));
+  if (!reading) knownCartId(host).catch(() => {}); // an add asks again and reports a failure
+  return reading;
 }

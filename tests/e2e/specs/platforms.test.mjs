@@ -40,6 +40,16 @@ async function addFirstSuggestion(session) {
   return first;
 }
 
+/**
+ * Waits until the cart page's widget has read the (empty) platform cart, and checks that
+ * it then waits unmounted: before this, the shopper's session cookie may still be on its
+ * way, and the test's own request would start another session.
+ */
+async function cartRead(session) {
+  await session.page.waitForFunction(() => document.querySelector('[data-cart-api]')?.getAttribute('data-cart') === '');
+  assert.equal(await session.page.evaluate(() => document.querySelector('[data-cart-api]').hasAttribute('data-alsobought')), false, 'an empty cart mounts nothing');
+}
+
 function assertQuiet(session) {
   assert.deepEqual(session.pageErrors, []);
   assert.deepEqual(session.scriptConsoleErrors(), []);
@@ -92,9 +102,7 @@ describe('install guides against the platform stand-ins', () => {
       assert.match(cartPage.body, /data-cart="auto"/);
       await servePlatformPage(session, '/platform/shopify/cart', 'shopify', cartPage);
       await session.goto('/platform/shopify/cart');
-      // An empty cart: nothing mounts, nothing is said.
-      await session.page.waitForFunction(() => document.querySelector('[data-cart-api]')?.getAttribute('data-cart') === '');
-      assert.equal(await session.page.evaluate(() => document.querySelector('[data-cart-api]').hasAttribute('data-alsobought')), false);
+      await cartRead(session);
 
       const variant = await session.page.evaluate(async (handle) => (await (await fetch(`/products/${handle}.js`)).json()).variants[0].id, demoProduct.toLowerCase());
       const add = await session.page.evaluate(
@@ -147,6 +155,7 @@ describe('install guides against the platform stand-ins', () => {
       const cartPage = renderWooCommerce({ page: 'cart', table: DEMO_DIRECTORY_URL, values: wooValues(demoProduct, STALE_NONCE) });
       await servePlatformPage(session, '/platform/woocommerce/cart', 'woocommerce', cartPage);
       await session.goto('/platform/woocommerce/cart');
+      await cartRead(session);
       const status = await session.page.evaluate(async (sku) => {
         const cart = await fetch('/wp-json/wc/store/v1/cart');
         const [product] = await (await fetch(`/wp-json/wc/store/v1/products?sku=${sku}`)).json();
@@ -201,6 +210,7 @@ describe('install guides against the platform stand-ins', () => {
       const context = { currency_selector: { active_currency_code: 'EUR' } };
       await servePlatformPage(session, '/platform/bigcommerce/cart', 'bigcommerce', renderBigCommerce({ page: 'cart', table: bigcommerce.url, context }));
       await session.goto('/platform/bigcommerce/cart');
+      await cartRead(session);
       const status = await session.page.evaluate(
         async (productId) => (await fetch('/api/storefront/carts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lineItems: [{ productId, quantity: 1 }] }) })).status,
         Number(hub),
