@@ -124,7 +124,7 @@ export async function watch(host) {
 }
 
 /** `data-cart-timeout` on `host` (milliseconds), else ten seconds. */
-export function timeoutOf(host) {
+function timeoutOf(host) {
   const value = Number(host.getAttribute('data-cart-timeout'));
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }
