@@ -54,6 +54,7 @@ demo-data:
 
 demo: widget demo-data
 	@printf '\ndemo: Northwind Goods on http://%s/ (Ctrl-C stops it; make demo ADDR=127.0.0.1:9000 for another port)\n' '$(ADDR)'
+	@printf 'demo: the same shop with its cart on the Shopify-style endpoints (docs/install/shopify.md): http://%s/www/shopify.html\n' '$(ADDR)'
 	$(RELEASE_BIN)/alsobought-demo serve --root . --addr $(ADDR)
 
 test: setup
@@ -71,5 +72,6 @@ bench: widget demo-data
 	node scripts/bench-collect.mjs
 	node scripts/bench-widget.mjs
 	node scripts/bench-network.mjs
+	node scripts/bench-cart.mjs
 	node scripts/bench-scale.mjs
 	node scripts/bench-scale-build.mjs

@@ -2,8 +2,9 @@
 # Release build of the widget into pkg/: alsobought.js (ES module) + alsobought_bg.wasm,
 # their sizes as shoppers download them, the optional page stylesheet alsobought.css,
 # the TypeScript declarations alsobought.d.ts (for the store's build, never downloaded),
-# brotli and gzip copies of the three downloaded files (.br, .gz) for servers that send
-# them precompressed, and Subresource Integrity hashes of all three (pkg/sri.json).
+# the cart adapters (alsobought-<platform>.js, loaded only on pages that use one),
+# brotli and gzip copies of the downloaded files (.br, .gz) for servers that send
+# them precompressed, and Subresource Integrity hashes of them all (pkg/sri.json).
 #
 # Usage: [WIDGET_CARGO_FLAGS=...] scripts/build-widget.sh [--check-size]
 #   --check-size  fail when the brotli total (JS + wasm) is over the size limit below;
@@ -80,13 +81,23 @@ first_read_len=$(core_constant INITIAL_FETCH_LEN crates/core/src/format/mod.rs)
 entry_file=$(core_constant ENTRY_FILE crates/core/src/format/split.rs | tr -d '"')
 shard_bits_at=$(core_constant ENTRY_SHARD_BITS_AT crates/core/src/format/split.rs)
 generation_at=$(core_constant ENTRY_GENERATION_AT crates/core/src/format/split.rs)
-sed -i -e "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/g" -e "s/@FIRST_READ_LEN@/$first_read_len/g" \
-  -e "s/@ENTRY_FILE@/$entry_file/g" -e "s/@ENTRY_SHARD_BITS_AT@/$shard_bits_at/g" \
-  -e "s/@ENTRY_GENERATION_AT@/$generation_at/g" "$out_dir/alsobought.js"
-if grep -q '@[A-Z_]\+@' "$out_dir/alsobought.js"; then
-  printf 'widget: error: placeholders left in %s: %s\n' "$out_dir/alsobought.js" "$(grep -o '@[A-Z_]\+@' "$out_dir/alsobought.js" | sort -u | tr '\n' ' ')" >&2
-  exit 1
-fi
+# The event names the start-up code and the cart adapters use are src/events.rs's.
+event_add_to_cart=$(core_constant ADD_TO_CART src/events.rs | tr -d '"')
+event_added=$(core_constant ADDED src/events.rs | tr -d '"')
+fill_placeholders() { # FILE...: every @NAME@ above written in, none left
+  sed -i -e "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/g" -e "s/@FIRST_READ_LEN@/$first_read_len/g" \
+    -e "s/@ENTRY_FILE@/$entry_file/g" -e "s/@ENTRY_SHARD_BITS_AT@/$shard_bits_at/g" \
+    -e "s/@ENTRY_GENERATION_AT@/$generation_at/g" -e "s/@EVENT_ADD_TO_CART@/$event_add_to_cart/g" \
+    -e "s/@EVENT_ADDED@/$event_added/g" "$@"
+  local file
+  for file in "$@"; do
+    if grep -q '@[A-Z_]\+@' "$file"; then
+      printf 'widget: error: placeholders left in %s: %s\n' "$file" "$(grep -o '@[A-Z_]\+@' "$file" | sort -u | tr '\n' ' ')" >&2
+      exit 1
+    fi
+  done
+}
+fill_placeholders "$out_dir/alsobought.js"
 
 # strip = "debuginfo" keeps the target-features section; the flags below match what
 # rustc enables for wasm32 today, so wasm-opt never rejects an instruction it sees.
@@ -125,6 +136,19 @@ node scripts/shrink-widget-glue.mjs "$out_dir/alsobought.js" "$out_dir/alsobough
   "${removed_classes[@]}"
 rm "$out_dir/names.json"
 
+# The cart adapters (src/cart/, docs/install/): separate modules next to alsobought.js
+# that src/startup.js imports only on a page with `data-cart-api` or when a store's
+# code calls `detail.respondWith`, so no other shopper downloads a byte of them. Flat
+# names, because a Shopify theme's assets/ folder has no subfolders.
+cart_modules=()
+for source in src/cart/*.js; do
+  module="$out_dir/$(basename "$source")"
+  cp "$source" "$module"
+  fill_placeholders "$module"
+  node_modules/.bin/terser "$module" --module --compress --mangle --output "$module"
+  cart_modules+=("$module")
+done
+
 # The optional page stylesheet that reserves each widget's height from the first paint
 # (generated and checked by src/styles.rs's tests).
 cp src/alsobought.css "$out_dir/alsobought.css"
@@ -138,7 +162,7 @@ cp src/alsobought.d.ts "$out_dir/alsobought.d.ts"
 # request time, and brotli at its slowest, smallest level. alsobought.d.ts and sri.json
 # get none: build tools read them from disk, no browser asks for them. gzip -n leaves
 # the name and time stamp out, so the same bytes always give the same copy.
-for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/alsobought.css"; do
+for file in "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm" "$out_dir/alsobought.css" "${cart_modules[@]}"; do
   brotli -q 11 -f -o "$file.br" "$file"
   gzip -9 -n -c "$file" >"$file.gz"
 done
@@ -154,16 +178,20 @@ done
 say "total brotli: $total_brotli bytes ($(awk -v b="$total_brotli" 'BEGIN { printf "%.1f", b / 1024 }') KiB)"
 printf 'widget:   %-28s %s  (optional page stylesheet, not in the total)\n' "$out_dir/alsobought.css" \
   "$(sizes "$out_dir/alsobought.css")"
+for module in "${cart_modules[@]}"; do
+  printf 'widget:   %-28s %s  (cart adapter, loaded only with data-cart-api; not in the total)\n' "$module" "$(sizes "$module")"
+done
 
 # Subresource Integrity: sha384, base64, as <script integrity="sha384-..."> expects.
 node --input-type=module - "$out_dir" <<'EOF'
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const outDir = process.argv[2];
 const hashes = {};
-for (const name of ['alsobought.js', 'alsobought_bg.wasm', 'alsobought.css']) {
+const cartModules = readdirSync(outDir).filter((name) => /^alsobought-[a-z]+\.js$/.test(name)).sort();
+for (const name of ['alsobought.js', 'alsobought_bg.wasm', 'alsobought.css', ...cartModules]) {
   const digest = createHash('sha384').update(readFileSync(path.join(outDir, name))).digest('base64');
   hashes[name] = `sha384-${digest}`;
   console.log(`widget: SRI ${name}: sha384-${digest}`);

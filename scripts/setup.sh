@@ -10,7 +10,8 @@
 #   Debian:  chromium, chromium-driver (browser tests), brotli (size report)
 #   rustup:  the wasm32-unknown-unknown target
 #   cargo:   wasm-bindgen-cli, exactly the wasm-bindgen version in Cargo.lock
-#   npm:     package-lock.json -> node_modules (binaryen, playwright-core, axe-core, terser, typescript)
+#   npm:     package-lock.json -> node_modules (binaryen, playwright-core, axe-core, terser, typescript,
+#            liquidjs and handlebars to render the install guides' snippets in the e2e suite)
 #   PyPI:    spark/requirements.txt -> a virtualenv in ~/.cache/alsobought (needs Java)
 set -euo pipefail
 

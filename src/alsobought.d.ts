@@ -185,6 +185,25 @@ export interface WidgetEventDetail {
   event: AlsoboughtEvent | null;
 }
 
+/** `detail` of `alsobought:add-to-cart`. */
+export interface AddToCartEventDetail extends WidgetEventDetail {
+  /**
+   * Hand the widget the promise of your own cart request, synchronously in the listener:
+   * it calls `preventDefault()`, shows the button pending, then "Added …" (and dispatches
+   * `alsobought:added` with the promise's value) or, when the promise rejects, the
+   * error's `shopperMessage` (else a generic sentence) in its status line. A host with
+   * `data-cart-api` (docs/install/) does this itself when no listener prevented the event.
+   */
+  respondWith(answer: Promise<unknown>): Promise<unknown>;
+}
+
+/** `detail` of `alsobought:added`. */
+export interface AddedEventDetail {
+  products: ShownProduct[];
+  /** What the platform (or the promise given to `respondWith`) answered. */
+  answer: unknown;
+}
+
 /**
  * The events, dispatched on the host element; they bubble and cross the shadow
  * boundary, so a listener on `document` hears every widget's.
@@ -196,8 +215,10 @@ export interface AlsoboughtEventMap {
   'alsobought:impression': CustomEvent<WidgetEventDetail>;
   /** A suggestion's link was followed. */
   'alsobought:click': CustomEvent<WidgetEventDetail>;
-  /** Cancelable: call `preventDefault()` and add the products to the cart yourself; otherwise the product URL opens. */
-  'alsobought:add-to-cart': CustomEvent<WidgetEventDetail>;
+  /** Cancelable: call `preventDefault()` (or `detail.respondWith`) and add the products to the cart yourself; otherwise a `data-cart-api` adapter adds them, or the product URL opens. */
+  'alsobought:add-to-cart': CustomEvent<AddToCartEventDetail>;
+  /** The products are in the cart (a `data-cart-api` adapter or `respondWith` added them). */
+  'alsobought:added': CustomEvent<AddedEventDetail>;
   /** The widget mounted inside an experiment and the visitor's variant is known. */
   'alsobought:exposure': CustomEvent<WidgetEventDetail>;
   /** The table could not be used; nothing is rendered. */

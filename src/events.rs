@@ -29,6 +29,10 @@ pub const IMPRESSION: &str = "alsobought:impression";
 pub const CLICK: &str = "alsobought:click";
 /// `alsobought:add-to-cart`: cancelable; when not prevented the product URL opens.
 pub const ADD_TO_CART: &str = "alsobought:add-to-cart";
+/// `alsobought:added`: a cart adapter or `detail.respondWith` put the products in the
+/// cart; `detail.answer` is the platform's answer. Dispatched by src/cart/alsobought-cart.js,
+/// where scripts/build-widget.sh writes this name in.
+pub const ADDED: &str = "alsobought:added";
 /// `alsobought:error`: nothing is shown; `detail.message` says why.
 pub const ERROR: &str = "alsobought:error";
 /// `alsobought:exposure`: the widget mounted inside an experiment (docs/events.md).

@@ -94,10 +94,33 @@ globalThis.__alsoboughtFirstReads = firstReads;
 // renders the cards (src/price_format.rs formats their prices). In a task of its own,
 // while the wasm downloads, it costs the shopper nothing; any locale loads it for all.
 if (firstReads.size > 0) setTimeout(() => new Intl.NumberFormat(), 0);
+// Cart adapters (docs/install/), in alsobought-cart.js next to this file, which only
+// pages that add to a cart through the widget download. `detail.respondWith(promise)` is
+// set on every add-to-cart event before any listener of the page sees it (a capture
+// listener on the window runs first): a store's own code may hand it the promise of its
+// cart request, and alsobought-cart.js shows the pending, added and failed states in the
+// widget. A host with `data-cart-api` gets its platform's adapter, which answers the
+// event last (the window's bubble phase) and only when no listener of the page prevented
+// it; with `data-cart="auto"` it reads the platform's cart into data-cart before the
+// widget mounts, so the wasm is fetched meanwhile rather than after.
+const cartModule = () => import('./alsobought-cart.js');
+addEventListener('@EVENT_ADD_TO_CART@', (event) => {
+  const { target, detail } = event;
+  detail.respondWith = (answer) => {
+    event.preventDefault();
+    return cartModule().then((cart) => cart.respond(target, detail, answer));
+  };
+}, true);
+addEventListener('@EVENT_ADD_TO_CART@', ({ target, detail, defaultPrevented }) => {
+  if (!defaultPrevented && target.hasAttribute('data-cart-api')) detail.respondWith(cartModule().then((cart) => cart.add(target, detail.products)));
+});
+const cartReads = [...document.querySelectorAll('[data-cart-api]')].map((host) => cartModule().then((cart) => cart.watch(host)));
+const wasmSource = cartReads.length ? { module_or_path: fetch(new URL('alsobought_bg.wasm', import.meta.url)) } : undefined;
 // Then instantiate, so the widget's start function mounts the page without further
 // code, and importers get a ready API.
 try {
-  await __wbg_init();
+  await Promise.allSettled(cartReads); // a failure is the adapter's to report
+  await __wbg_init(wasmSource);
   // For performance tools (and scripts/bench-widget.mjs): instantiated, hosts mounted.
   performance.mark('alsobought:started');
 } catch (error) {

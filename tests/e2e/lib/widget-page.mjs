@@ -19,6 +19,8 @@ export const WIDGET_EVENTS = [
   // docs/events.md: measurement events (exposure on the host, purchase on document).
   'alsobought:exposure',
   'alsobought:purchase',
+  // docs/install/README.md: a cart adapter or `respondWith` put the products in the cart.
+  'alsobought:added',
 ];
 
 /** States the widget settles in on its host element (`data-alsobought-state`). */

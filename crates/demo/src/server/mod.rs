@@ -12,6 +12,7 @@
 //! | `/__slow/<ms>/<path>` | waits `ms` milliseconds (at most 60 000), then serves `/<path>` |
 //! | `/__norange/<path>` | serves `/<path>` ignoring any `Range` header: always the whole file, 200 |
 //! | `/__csp/<path>` | serves `/<path>`; an HTML page comes with the [`STRICT_CSP`] header |
+//! | `/cart.js`, `/cart/add.js`, `/products/<handle>.js`, `/wp-json/wc/store/v1/...`, `/?add-to-cart=<id>`, `/api/storefront/carts...` | stand-ins of the Shopify, WooCommerce and BigCommerce storefront cart endpoints ([`platforms`]) |
 //! | `/alsobought/<name>.table` | `ROOT/www/generated/<name>.table` (a single-file table) |
 //! | `/alsobought/<name>/<path>` | `ROOT/www/generated/<name>/<path>` (a table directory: `entry.bin`, `<16 hex>/<hex>.bin`) |
 //! | `/alsobought/<file>` | `ROOT/pkg/<file>` (the built widget) |
@@ -48,6 +49,7 @@
 //! between runs and must never see a stale copy; `alsobought-demo serve --cache cdn` is
 //! for measuring what shoppers get (`make bench`).
 
+mod platforms;
 mod request_log;
 
 use std::future::Future;
@@ -68,6 +70,7 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use platforms::Platforms;
 pub use request_log::{RequestLog, RequestRecord};
 
 /// The Content-Security-Policy sent with every HTML page requested under `/__csp/`: the
@@ -234,6 +237,7 @@ struct ServerState {
     log: RequestLog,
     print_requests: bool,
     cache: CachePolicy,
+    platforms: Platforms,
 }
 
 /// Options of [`router`] beyond the root directory.
@@ -258,6 +262,7 @@ pub fn router(root: &Path, log: RequestLog, options: ServerOptions) -> Router {
         log,
         print_requests: options.print_requests,
         cache: options.cache,
+        platforms: Platforms::new(root),
     };
     Router::new().fallback(handle).with_state(state)
 }
@@ -382,7 +387,10 @@ async fn handle(State(state): State<ServerState>, request: Request) -> Response 
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
 
     let mut response = match apply_test_helpers(request).await {
-        Ok(request) => serve_file(&state.files, state.cache, request).await,
+        Ok(request) => match state.platforms.answer(request).await {
+            Ok(response) => response,
+            Err(request) => serve_file(&state.files, state.cache, request).await,
+        },
         Err(response) => response,
     };
     add_headers(requested.path(), &mut response);
