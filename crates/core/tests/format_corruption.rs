@@ -252,3 +252,28 @@ fn resealed_damage_is_caught_by_the_structure_checks() {
         );
     }
 }
+
+#[test]
+fn a_compare_at_price_not_above_the_price_fails_verification() {
+    let mut input = format_common::small_input();
+    input.products[0].compare_at_hundredths = Some(1599);
+    let mut bytes = alsobought_core::write_table(&input).unwrap();
+    assert_eq!(open_and_verify(&bytes), Ok(()));
+    let regions = checksummed_regions(&bytes);
+    // Every copy of the card: its price 1299 (13 05 00 00) ... compare-at 1599 (3f 06).
+    let sale = [0x3f, 0x06, 0x00, 0x00];
+    let mut copies = 0;
+    for at in 0..bytes.len() - 4 {
+        if bytes[at..at + 4] == sale && bytes[at - 8..at - 4] == [0x13, 0x05, 0x00, 0x00] {
+            bytes[at..at + 4].copy_from_slice(&1299u32.to_le_bytes());
+            copies += 1;
+        }
+    }
+    assert!(copies > 0);
+    reseal(&mut bytes, &regions);
+    let error = open_and_verify(&bytes).unwrap_err().to_string();
+    assert!(
+        error.contains("compare-at price not above its price"),
+        "{error}"
+    );
+}

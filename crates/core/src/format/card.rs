@@ -119,17 +119,11 @@ impl<'a> Card<'a> {
                 ),
             ));
         };
+        // That it is above the price is left to `Table::verify`: the widget reads
+        // CRC-checked bytes of a writer that refuses anything else, and every check
+        // here is bytes in its download.
         let compare_at_hundredths = if flags & FLAG_COMPARE_AT != 0 {
-            let compare_at_at = cursor.position();
-            let compare_at = cursor.u32()?;
-            // A "was" price at or below the price (or without one) is no sale.
-            if price_hundredths.is_none_or(|price| compare_at <= price) {
-                return Err(cursor.malformed_at(
-                    compare_at_at,
-                    "card compare-at price is not above its price",
-                ));
-            }
-            Some(compare_at)
+            Some(cursor.u32()?)
         } else {
             None
         };
