@@ -215,7 +215,7 @@ fn a_sale_adds_four_bytes_to_its_card_and_makes_version_3() {
     assert_eq!(u16::from_le_bytes([on_sale[8], on_sale[9]]), 3);
     // Four bytes per copy of the card (its own bundle, neighbour lists, best-sellers).
     let added = on_sale.len() - plain.len();
-    assert!(added > 4 && added % 4 == 0, "{added}");
+    assert!(added > 4 && added.is_multiple_of(4), "{added}");
     let table = alsobought_core::Table::open(&on_sale).unwrap();
     table.verify().unwrap();
     let card = table.bundle("SKU-1").unwrap().unwrap().product().unwrap();
