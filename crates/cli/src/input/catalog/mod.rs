@@ -15,6 +15,7 @@ use alsobought_mining::{Catalog, VariantGroups};
 use anyhow::{bail, Context};
 use serde_json::{Map, Value};
 
+mod columns;
 mod platform;
 mod rows;
 mod shopify;

@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 
-use super::platform::{column_text, find_column};
+use super::columns::{column_text, find_column};
 use super::{field_index, RawFields, FIELDS};
 use crate::input::skips::RowProblem;
 use crate::input::values::{parse_flag, parse_quantity};

@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::platform::{column_text, find_column};
+use super::columns::{column_text, find_column};
 use super::{field_index, RawFields, FIELDS};
 use crate::input::skips::RowProblem;
 use crate::input::values::card_price;
