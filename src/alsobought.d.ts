@@ -33,6 +33,8 @@ export interface WidgetSettings {
   layout?: 'carousel' | 'bundle';
   /** The heading, which also labels the region for screen readers (default "Frequently bought together"). */
   title?: string;
+  /** The heading's element, to fit the page's outline (default `h2`); theme its look with `::part(title)`. */
+  heading?: 'h2' | 'h3' | 'h4' | 'h5' | 'h6';
   /** BCP 47 locale for prices (default the browser's). */
   locale?: string;
   /** ISO 4217 code for products whose table record has no currency. */

@@ -28,6 +28,8 @@ pub struct ProductView {
     pub price_hundredths: Option<u32>,
     /// The price is the cheapest variant's: shown as "from €12".
     pub price_from: bool,
+    /// The compare-at ("was") price in hundredths: the product is on sale.
+    pub compare_at_hundredths: Option<u32>,
     /// The card's own ISO 4217 currency.
     pub currency: Option<String>,
     /// Rating in tenths of a star, 0..=50.
@@ -45,6 +47,7 @@ impl ProductView {
             category: (!card.category.is_empty()).then(|| card.category.to_string()),
             price_hundredths: card.price_hundredths,
             price_from: card.price_from,
+            compare_at_hundredths: card.compare_at_hundredths,
             currency: card.currency.map(str::to_string),
             rating_tenths: card.rating_tenths,
         }
@@ -142,6 +145,7 @@ mod tests {
             category: None,
             price_hundredths: price,
             price_from: false,
+            compare_at_hundredths: None,
             currency: currency.map(str::to_string),
             rating_tenths: None,
         }
@@ -159,6 +163,7 @@ mod tests {
             price_hundredths: Some(1999),
             currency: Some("GBP"),
             price_from: false,
+            compare_at_hundredths: None,
             available: true,
             rating_tenths: Some(45),
         };

@@ -3,9 +3,13 @@
 //!
 //! Constructed sheets are not `<style>` elements or `style` attributes, so they work
 //! under `Content-Security-Policy: style-src 'self'`; nothing in the widget sets an
-//! inline style. `:host { all: initial }` keeps the host page's CSS out; the store
-//! themes the widget only through the `--alsobought-*` custom properties (they
-//! inherit into the shadow tree). One sheet is shared by every widget on the page;
+//! inline style. `:host { all: initial }` keeps the host page's CSS out, except what
+//! makes the widget look native: the page's font family, text colour and (within
+//! bounds) font size are inherited, and the accent follows the theme's primary button
+//! colour (Bootstrap's `--bs-primary`, Shopify Dawn's `--color-button`) unless the
+//! store sets `--alsobought-accent`. The store themes the widget through the
+//! `--alsobought-*` custom properties (they inherit into the shadow tree) and the
+//! heading through `::part(title)`. One sheet is shared by every widget on the page;
 //! a second, per-widget sheet only carries the height to reserve.
 //!
 //! No layout shift: every card has a fixed height derived from the card width, and
@@ -21,25 +25,26 @@ use crate::settings::{Layout, WidgetConfig};
 
 /// The shared stylesheet.
 ///
-/// Sizes are in `em` of the widget's own font size (the browser's default, whatever
-/// the page does to `html` or the host), so a store theme that sets `html { font-size:
-/// 40px }` cannot blow the cards up, and the reserve below and the real layout use the
-/// same numbers. `:host` rules lose to the page's own rules for the host element unless
+/// Sizes are in `em` of the widget's own font size (the page's, clamped to 13..18 px),
+/// so a store theme that sets `html { font-size: 40px }` cannot blow the cards up, and
+/// the reserve below and the real layout use the same numbers. Font family and colour
+/// are `var(--alsobought-font)` / `var(--alsobought-text)` without a fallback: unset,
+/// such a declaration is invalid at computed-value time and inherits, from the page. `:host` rules lose to the page's own rules for the host element unless
 /// marked `!important` (the shadow tree wins only for important declarations), so the
 /// few that must hold are; everything inherited is reset again on `.ab-root`, which no
 /// page selector can reach.
 pub const STYLESHEET: &str = r#"
-:host{all:initial;display:block!important;box-sizing:border-box!important;font-size:medium!important;
-contain:layout paint;
---ab-accent:var(--alsobought-accent,#0b57d0);--ab-text:var(--alsobought-text,#1f2328);
+:host{all:initial;display:block!important;box-sizing:border-box!important;font-size:clamp(13px,1em,18px)!important;
+font-family:inherit;color:inherit;contain:layout paint;
+--ab-accent:var(--alsobought-accent,var(--bs-primary,rgb(var(--color-button,11,87,208))));
 --ab-muted:var(--alsobought-muted,#59636e);--ab-bg:var(--alsobought-background,transparent);
 --ab-radius:var(--alsobought-radius,.5em);--ab-gap:var(--alsobought-gap,1em);
 --ab-card:var(--alsobought-card-width,clamp(8.5em,38vw,12em));
 --ab-head:2.25em;--ab-body:8.75em;--ab-row:4.5em;--ab-foot:3.5em}
 :host([data-alsobought-state=loading]),:host([data-alsobought-state=ready]){min-height:calc(var(--ab-reserve,0)*var(--ab-height))!important}
 :host([data-alsobought-state=error]),:host([data-alsobought-state=empty]),:host([data-alsobought-state=holdout]){display:none!important}
-.ab-root{all:initial;display:block;box-sizing:border-box;font:400 1em/1.4 var(--alsobought-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
-color:var(--ab-text);background:var(--ab-bg)}
+.ab-root{all:initial;display:block;box-sizing:border-box;font-size:1em;line-height:1.4;font-family:var(--alsobought-font);
+color:var(--alsobought-text);background:var(--ab-bg)}
 .ab-root *,.ab-root *::before,.ab-root *::after{box-sizing:inherit}
 .ab-title{margin:0 0 .5em;font-size:1.125em;line-height:1.5;font-weight:600}
 .ab-carousel{display:flex;align-items:center;gap:.25em}
@@ -51,11 +56,13 @@ overflow-x:auto;overscroll-behavior-x:contain;scroll-snap-type:x mandatory;scrol
 .ab-link:hover .ab-name{text-decoration:underline}
 .ab-image{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;border-radius:var(--ab-radius);background:#0000000d}
 .ab-name{font-size:.9375em;line-height:1.4;height:2.8em;overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}
-.ab-price{font-weight:600;line-height:1.4em;height:1.4em}
+.ab-price{font-weight:600;line-height:1.4em;height:1.4em;overflow:hidden}
+.ab-was{margin-left:.3em;font-weight:400;color:var(--ab-muted);text-decoration:line-through}
+.ab-was::before{content:" was ";position:absolute;clip-path:inset(50%)}
 .ab-rating{color:#9a6700;font-size:.875em;line-height:1.375em;height:1.375em;letter-spacing:.05em}
 .ab-add,.ab-add-all,.ab-prev,.ab-next{font:inherit;cursor:pointer;border-radius:var(--ab-radius)}
 .ab-add,.ab-add-all{margin-top:auto;min-height:2.25em;padding:.25em .75em;border:0;background:var(--ab-accent);color:#fff;font-weight:600}
-.ab-prev,.ab-next{flex:none;font-size:1.25em;width:1.8em;height:1.8em;padding:0;border:1px solid var(--ab-muted);background:#fff;color:var(--ab-text);line-height:1}
+.ab-prev,.ab-next{flex:none;font-size:1.25em;width:1.8em;height:1.8em;padding:0;border:1px solid var(--ab-muted);background:none;color:inherit;line-height:1}
 .ab-prev:disabled,.ab-next:disabled{opacity:.35;cursor:default}
 :focus-visible{outline:2px solid var(--ab-accent);outline-offset:2px}
 .ab-bundle{display:flex;flex-direction:column;gap:.5em}
@@ -202,7 +209,9 @@ mod tests {
              (A script tag that carries the attributes itself is left alone.) */\n",
         );
         let host = "[data-alsobought]:not(script)";
-        css += &format!("{host}{{display:block;font-size:medium}}\n");
+        // The host's font size as the widget's own stylesheet bounds it, so both
+        // measure the same `em`.
+        css += &format!("{host}{{display:block;font-size:{HOST_FONT_SIZE}}}\n");
         // The widget hides a failed host itself, from its shadow stylesheet; when the
         // module cannot start at all, the start-up code marks the hosts instead.
         css += "[data-alsobought][data-alsobought-state=error]{display:none}\n";
@@ -230,8 +239,13 @@ mod tests {
         css
     }
 
+    /// The host's font size: the page's, kept readable and within what the cards
+    /// are laid out for (a theme's `html { font-size: 40px }` cannot blow them up).
+    const HOST_FONT_SIZE: &str = "clamp(13px,1em,18px)";
+
     #[test]
     fn the_page_stylesheet_uses_the_widgets_heights() {
+        assert!(STYLESHEET.contains(&format!("font-size:{HOST_FONT_SIZE}!important")));
         let widget_heights = format!(
             "--ab-head:{};--ab-body:{};--ab-row:{};--ab-foot:{}}}",
             em(HEAD),

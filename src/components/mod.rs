@@ -20,7 +20,7 @@ use web_sys::Element;
 use crate::events::{Listener, ShownProduct};
 use crate::json_text::concat;
 use crate::price_format::PriceFormatter;
-use crate::product::ProductView;
+use crate::product::{hundredths_to_amount, ProductView};
 use crate::settings::WidgetConfig;
 
 /// Everything one rendered widget shows, fixed for the life of the render (a cart
@@ -49,12 +49,16 @@ impl WidgetView {
     /// The price as the shopper reads it (`€12.50`, or `from €12.00` for a product
     /// whose variants cost more), if the product has one.
     pub fn price_text(&self, product: &ProductView) -> Option<String> {
-        let amount = product.price_amount()?;
-        let price = self
-            .prices
-            .borrow_mut()
-            .format(amount, product.display_currency(self.store_currency()));
+        let price = self.money(product, product.price_hundredths?);
         Some(from_price(product.price_from, price))
+    }
+
+    /// `hundredths` of `product`'s currency as the shopper reads it (`€12.50`).
+    pub fn money(&self, product: &ProductView, hundredths: u32) -> String {
+        self.prices.borrow_mut().format(
+            hundredths_to_amount(hundredths),
+            product.display_currency(self.store_currency()),
+        )
     }
 }
 

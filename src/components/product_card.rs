@@ -22,6 +22,16 @@ pub fn ProductCard<L: Listener + 'static>(
     let product = data.view.suggestions[index].clone();
     let label = slide_label(index, data.view.suggestions.len());
     let price = data.view.price_text(&product);
+    // A sale: the old price struck through, read out as "was €12.00" (the stylesheet
+    // adds the visually hidden "was": a screen reader does not announce a strike).
+    // A `span` like the name's, built without `view!`, shares its code: a new element
+    // type (`<s>`, or a static `<span>` that brings leptos's `<template>` cloning)
+    // costs the download up to 0.9 KB.
+    let was = product.compare_at_hundredths.map(|was| {
+        leptos::html::span()
+            .class("ab-was")
+            .child(data.view.money(&product, was))
+    });
     let rating = product.rating_stars().map(|stars| {
         view! { <div class="ab-rating" role="img" aria-label=product.rating_label()>{stars}</div> }
     });
@@ -43,7 +53,7 @@ pub fn ProductCard<L: Listener + 'static>(
                         width=IMAGE_SIZE height=IMAGE_SIZE />
                     <span class="ab-name">{product.title.clone()}</span>
                 </a>
-                <div class="ab-price">{price}</div>
+                <div class="ab-price">{price}{was}</div>
                 {rating}
                 // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
                 <button class="ab-add" type="button" aria-label=concat(&["Add to cart: ", &product.title])

@@ -157,7 +157,7 @@ fn read_tracking(source: &dyn SettingsSource, warnings: &mut Vec<Warning>) -> bo
     warnings.push(Warning::rejected(
         TRACKING,
         &value,
-        Problem::NotOneOf("on, off"),
+        Problem::NotOneOf(&["on", "off"]),
         Outcome::Using("on"),
     ));
     true

@@ -60,6 +60,8 @@ settings! {
     EXCLUDE = "exclude" / "exclude";
     LAYOUT = "layout" / "layout";
     TITLE = "title" / "title";
+    /// The heading's level, `h2` (default) to `h6`.
+    HEADING = "heading" / "heading";
     LOCALE = "locale" / "locale";
     CURRENCY = "currency" / "currency";
     FALLBACK = "fallback" / "fallback";

@@ -48,8 +48,9 @@ pub enum Problem {
     Below(&'static str),
     /// A count above the hard maximum of suggestions; the message shows the count.
     AboveMaximum(u64),
-    /// None of the words or the range given.
-    NotOneOf(&'static str),
+    /// None of the words given (or the range, as one "word"); the message lists them,
+    /// so each setting's choices are written once, where they are parsed.
+    NotOneOf(&'static [&'static str]),
     /// Not shaped like a BCP 47 tag.
     NotALocale,
     /// Not a 3-letter currency code.
@@ -117,7 +118,16 @@ impl Warning {
                         message.push_str(&decimal(*count));
                         (" is above the maximum of 12", "")
                     }
-                    Problem::NotOneOf(choices) => (" is not one of ", *choices),
+                    Problem::NotOneOf(choices) => {
+                        message.push_str(" is not one of ");
+                        for (index, choice) in choices.iter().enumerate() {
+                            if index > 0 {
+                                message.push_str(", ");
+                            }
+                            message.push_str(choice);
+                        }
+                        ("", "")
+                    }
                     Problem::NotALocale => (" is not a BCP 47 locale such as en-GB", ""),
                     Problem::NotACurrency => {
                         (" is not a 3-letter ISO 4217 currency code such as EUR", "")
@@ -227,7 +237,7 @@ mod tests {
             setting: LAYOUT,
             variant: Some("b".into()),
             written: Some("grid".into()),
-            problem: Problem::NotOneOf("carousel, bundle"),
+            problem: Problem::NotOneOf(&["carousel", "bundle"]),
             outcome: Outcome::Using("carousel"),
         };
         assert_eq!(

@@ -9,8 +9,8 @@
 use alsobought_core::Fallback;
 
 use super::source::{
-    id_list, text, RawValue, Setting, CART, CURRENCY, EXCLUDE, FALLBACK, LAYOUT, LOADING, LOCALE,
-    MAX_PER_CATEGORY, MAX_SUGGESTIONS, MIN_SCORE, PRODUCT, TABLE, TIMEOUT, TITLE,
+    id_list, text, RawValue, Setting, CART, CURRENCY, EXCLUDE, FALLBACK, HEADING, LAYOUT, LOADING,
+    LOCALE, MAX_PER_CATEGORY, MAX_SUGGESTIONS, MIN_SCORE, PRODUCT, TABLE, TIMEOUT, TITLE,
 };
 use super::values::{is_locale_shaped, parse_decimal, whole_number};
 use super::warning::{ConfigError, Outcome, Problem, Warning};
@@ -23,6 +23,9 @@ pub const MAX_SUGGESTIONS_LIMIT: usize = 12;
 pub const DEFAULT_TIMEOUT_MS: u32 = 8_000;
 /// The heading when `data-title` is absent.
 pub const DEFAULT_TITLE: &str = "Frequently bought together";
+
+/// The heading elements `data-heading` may name, the default first.
+const HEADINGS: [&str; 5] = ["h2", "h3", "h4", "h5", "h6"];
 
 /// How the suggestions are laid out (`data-layout`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +65,8 @@ pub struct WidgetConfig {
     pub layout: Layout,
     /// The heading above the suggestions.
     pub title: String,
+    /// The heading's element, `h2`..`h6` (`data-heading`), to fit the page's outline.
+    pub heading: &'static str,
     /// BCP 47 locale for prices; `None` uses the browser's.
     pub locale: Option<String>,
     /// ISO 4217 currency for cards whose table record has none.
@@ -123,6 +128,7 @@ pub fn parse_config(lookup: impl Fn(Setting) -> Option<RawValue>) -> Result<Pars
         title: text(lookup(TITLE))
             .filter(|title| !title.is_empty())
             .unwrap_or_else(|| DEFAULT_TITLE.into()),
+        heading: HEADINGS[reader.choice(HEADING, lookup(HEADING), &HEADINGS)],
         locale: reader.locale(lookup(LOCALE)),
         currency: reader.currency(lookup(CURRENCY)),
         fallback: [Fallback::BestSellers, Fallback::None]
@@ -230,7 +236,7 @@ impl Reader {
                 self.warn(
                     MIN_SCORE,
                     &value,
-                    Problem::NotOneOf("the range 0 to 1"),
+                    Problem::NotOneOf(&["the range 0 to 1"]),
                     "0",
                 );
                 0.0
@@ -249,7 +255,7 @@ impl Reader {
         &mut self,
         setting: Setting,
         value: Option<RawValue>,
-        names: &[&'static str],
+        names: &'static [&'static str],
     ) -> usize {
         let Some(value) = value else {
             return 0;
@@ -260,14 +266,7 @@ impl Reader {
                 return index;
             }
         }
-        let listed = if setting == LAYOUT {
-            "carousel, bundle"
-        } else if setting == LOADING {
-            "eager, lazy"
-        } else {
-            "bestsellers, none"
-        };
-        self.warn(setting, &value, Problem::NotOneOf(listed), names[0]);
+        self.warn(setting, &value, Problem::NotOneOf(names), names[0]);
         0
     }
 
@@ -435,6 +434,18 @@ mod tests {
         assert_eq!(
             messages(&parsed.warnings),
             ["alsobought: data-loading=\"deferred\" is not one of eager, lazy; using eager"]
+        );
+    }
+
+    #[test]
+    fn the_heading_level_follows_data_heading() {
+        assert_eq!(with_product(&[]).config.heading, "h2");
+        assert_eq!(with_product(&[("heading", " H3 ")]).config.heading, "h3");
+        let parsed = with_product(&[("heading", "h1")]);
+        assert_eq!(parsed.config.heading, "h2");
+        assert_eq!(
+            messages(&parsed.warnings),
+            ["alsobought: data-heading=\"h1\" is not one of h2, h3, h4, h5, h6; using h2"]
         );
     }
 

@@ -108,6 +108,20 @@ pub fn price_text(hundredths: Option<u32>, currency: Option<&str>) -> String {
     }
 }
 
+/// A card's price as `inspect` and `recommend` show it: "from 9.00 EUR" for a group
+/// priced from its cheapest variant, "9.00 EUR (was 12.00 EUR)" on sale.
+pub fn card_price_text(card: &alsobought_core::Card<'_>) -> String {
+    let from = if card.price_from { "from " } else { "" };
+    let price = price_text(card.price_hundredths, card.currency);
+    match card.compare_at_hundredths {
+        Some(was) => format!(
+            "{from}{price} (was {})",
+            price_text(Some(was), card.currency)
+        ),
+        None => format!("{from}{price}"),
+    }
+}
+
 /// Writes `rows` as columns separated by two spaces, each as wide as its widest cell
 /// (the last column is not padded).
 pub fn write_columns(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()> {

@@ -118,10 +118,10 @@ fn a_gzipped_table_gets_a_hint() {
 #[test]
 fn a_newer_version_asks_for_a_newer_reader() {
     let mut bytes = small_table();
-    bytes[8..10].copy_from_slice(&3u16.to_le_bytes());
+    bytes[8..10].copy_from_slice(&4u16.to_le_bytes());
     fix_header_crc(&mut bytes);
     let error = Table::open(&bytes[..]).unwrap_err();
-    assert_eq!(error, TableError::UnsupportedVersion { found: 3, max: 2 });
+    assert_eq!(error, TableError::UnsupportedVersion { found: 4, max: 3 });
     assert!(error.to_string().contains("newer widget"), "{error}");
 
     // A future header may differ in every byte after the version: refuse it
@@ -130,7 +130,7 @@ fn a_newer_version_asks_for_a_newer_reader() {
     future.extend_from_slice(&7u16.to_le_bytes());
     assert_eq!(
         Header::parse(&future),
-        Err(TableError::UnsupportedVersion { found: 7, max: 2 })
+        Err(TableError::UnsupportedVersion { found: 7, max: 3 })
     );
 }
 
@@ -251,4 +251,29 @@ fn resealed_damage_is_caught_by_the_structure_checks() {
             "header byte {position} was changed without notice"
         );
     }
+}
+
+#[test]
+fn a_compare_at_price_not_above_the_price_fails_verification() {
+    let mut input = format_common::small_input();
+    input.products[0].compare_at_hundredths = Some(1599);
+    let mut bytes = alsobought_core::write_table(&input).unwrap();
+    assert_eq!(open_and_verify(&bytes), Ok(()));
+    let regions = checksummed_regions(&bytes);
+    // Every copy of the card: its price 1299 (13 05 00 00) ... compare-at 1599 (3f 06).
+    let sale = [0x3f, 0x06, 0x00, 0x00];
+    let mut copies = 0;
+    for at in 0..bytes.len() - 4 {
+        if bytes[at..at + 4] == sale && bytes[at - 8..at - 4] == [0x13, 0x05, 0x00, 0x00] {
+            bytes[at..at + 4].copy_from_slice(&1299u32.to_le_bytes());
+            copies += 1;
+        }
+    }
+    assert!(copies > 0);
+    reseal(&mut bytes, &regions);
+    let error = open_and_verify(&bytes).unwrap_err().to_string();
+    assert!(
+        error.contains("compare-at price not above its price"),
+        "{error}"
+    );
 }

@@ -187,3 +187,40 @@ fn products_with_long_fields_still_fit() {
         .unwrap();
     assert_eq!(card.title.chars().count(), 100_000);
 }
+
+#[test]
+fn a_compare_at_price_must_be_above_the_price() {
+    for (price, compare_at) in [(Some(1299), 1299), (Some(1299), 999), (None, 1299)] {
+        let error = refusal(|input| {
+            input.products[0].price_hundredths = price;
+            input.products[0].compare_at_hundredths = Some(compare_at);
+        });
+        assert_eq!(
+            error,
+            WriteError::CompareAtNotAbovePrice {
+                product: "SKU-1".into(),
+                compare_at_hundredths: compare_at
+            }
+        );
+    }
+}
+
+#[test]
+fn a_sale_adds_four_bytes_to_its_card_and_makes_version_3() {
+    let plain = write_table(&small_input()).unwrap();
+    let mut input = small_input();
+    input.products[0].compare_at_hundredths = Some(1599);
+    let on_sale = write_table(&input).unwrap();
+    assert_eq!(u16::from_le_bytes([plain[8], plain[9]]), 1);
+    assert_eq!(u16::from_le_bytes([on_sale[8], on_sale[9]]), 3);
+    // Four bytes per copy of the card (its own bundle, neighbour lists, best-sellers).
+    let added = on_sale.len() - plain.len();
+    assert!(added > 4 && added.is_multiple_of(4), "{added}");
+    let table = alsobought_core::Table::open(&on_sale).unwrap();
+    table.verify().unwrap();
+    let card = table.bundle("SKU-1").unwrap().unwrap().product().unwrap();
+    assert_eq!(
+        (card.price_hundredths, card.compare_at_hundredths),
+        (Some(1299), Some(1599))
+    );
+}

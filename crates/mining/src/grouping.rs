@@ -79,7 +79,8 @@ pub fn group_variants(variants: Vec<Variant>) -> (Vec<ProductRecord>, VariantGro
 }
 
 /// The card of one group: the default variant's record under the group's id, priced
-/// from its cheapest available variant (any variant, when none is available).
+/// from its cheapest available variant (any variant, when none is available), on sale
+/// when that variant is.
 fn group_record(group: String, variants: &[Variant]) -> ProductRecord {
     let shown = variants
         .iter()
@@ -100,10 +101,16 @@ fn group_record(group: String, variants: &[Variant]) -> ProductRecord {
         .filter_map(|variant| variant.record.price_hundredths)
         .collect();
     let lowest = prices.iter().copied().min();
+    // The sale shown is the cheapest variant's: "from €9, was €12" must be one offer.
+    let compare_at = priced_from
+        .iter()
+        .filter(|variant| variant.record.price_hundredths == lowest)
+        .find_map(|variant| variant.record.compare_at_hundredths);
     let mut record = shown.record.clone();
     record.id = group;
     record.price_hundredths = lowest;
     record.price_from = prices.iter().any(|&price| Some(price) != lowest);
+    record.compare_at_hundredths = compare_at;
     record.available = variants.iter().any(|variant| variant.record.available);
     record
 }
@@ -162,5 +169,24 @@ mod tests {
         assert_eq!(records[0].price_hundredths, Some(1800));
         assert!(records[0].price_from);
         assert!(records[0].available);
+    }
+
+    #[test]
+    fn a_group_is_on_sale_when_its_cheapest_variant_is() {
+        let mut sale = variant("TEE-S", "tee", Some(1200), true);
+        sale.record.compare_at_hundredths = Some(1600);
+        let mut dear_sale = variant("HAT-L", "hat", Some(3000), true);
+        dear_sale.record.compare_at_hundredths = Some(4000);
+        let (records, _) = group_variants(vec![
+            variant("TEE-M", "tee", Some(1500), false),
+            sale,
+            variant("HAT-S", "hat", Some(2000), false),
+            dear_sale,
+        ]);
+        assert_eq!(records[0].compare_at_hundredths, Some(1600));
+        assert_eq!(
+            records[1].compare_at_hundredths, None,
+            "the default variant's sale is not the lowest price's"
+        );
     }
 }

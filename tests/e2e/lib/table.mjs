@@ -266,11 +266,14 @@ class ByteReader {
     const currencyBytes = this.bytes.subarray(this.offset, this.offset + 3);
     this.offset += 3;
     const currency = currencyBytes.every((b) => b === 0) ? null : new TextDecoder().decode(currencyBytes);
+    // Format version 3: flag bit 4 puts a compare-at ("was") price after the currency.
+    const compareAtHundredths = flags & 16 ? this.u32() : null;
     return {
       offset,
       number,
       available: (flags & 1) !== 0,
       priceHundredths: flags & 2 ? price : null,
+      compareAtHundredths,
       ratingTenths: flags & 4 ? rating : null,
       currency,
       id: this.string(),

@@ -18,7 +18,7 @@ use super::table_file::open_table;
 use crate::input::catalog::BadRows;
 use crate::input::rules::{read_rules, KnownProducts, RulesFile};
 use crate::report::warn;
-use crate::report::{bytes, price_text, thousands, write_columns};
+use crate::report::{bytes, card_price_text, thousands, write_columns};
 
 /// How many best-sellers the overview lists.
 const BEST_SELLERS_SHOWN: usize = 5;
@@ -352,15 +352,7 @@ fn card_rows(card: &Card<'_>) -> Vec<Vec<String>> {
     vec![
         vec!["  number".into(), card.number.to_string()],
         vec!["  title".into(), or_dash(card.title)],
-        vec![
-            "  price".into(),
-            // A group's card is priced from its cheapest variant.
-            [
-                if card.price_from { "from " } else { "" },
-                &price_text(card.price_hundredths, card.currency),
-            ]
-            .concat(),
-        ],
+        vec!["  price".into(), card_price_text(card)],
         vec![
             "  available".into(),
             if card.available { "yes" } else { "no" }.into(),

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::table_file::open_table;
 use crate::input::queries::QueryReader;
 use crate::input::source::open_input;
-use crate::report::{count_of, plural, price_text, warn, write_columns};
+use crate::report::{card_price_text, count_of, plural, warn, write_columns};
 
 /// `alsobought recommend`'s flags.
 #[derive(Debug, Args)]
@@ -277,7 +277,7 @@ fn run_for_people(
                 SuggestionSource::Neighbours => "bought together".to_owned(),
                 SuggestionSource::BestSellers => "best-seller".to_owned(),
             },
-            price_text(card.price_hundredths, card.currency),
+            card_price_text(card),
             card.title.to_owned(),
         ]);
     }

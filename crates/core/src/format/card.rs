@@ -14,7 +14,11 @@ pub(crate) const FLAG_HAS_RATING: u8 = 1 << 2;
 /// `flags` bit 3 (format version 2): `price` is the lowest of the product's variants,
 /// shown as "from €12".
 pub(crate) const FLAG_PRICE_FROM: u8 = 1 << 3;
-const KNOWN_FLAGS: u8 = FLAG_AVAILABLE | FLAG_HAS_PRICE | FLAG_HAS_RATING | FLAG_PRICE_FROM;
+/// `flags` bit 4 (format version 3): a compare-at ("was") price follows the currency,
+/// shown struck through beside the price as a sale.
+pub(crate) const FLAG_COMPARE_AT: u8 = 1 << 4;
+const KNOWN_FLAGS: u8 =
+    FLAG_AVAILABLE | FLAG_HAS_PRICE | FLAG_HAS_RATING | FLAG_PRICE_FROM | FLAG_COMPARE_AT;
 
 /// One product as stored in a table: every string borrows the table's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +40,9 @@ pub struct Card<'a> {
     /// The price is the lowest of the product's variants ("from €12"); means nothing
     /// without a price.
     pub price_from: bool,
+    /// The compare-at ("was") price in hundredths, above `price_hundredths`: the product
+    /// is on sale.
+    pub compare_at_hundredths: Option<u32>,
     /// ISO 4217 code (three ASCII capital letters), if known.
     pub currency: Option<&'a str>,
     /// Whether the product can be bought now.
@@ -46,8 +53,9 @@ pub struct Card<'a> {
 
 impl<'a> Card<'a> {
     /// Reads one card at the cursor. Layout (`docs/format.md` § Card):
-    /// `u32 number, u8 flags, u32 price, u8 rating, [u8;3] currency`, then the
-    /// strings id, title, url, image, category, each a varint length + UTF-8.
+    /// `u32 number, u8 flags, u32 price, u8 rating, [u8;3] currency`, `u32 compare_at`
+    /// only with flag bit 4, then the strings id, title, url, image, category, each a
+    /// varint length + UTF-8.
     pub(crate) fn parse(cursor: &mut Cursor<'a>) -> Result<Card<'a>, TableError> {
         let number_at = cursor.position();
         let number = cursor.u32()?;
@@ -62,7 +70,7 @@ impl<'a> Card<'a> {
         if flags & !KNOWN_FLAGS != 0 {
             return Err(cursor.malformed_at(
                 flags_at,
-                format!("card flags {flags:#04x} set bits that no format version defines (only bits 0-3)"),
+                format!("card flags {flags:#04x} set bits that no format version defines (only bits 0-4)"),
             ));
         }
         let price_at = cursor.position();
@@ -111,6 +119,14 @@ impl<'a> Card<'a> {
                 ),
             ));
         };
+        // That it is above the price is left to `Table::verify`: the widget reads
+        // CRC-checked bytes of a writer that refuses anything else, and every check
+        // here is bytes in its download.
+        let compare_at_hundredths = if flags & FLAG_COMPARE_AT != 0 {
+            Some(cursor.u32()?)
+        } else {
+            None
+        };
         let id = cursor.string("id")?;
         let title = cursor.string("title")?;
         let url = cursor.string("url")?;
@@ -125,6 +141,7 @@ impl<'a> Card<'a> {
             category,
             price_hundredths,
             price_from: flags & FLAG_PRICE_FROM != 0,
+            compare_at_hundredths,
             currency,
             available: flags & FLAG_AVAILABLE != 0,
             rating_tenths,

@@ -342,6 +342,17 @@ pub enum WriteError {
         /// The product's id.
         product: String,
     },
+    /// A compare-at ("was") price that is not above the price, or without a price.
+    #[error(
+        "product {product:?} has a compare-at price of {compare_at_hundredths} hundredths \
+         that is not above its price; a sale needs a price below the compare-at price"
+    )]
+    CompareAtNotAbovePrice {
+        /// The product's id.
+        product: String,
+        /// The compare-at price given.
+        compare_at_hundredths: u32,
+    },
     /// A string is longer than a length prefix can say (4 GiB).
     #[error("the {field} of product `{product}` is {length} bytes long; the format allows at most 4 GiB")]
     StringTooLong {

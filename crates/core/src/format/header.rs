@@ -39,7 +39,7 @@ pub struct TableScoring {
 /// The table header (file offsets 0..96). Field meanings are in `docs/format.md`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Header {
-    /// Format version of the file (1 or 2).
+    /// Format version of the file (1, 2 or 3).
     pub version: u16,
     /// The file has `2^bucket_bits` buckets.
     pub bucket_bits: u8,

@@ -48,7 +48,7 @@ pub const MAGIC: [u8; 8] = *b"ALSOBGHT";
 
 /// The newest table format version this crate reads and the one it writes.
 /// Readers refuse any larger version (see "Compatibility" in `docs/format.md`).
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Length of the fixed header at the start of the file.
 pub const HEADER_LEN: usize = 96;

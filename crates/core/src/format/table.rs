@@ -121,6 +121,15 @@ impl<B: AsRef<[u8]>> Table<B> {
                         card.number
                     ));
                 }
+                if card
+                    .compare_at_hundredths
+                    .is_some_and(|was| card.price_hundredths.is_none_or(|price| was <= price))
+                {
+                    return fail(format!(
+                        "product `{}` has a compare-at price not above its price",
+                        card.id.escape_debug()
+                    ));
+                }
                 if product_hash(card.id) != hash {
                     return fail(format!(
                         "product `{}` hashes to {:#010x} but its leaf entry says {hash:#010x}",

@@ -6,7 +6,9 @@
 use crate::cart_combination::CartCombination;
 
 use super::bundle::BundleKind;
-use super::card::{FLAG_AVAILABLE, FLAG_HAS_PRICE, FLAG_HAS_RATING, FLAG_PRICE_FROM};
+use super::card::{
+    FLAG_AVAILABLE, FLAG_COMPARE_AT, FLAG_HAS_PRICE, FLAG_HAS_RATING, FLAG_PRICE_FROM,
+};
 use super::crc::crc32;
 use super::error::WriteError;
 use super::hash::{product_hash, top_bits};
@@ -36,6 +38,9 @@ pub struct ProductRecord {
     /// The price is the lowest of the product's variants, shown as "from €12" (needs
     /// a price; makes the table format version 2).
     pub price_from: bool,
+    /// The compare-at ("was") price in hundredths: the product is on sale (must be
+    /// above the price; makes the table format version 3).
+    pub compare_at_hundredths: Option<u32>,
     /// ISO 4217 code: three ASCII capital letters.
     pub currency: Option<String>,
     /// Whether the product can be bought now.
@@ -223,8 +228,17 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
 
     let needs_version_2 = input.cart_combination != CartCombination::DEFAULT
         || products.iter().any(|product| product.price_from);
+    let needs_version_3 = products
+        .iter()
+        .any(|product| product.compare_at_hundredths.is_some());
     let header = Header {
-        version: if needs_version_2 { FORMAT_VERSION } else { 1 },
+        version: if needs_version_3 {
+            FORMAT_VERSION
+        } else if needs_version_2 {
+            2
+        } else {
+            1
+        },
         bucket_bits,
         max_neighbours: input.max_neighbours,
         product_count: product_count as u32,
@@ -320,6 +334,17 @@ fn check_record(product: &ProductRecord) -> Result<(), WriteError> {
             product: product.id.clone(),
         });
     }
+    if let Some(compare_at_hundredths) = product.compare_at_hundredths {
+        if product
+            .price_hundredths
+            .is_none_or(|price| compare_at_hundredths <= price)
+        {
+            return Err(WriteError::CompareAtNotAbovePrice {
+                product: product.id.clone(),
+                compare_at_hundredths,
+            });
+        }
+    }
     let fields = [
         ("id", &product.id),
         ("title", &product.title),
@@ -397,6 +422,7 @@ impl CardArena {
             (product.price_hundredths.is_some(), FLAG_HAS_PRICE),
             (product.rating_tenths.is_some(), FLAG_HAS_RATING),
             (product.price_from, FLAG_PRICE_FROM),
+            (product.compare_at_hundredths.is_some(), FLAG_COMPARE_AT),
         ]
         .iter()
         .filter(|(set, _)| *set)
@@ -407,6 +433,9 @@ impl CardArena {
         match &product.currency {
             Some(code) => bytes.extend_from_slice(code.as_bytes()),
             None => bytes.extend_from_slice(&[0; 3]),
+        }
+        if let Some(compare_at) = product.compare_at_hundredths {
+            bytes.extend_from_slice(&compare_at.to_le_bytes());
         }
         for text in [
             &product.id,

@@ -75,6 +75,7 @@ pub fn assert_card_matches(card: &Card<'_>, record: &ProductRecord) {
     assert_eq!(card.available, record.available);
     assert_eq!(card.rating_tenths, record.rating_tenths);
     assert_eq!(card.price_from, record.price_from);
+    assert_eq!(card.compare_at_hundredths, record.compare_at_hundredths);
 }
 
 /// Checks that `bytes` hold exactly `input`, through `Table` and through the
@@ -85,10 +86,16 @@ pub fn assert_table_holds(bytes: &[u8], input: &TableInput) {
     let header = table.header();
     let needs_version_2 = input.cart_combination != CartCombination::DEFAULT
         || input.products.iter().any(|product| product.price_from);
-    assert_eq!(
-        header.version,
-        if needs_version_2 { FORMAT_VERSION } else { 1 }
-    );
+    let on_sale = input
+        .products
+        .iter()
+        .any(|product| product.compare_at_hundredths.is_some());
+    let expected_version = match (on_sale, needs_version_2) {
+        (true, _) => FORMAT_VERSION,
+        (false, true) => 2,
+        (false, false) => 1,
+    };
+    assert_eq!(header.version, expected_version);
     assert_eq!(header.cart_combination, input.cart_combination);
     assert_eq!(header.product_count as usize, input.products.len());
     assert_eq!(header.order_count, input.order_count);
@@ -217,10 +224,14 @@ pub fn record() -> impl Strategy<Value = ProductRecord> {
             any::<bool>(),
             proptest::option::of(0u8..=50),
             any::<bool>(),
+            proptest::option::of(1u32..=1_000_000),
         ),
     )
         .prop_map(
-            |((id, title, url, image, category), (price, currency, available, rating, from))| {
+            |(
+                (id, title, url, image, category),
+                (price, currency, available, rating, from, markup),
+            )| {
                 ProductRecord {
                     id,
                     title,
@@ -233,6 +244,10 @@ pub fn record() -> impl Strategy<Value = ProductRecord> {
                     rating_tenths: rating,
                     // A "from" price needs a price (the writer refuses it otherwise).
                     price_from: from && price.is_some(),
+                    // A compare-at price must be above the price.
+                    compare_at_hundredths: price
+                        .zip(markup)
+                        .and_then(|(price, markup)| price.checked_add(markup)),
                 }
             },
         )

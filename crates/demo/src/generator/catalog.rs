@@ -59,6 +59,14 @@ impl Product {
         format!("/www/generated/images/{}.svg", self.id)
     }
 
+    /// The regular price of a product on sale for `price_cents` (its own, or one of
+    /// its sizes'): a third more, ending in `.99`. Every sixth product by popularity is
+    /// on sale, so the demo pages show sales without drawing on the random stream
+    /// (the rest of the shop stays as it was).
+    pub fn compare_at_cents(&self, price_cents: u32) -> Option<u32> {
+        (self.popularity_rank % 6 == 1).then(|| (price_cents * 4 / 3 / 100 + 1) * 100 - 1)
+    }
+
     /// The price as the catalog writes it: `12.99`.
     pub fn price_text(&self) -> String {
         price_text(self.price_cents)
@@ -270,6 +278,20 @@ mod tests {
         assert!(rated > 220, "most products are rated: {rated}");
         let sold_out = products.iter().filter(|p| !p.available).count();
         assert!((2..=12).contains(&sold_out), "{sold_out} sold out");
+    }
+
+    #[test]
+    fn some_products_are_on_sale_from_a_third_more() {
+        let products = generate_catalog(300, &mut SplitMix64::new(1));
+        let on_sale: Vec<&Product> = products
+            .iter()
+            .filter(|product| product.compare_at_cents(product.price_cents).is_some())
+            .collect();
+        assert_eq!(on_sale.len(), 50);
+        for product in on_sale {
+            let was = product.compare_at_cents(product.price_cents).unwrap();
+            assert!(was > product.price_cents && was % 100 == 99, "{was}");
+        }
     }
 
     #[test]

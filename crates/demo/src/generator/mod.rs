@@ -10,7 +10,7 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `catalog.csv` | `id,title,price,currency,url,image,category,available,rating,group,default`: one row per size of a product sold in sizes ([`variants`]) |
+//! | `catalog.csv` | `id,title,price,currency,url,image,category,available,rating,group,default,compare_at`: one row per size of a product sold in sizes ([`variants`]); `compare_at` for products on sale |
 //! | `orders.csv` | `order_id,product_id,quantity,customer_id,created_at`, one row per line item (a size's SKU for a product sold in sizes) |
 //! | `rules.csv` | the shop's merchandising rules for `alsobought build --rules` |
 //! | `catalog.json` | the catalog as a JSON array, for `www/store.js` |
@@ -218,8 +218,9 @@ pub fn write_shop(shop: &Shop, out: &Path) -> Result<GenerationSummary, Generato
 /// SKU, its price, the product's id as `group`, `default` on the size the page shows
 /// first), RFC 4180 quoting where needed.
 pub fn catalog_csv(shop: &Shop) -> String {
-    let mut csv =
-        String::from("id,title,price,currency,url,image,category,available,rating,group,default\n");
+    let mut csv = String::from(
+        "id,title,price,currency,url,image,category,available,rating,group,default,compare_at\n",
+    );
     for (index, product) in shop.products.iter().enumerate() {
         let row = |id: String, price_cents: u32, group: &str, default: &str| {
             [
@@ -234,6 +235,10 @@ pub fn catalog_csv(shop: &Shop) -> String {
                 product.rating_text(),
                 group.to_owned(),
                 default.to_owned(),
+                product
+                    .compare_at_cents(price_cents)
+                    .map(price_text)
+                    .unwrap_or_default(),
             ]
         };
         let Some(sized) = shop.sizes_of(index) else {

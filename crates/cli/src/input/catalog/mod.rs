@@ -15,14 +15,17 @@ use alsobought_mining::{Catalog, VariantGroups};
 use anyhow::{bail, Context};
 use serde_json::{Map, Value};
 
+mod columns;
+mod platform;
 mod rows;
 mod shopify;
+mod woocommerce;
 
 use super::csv_lines::LinedCsv;
 use super::skips::{RowProblem, SkipReport};
 use super::source::open_input;
+use platform::PlatformExport;
 use rows::CatalogBuilder;
-use shopify::ShopifyProducts;
 
 /// How a catalog file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,7 +52,7 @@ impl CatalogFormat {
 }
 
 /// The catalog fields, as named in a CSV header or a JSON object.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "id",
     "title",
     "price",
@@ -61,6 +64,7 @@ const FIELDS: [&str; 11] = [
     "rating",
     "group",
     "default",
+    "compare_at",
 ];
 
 /// Why a row was skipped, by the [`FIELDS`] position at fault (counted per reason).
@@ -76,6 +80,7 @@ const REASONS: [&str; FIELDS.len()] = [
     "bad rating",
     "bad group",
     "bad default",
+    "bad compare-at price",
 ];
 
 /// A catalog, read.
@@ -138,8 +143,9 @@ pub fn read_catalog(
 type RawFields<'a> = [Option<Cow<'a, str>>; FIELDS.len()];
 
 /// Reads a CSV catalog whose header names the fields (any case, any order; other
-/// columns are ignored), or a Shopify products export as it is (told by its `Handle`
-/// and `Variant SKU` columns).
+/// columns are ignored), or a platform's products export as it is: Shopify's (told by
+/// its `Handle` and `Variant SKU` columns) or WooCommerce's (`ID`, `Type`, `SKU`,
+/// `Name`, `Regular price`).
 pub fn read_csv_catalog(
     reader: impl Read,
     source: &str,
@@ -154,7 +160,7 @@ pub fn read_csv_catalog(
         .iter()
         .map(|header| header.trim().to_owned())
         .collect();
-    let (mut shopify, positions) = match ShopifyProducts::recognise(&headers) {
+    let (mut platform, positions) = match PlatformExport::recognise(&headers) {
         Some((export, positions)) => (Some(export), positions),
         None => (
             None,
@@ -206,10 +212,14 @@ pub fn read_csv_catalog(
             )?;
             continue;
         }
-        let fields: RawFields = match &mut shopify {
-            Some(export) => match export.fields(&record, &positions) {
-                Some(fields) => fields,
-                None => continue,
+        let fields: RawFields = match &mut platform {
+            Some(export) => match export.fields(&record, &positions, &headers) {
+                Ok(Some(fields)) => fields,
+                Ok(None) => continue,
+                Err(problem) => {
+                    builder.reject(line, problem)?;
+                    continue;
+                }
             },
             None => std::array::from_fn(|field| {
                 positions[field].map(|column| Cow::Borrowed(record[column].trim()))
@@ -350,7 +360,7 @@ mod tests {
         assert!(records[1].available);
         assert_eq!(
             file.absent_fields,
-            ["url", "image", "category", "group", "default"]
+            ["url", "image", "category", "group", "default", "compare_at"]
         );
     }
 
@@ -452,7 +462,15 @@ mod tests {
         assert_eq!(records[1].price_hundredths, Some(300));
         assert_eq!(
             file.absent_fields,
-            ["currency", "image", "category", "rating", "group", "default"]
+            [
+                "currency",
+                "image",
+                "category",
+                "rating",
+                "group",
+                "default",
+                "compare_at"
+            ]
         );
     }
 
@@ -496,5 +514,22 @@ mod tests {
         );
         assert_eq!(CatalogFormat::from_path(Path::new("catalog")), None);
         assert_eq!(CatalogFormat::from_path(Path::new("-")), None);
+    }
+
+    #[test]
+    fn a_compare_at_price_above_the_price_is_a_sale() {
+        let file = csv("id,title,price,compare_at\nA,Mug,9,12\nB,Tea,4,4\nC,Pot,5,\n").unwrap();
+        let records = file.catalog.records();
+        assert_eq!(records[0].compare_at_hundredths, Some(1200));
+        assert_eq!(
+            records[1].compare_at_hundredths, None,
+            "no sale at the price"
+        );
+        assert_eq!(records[2].compare_at_hundredths, None);
+        let message = error(csv("id,title,price,compare_at\nA,Mug,9,soon\n"));
+        assert!(
+            message.starts_with("catalog.csv:2: field \"compare_at\": \"soon\" is not a price"),
+            "{message}"
+        );
     }
 }

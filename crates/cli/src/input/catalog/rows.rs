@@ -162,6 +162,15 @@ fn product_record(fields: &RawFields) -> Result<(ProductRecord, Membership), (us
     if let Some(price) = text("price") {
         record.price_hundredths = Some(check("price", card_price(price))?);
     }
+    if let Some(compare_at) = text("compare_at") {
+        let compare_at = check("compare_at", card_price(compare_at))?;
+        // A compare-at price at or below the price is no sale (platforms export the
+        // regular price there too): the card shows just the price.
+        record.compare_at_hundredths = record
+            .price_hundredths
+            .filter(|&price| compare_at > price)
+            .map(|_| compare_at);
+    }
     if let Some(currency) = text("currency") {
         record.currency = Some(check("currency", parse_currency(currency))?);
     }
