@@ -8,10 +8,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use alsobought_mining::evaluation::{
-    evaluate_recommenders, EvaluationOptions, EvaluationReport, QueryMetrics, Recommender,
-    RecommenderReport, CUTOFFS,
+    evaluate_recommenders, split_orders, EvaluationOptions, EvaluationReport, QueryMetrics,
+    Recommender, RecommenderReport, CUTOFFS,
 };
-use alsobought_mining::tuning::tune;
+use alsobought_mining::tuning::{tune, NESTED_SPLIT_SEED};
 use anyhow::Context;
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -117,12 +117,15 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         mining: args.mining.options(),
         max_queries_per_basket: args.max_queries_per_basket,
     };
-    // The scoring `build` would choose for these orders, listed first; the flags that
-    // fix the scoring by hand (or --tune off) leave the default alone.
+    // The scoring the build's tuner chooses, listed first; the flags that fix the
+    // scoring by hand (or --tune off) leave the default alone. It is chosen on the
+    // training orders alone (a slice of them held out by another hash), so the test
+    // orders below judge a choice they took no part in.
     let tuned = match args.mining.untuned_because() {
         None => {
             let _progress = Progress::step(quiet, "choosing the scoring on held-out orders");
-            tune(&history.orders, catalog.as_ref()).map(|report| report.winner)
+            let training = split_orders(&history.orders, options.test_fraction).training;
+            tune(&training, catalog.as_ref(), NESTED_SPLIT_SEED).map(|report| report.winner)
         }
         Some(_) => None,
     };

@@ -16,7 +16,7 @@ mod split;
 
 pub use metrics::{MetricSums, QueryMetrics, CUTOFFS};
 pub use planted::{PlantedGroups, PlantedMetrics, PlantedSummary};
-pub use split::{is_held_out, split_orders, Split};
+pub use split::{is_held_out, is_held_out_by, split_orders, Split};
 
 use std::collections::HashMap;
 

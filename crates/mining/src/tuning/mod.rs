@@ -27,13 +27,22 @@ pub use copy::{TuningCopy, TuningCopyOf};
 use alsobought_core::scoring::CartCombination;
 
 use crate::counting::{for_each_wanted_product, BasketList};
-use crate::evaluation::{is_held_out, QueryMetrics};
+use crate::evaluation::{is_held_out_by, QueryMetrics};
 use crate::selection::{keep_best, IdOrder, PairScorer};
 use crate::{Catalog, Orders, ScoreMeasure};
 use queries::HeldOutQueries;
 
 /// Share of orders held out, as `alsobought evaluate` holds them out.
 pub const HELD_OUT_SHARE: f64 = 0.2;
+
+/// The split `alsobought build` tunes on: it holds out the orders `alsobought
+/// evaluate` tests on, so the two choose alike.
+pub const BUILD_SPLIT_SEED: u32 = 0;
+
+/// The split the tuning inside `alsobought evaluate` uses on the training orders alone:
+/// the choice is then measured on held-out orders it was not made on, where the
+/// build's own figures (chosen and measured on one slice) flatter the winner.
+pub const NESTED_SPLIT_SEED: u32 = 0x7475_6e65;
 
 /// Neighbours per product the candidates are compared on: the questions read the top
 /// 10 of a ranking, and a cart's ranking merges its items' top lists.
@@ -144,16 +153,17 @@ pub struct TuningReport {
     pub test_baskets: u64,
 }
 
-/// Chooses a scoring for `orders` on their held-out share, or `None` when no held-out
-/// order has two products (nothing to learn from: the default stays).
+/// Chooses a scoring for `orders` on their held-out share (cut by the order-id hash of
+/// `split_seed`: [`BUILD_SPLIT_SEED`] or [`NESTED_SPLIT_SEED`]), or `None` when no
+/// held-out order has two products (nothing to learn from: the default stays).
 ///
 /// Products outside `catalog` are neither asked about nor suggested, and unavailable
 /// ones are not suggested, as in the table.
-pub fn tune(orders: &Orders, catalog: Option<&Catalog>) -> Option<TuningReport> {
+pub fn tune(orders: &Orders, catalog: Option<&Catalog>, split_seed: u32) -> Option<TuningReport> {
     let held_out: Vec<bool> = orders
         .order_ids()
         .iter()
-        .map(|id| is_held_out(id, HELD_OUT_SHARE))
+        .map(|id| is_held_out_by(id, HELD_OUT_SHARE, split_seed))
         .collect();
     let queries = HeldOutQueries::new(orders, &held_out, catalog);
     if queries.is_empty() {

@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use alsobought_mining::tuning::{tune, HeldOutFigures, Scoring, TuningReport, HELD_OUT_SHARE};
+use alsobought_mining::tuning::{
+    tune, HeldOutFigures, Scoring, TuningReport, BUILD_SPLIT_SEED, HELD_OUT_SHARE,
+};
 use alsobought_mining::{Catalog, Orders};
 
 use crate::commands::mining_args::MiningArgs;
@@ -53,7 +55,7 @@ impl ScoringChoice {
         let started = Instant::now();
         let report = {
             let _progress = Progress::step(quiet, "choosing the scoring on held-out orders");
-            tune(orders, catalog)
+            tune(orders, catalog, BUILD_SPLIT_SEED)
         };
         match report {
             Some(report) => ScoringChoice::Tuned {
@@ -104,7 +106,8 @@ impl ScoringChoice {
                         "held out",
                         format!(
                             "HitRate@5 product page / cart: tuned {}, popularity {}, \
-                             raw co-occurrence {}",
+                             raw co-occurrence {} (on the baskets the choice was made on, \
+                             which flatters it; `alsobought evaluate` measures it apart)",
                             page_and_cart(&report.winner_figures),
                             page_and_cart(&report.popularity),
                             page_and_cart(&report.co_occurrence)
