@@ -30,7 +30,7 @@ const SHARD_PADDING = 2 * 1024 * 1024;
 export const MEGABYTES_TITLE_BYTES = 2 * 1024 * 1024;
 /** Bytes of a long title the widget does read, and must cut to a line or two. */
 export const LONG_TITLE_BYTES = 200 * 1024;
-/** The product whose card carries the megabyte-long title (one of HUB's neighbours). */
+/** The product whose card carries the long titles (one of HUB's neighbours). */
 export const LONG_TITLE_ID = NEIGHBOUR_IDS[0];
 
 const ENTRY_LENGTH_AT = 12;
