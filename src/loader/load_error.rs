@@ -166,10 +166,7 @@ impl LoadError {
             LoadError::Fetch(FetchError::Changed) => {
                 "the table changed twice while loading: serve one version at a time"
             }
-            LoadError::Fetch(FetchError::TooLarge { .. }) => {
-                "rebuild the table: no bundle or shard is that large"
-            }
-            LoadError::Table(_) => return None,
+            LoadError::Table(_) | LoadError::Fetch(FetchError::TooLarge { .. }) => return None,
             LoadError::UnknownProducts { .. } => {
                 "check data-product / data-cart, or rebuild the table with the current catalog"
             }
@@ -223,7 +220,7 @@ fn push_fetch_why(error: &FetchError, out: &mut String) {
         FetchError::TooLarge { bytes } => {
             out.push_str("a part of ");
             push_integer(out, *bytes);
-            out.push_str(" bytes, over the 1 MiB limit");
+            out.push_str(" bytes, over the 1 MiB limit; rebuild the table");
         }
     }
 }
@@ -260,10 +257,7 @@ mod tests {
             message.contains("a part of 20977781 bytes, over the 1 MiB limit"),
             "{message}"
         );
-        assert!(
-            message.ends_with("no bundle or shard is that large"),
-            "{message}"
-        );
+        assert!(message.ends_with("; rebuild the table"), "{message}");
     }
 
     #[test]

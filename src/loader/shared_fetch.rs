@@ -45,11 +45,6 @@ impl<T: Clone> SharedFetch<T> {
         }
     }
 
-    /// Whether the fetch has finished (its result is kept for later waiters).
-    pub fn is_done(&self) -> bool {
-        matches!(*self.state.borrow(), State::Done(_))
-    }
-
     /// Waits for the result (driving the fetch when nobody else does).
     pub fn wait(&self) -> Waiting<T> {
         Waiting {
@@ -145,7 +140,6 @@ mod tests {
         assert_eq!((first, second), (7, 7));
         assert_eq!(block_on(fetch.wait()), 7, "a late waiter gets it too");
         assert_eq!(runs.get(), 1);
-        assert!(fetch.is_done());
     }
 
     #[test]
@@ -155,7 +149,6 @@ mod tests {
         let mut abandoned = fetch.wait();
         assert!((&mut abandoned).now_or_never().is_none(), "still waiting");
         drop(abandoned);
-        assert!(!fetch.is_done(), "handed back, not finished");
         sender.send(3).unwrap();
         assert_eq!(block_on(fetch.wait()), 3);
     }

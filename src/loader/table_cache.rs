@@ -195,14 +195,16 @@ impl<S: RangeSource> TableCache<S> {
     /// first bytes asks again (the browser's HTTP cache answers within the file's
     /// lifetime), so that a table rebuilt meanwhile shows as a new `ETag`
     /// ([`FetchError::Changed`]) and is loaded afresh, while the other bytes of a file
-    /// whose `ETag` holds are used as they are. Fetches in flight stay shared.
+    /// whose `ETag` holds are used as they are. Failed reads are asked again too; a
+    /// fetch still in flight finishes for the loads awaiting it, unshared.
     pub fn revalidate(&self) {
         for (_, state) in self.urls.borrow_mut().iter_mut() {
             state.whole_file = None;
-            remove_where(&mut state.fetches, |(range, fetch)| {
-                range.start == 0 && fetch.is_done()
-            });
-            remove_where(&mut state.received, |(start, _)| *start == 0);
+            state.fetches.clear();
+            // The first bytes are received once per page view: at most one entry.
+            if let Some(head) = state.received.iter().position(|(start, _)| *start == 0) {
+                state.received.swap_remove(head);
+            }
         }
     }
 
@@ -260,19 +262,6 @@ fn url_index(urls: &mut Vec<(String, UrlState)>, url: &str) -> usize {
         None => {
             urls.push((url.to_string(), UrlState::default()));
             urls.len() - 1
-        }
-    }
-}
-
-/// Removes the entries of `list` that `stale` picks, not keeping their order: a
-/// plain loop, where `Vec::retain` measured a hundred bytes more of the download.
-fn remove_where<T>(list: &mut Vec<T>, stale: impl Fn(&T) -> bool) {
-    let mut index = 0;
-    while index < list.len() {
-        if stale(&list[index]) {
-            list.swap_remove(index);
-        } else {
-            index += 1;
         }
     }
 }
