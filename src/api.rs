@@ -36,11 +36,12 @@ pub fn start() {
 /// `mount(element, options?)`: mounts a widget on `element`, configured by `options`
 /// (keys as the data attributes in camelCase) or, without options, by the element's
 /// data attributes. Mounting an element again replaces its widget. A single-page app's
-/// navigation: it starts a new page view.
+/// navigation: it starts a new page view, in which the table is checked again.
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, options: JsValue) {
     #[cfg(feature = "measurement")]
     identity::start_page_view();
+    mount::start_page_view();
     if options.is_undefined() || options.is_null() {
         mount::mount_from_attributes(element.clone(), element.into(), false);
     } else {
@@ -67,6 +68,7 @@ pub fn unmount(element: HtmlElement) {
 pub fn refresh() {
     #[cfg(feature = "measurement")]
     identity::start_page_view();
+    mount::start_page_view();
     mount::refresh_page();
 }
 

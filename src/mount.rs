@@ -285,6 +285,13 @@ pub fn reload(host: &HtmlElement) {
     }
 }
 
+/// A new page view in a single-page app: widgets loaded from now on check that their
+/// table is still the one this page read (`TableCache::revalidate`), so a rebuilt one
+/// is picked up.
+pub fn start_page_view() {
+    CACHE.with(|cache| cache.revalidate());
+}
+
 /// Re-reads the attributes of every attribute-configured widget and reloads it,
 /// forgets widgets whose host left the page, and mounts new ones.
 pub fn refresh_page() {

@@ -11,6 +11,27 @@ use alsobought_core::{safe_url, Card};
 
 use crate::json_text::decimal;
 
+/// The most bytes of a title or category a card keeps (about 500 characters of a Latin
+/// script, 170 of Chinese). A title is a line or two; a table carrying megabytes in
+/// one (a broken export) must not have the page lay out a document inside a card,
+/// nor copy it into every event.
+const TEXT_LIMIT: usize = 512;
+
+/// `text` cut at a character boundary within [`TEXT_LIMIT`] bytes, with an ellipsis
+/// when cut.
+fn bounded(text: &str) -> String {
+    let mut end = text.len().min(TEXT_LIMIT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // `get`, not indexing: the indexing panic would link core::fmt (+3 KB, measured).
+    let mut kept = text.get(..end).unwrap_or_default().to_string();
+    if end < text.len() {
+        kept.push('…');
+    }
+    kept
+}
+
 /// One product as the widget shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProductView {
@@ -41,10 +62,10 @@ impl ProductView {
     pub fn from_card(card: &Card<'_>) -> Self {
         ProductView {
             id: card.id.to_string(),
-            title: card.title.to_string(),
+            title: bounded(card.title),
             url: safe_url(card.url).map(str::to_string),
             image: safe_url(card.image).map(str::to_string),
-            category: (!card.category.is_empty()).then(|| card.category.to_string()),
+            category: (!card.category.is_empty()).then(|| bounded(card.category)),
             price_hundredths: card.price_hundredths,
             price_from: card.price_from,
             compare_at_hundredths: card.compare_at_hundredths,
@@ -172,6 +193,41 @@ mod tests {
         assert_eq!(view.url, None);
         assert_eq!(view.image, None);
         assert_eq!(view.price_amount(), Some(19.99));
+    }
+
+    #[test]
+    fn megabytes_of_title_or_category_are_cut_to_a_line_or_two() {
+        let long = "Très long ".repeat(200_000);
+        let card = Card {
+            number: 1,
+            id: "LONG",
+            title: &long,
+            url: "",
+            image: "",
+            category: &long,
+            price_hundredths: None,
+            currency: None,
+            price_from: false,
+            available: true,
+            rating_tenths: None,
+        };
+        let view = ProductView::from_card(&card);
+        assert!(view.title.len() <= TEXT_LIMIT + '…'.len_utf8());
+        assert!(
+            view.title.len() > TEXT_LIMIT - 4,
+            "cut at the last whole character"
+        );
+        assert!(view.title.starts_with("Très long Très") && view.title.ends_with('…'));
+        assert_eq!(view.category.as_deref(), Some(view.title.as_str()));
+        let short = Card {
+            title: "Mug",
+            ..card
+        };
+        assert_eq!(
+            ProductView::from_card(&short).title,
+            "Mug",
+            "a usual title is kept whole"
+        );
     }
 
     #[test]

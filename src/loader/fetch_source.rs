@@ -18,7 +18,7 @@ use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 
 use super::load_error::FetchError;
 use super::range_reply::RangeReply;
-use super::table_cache::{RangeSource, WHOLE_FILE};
+use super::table_cache::{RangeSource, MAX_READ_LEN, WHOLE_FILE};
 use crate::json_text::{concat, decimal};
 
 /// Fetches byte ranges over HTTP.
@@ -111,11 +111,18 @@ async fn fetch_range(
     let body = JsFuture::from(response.array_buffer().map_err(network_error)?)
         .await
         .map_err(&failed)?;
+    let body = Uint8Array::new(&body);
+    // A server that ignores Range sends the whole table (200), which may be large.
+    if (range == WHOLE_FILE || status == 206) && body.length() > MAX_READ_LEN {
+        return Err(FetchError::TooLarge {
+            bytes: body.length().into(),
+        });
+    }
     Ok(RangeReply {
         status,
         content_range,
         etag,
-        body: Uint8Array::new(&body).to_vec(),
+        body: body.to_vec(),
     })
 }
 

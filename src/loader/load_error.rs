@@ -53,6 +53,12 @@ pub enum FetchError {
     },
     /// The file changed on the server between two requests (a new `ETag`).
     Changed,
+    /// A reply of more than [`super::table_cache::MAX_READ_LEN`] bytes: left in the
+    /// browser, since copying megabytes into the widget stalls the page.
+    TooLarge {
+        /// Its length.
+        bytes: u64,
+    },
 }
 
 /// Why a widget shows nothing. Logged once per widget, and sent as `alsobought:error`.
@@ -160,7 +166,7 @@ impl LoadError {
             LoadError::Fetch(FetchError::Changed) => {
                 "the table changed twice while loading: serve one version at a time"
             }
-            LoadError::Table(_) => return None,
+            LoadError::Table(_) | LoadError::Fetch(FetchError::TooLarge { .. }) => return None,
             LoadError::UnknownProducts { .. } => {
                 "check data-product / data-cart, or rebuild the table with the current catalog"
             }
@@ -211,6 +217,11 @@ fn push_fetch_why(error: &FetchError, out: &mut String) {
         FetchError::Changed => {
             out.push_str("the file changed on the server (new ETag) while loading, twice")
         }
+        FetchError::TooLarge { bytes } => {
+            out.push_str("a part of ");
+            push_integer(out, *bytes);
+            out.push_str(" bytes, over the 1 MiB limit; rebuild the table");
+        }
     }
 }
 
@@ -236,6 +247,17 @@ mod tests {
         assert!(message.starts_with("alsobought: cannot use the recommendation table (/t.table): "));
         assert!(message.contains("version 9"), "{message}");
         assert!(message.contains("update alsobought"), "{message}");
+    }
+
+    #[test]
+    fn an_oversized_part_says_its_size_and_the_fix() {
+        let message =
+            LoadError::Fetch(FetchError::TooLarge { bytes: 20_977_781 }).console_message("/store/");
+        assert!(
+            message.contains("a part of 20977781 bytes, over the 1 MiB limit"),
+            "{message}"
+        );
+        assert!(message.ends_with("; rebuild the table"), "{message}");
     }
 
     #[test]

@@ -36,10 +36,21 @@ pub trait RangeSource {
 /// which any static host serves (and any HTTP cache keeps).
 pub const WHOLE_FILE: Range<u64> = 0..u64::MAX;
 
+/// The most bytes one read may bring, but for a server that ignores Range and sends
+/// the whole table: a bundle span is a few kilobytes (a million-product table's are
+/// under 4 KB; 255 neighbours with long cards stay far below this), and so are a
+/// directory's entry and shards (`--shard-bytes`, 6 KiB by default). A megabyte is a
+/// broken or hostile table, whose copy into the wasm and checksum would be a long task
+/// and memory the page never gets back.
+pub const MAX_READ_LEN: u32 = 1024 * 1024;
+
 /// Bytes of the table shared without copying: a window on a fetched buffer.
 #[derive(Clone, Debug)]
 pub struct TableBytes {
-    buffer: Rc<[u8]>,
+    // An `Rc<Vec>` rather than `Rc<[u8]>`: converting the fetched `Vec` into an
+    // `Rc<[u8]>` copies it, which for a shard of megabytes is a long task and twice
+    // the wasm memory (that never shrinks).
+    buffer: Rc<Vec<u8>>,
     window: Range<usize>,
 }
 
@@ -48,7 +59,7 @@ impl TableBytes {
     pub fn new(bytes: Vec<u8>) -> Self {
         let window = 0..bytes.len();
         TableBytes {
-            buffer: bytes.into(),
+            buffer: Rc::new(bytes),
             window,
         }
     }
@@ -180,6 +191,23 @@ impl<S: RangeSource> TableCache<S> {
         });
     }
 
+    /// A new page view (a single-page app's `mount`): the next read of each file's
+    /// first bytes asks again (the browser's HTTP cache answers within the file's
+    /// lifetime), so that a table rebuilt meanwhile shows as a new `ETag`
+    /// ([`FetchError::Changed`]) and is loaded afresh, while the other bytes of a file
+    /// whose `ETag` holds are used as they are. Failed reads are asked again too; a
+    /// fetch still in flight finishes for the loads awaiting it, unshared.
+    pub fn revalidate(&self) {
+        for (_, state) in self.urls.borrow_mut().iter_mut() {
+            state.whole_file = None;
+            state.fetches.clear();
+            // The first bytes are received once per page view: at most one entry.
+            if let Some(head) = state.received.iter().position(|(start, _)| *start == 0) {
+                state.received.swap_remove(head);
+            }
+        }
+    }
+
     fn fetch_shared(&self, url: &str, range: Range<u64>, timeout_ms: u32) -> OneFetch {
         self.with_url(url, |state| {
             if let Some((_, fetch)) = state.fetches.iter().find(|(known, _)| *known == range) {
@@ -245,13 +273,11 @@ fn received_slice(received: &[(u64, ReadBytes)], range: &Range<u64>) -> Option<R
         if *start > range.start || end < range.end {
             return None;
         }
-        let from = read.bytes.window.start + (range.start - start) as usize;
-        let bytes = TableBytes {
-            buffer: Rc::clone(&read.bytes.buffer),
-            window: from..from + (range.end - range.start) as usize,
-        };
+        let from = (range.start - start) as usize;
         Some(ReadBytes {
-            bytes,
+            bytes: read
+                .bytes
+                .slice(from..from + (range.end - range.start) as usize),
             file_length: read.file_length,
         })
     })
@@ -269,13 +295,8 @@ fn slice_whole_file(whole: &TableBytes, range: Range<u64>) -> Result<ReadBytes, 
             got: length.saturating_sub(range.start),
         });
     }
-    let end = range.end.min(length) as usize;
-    let bytes = TableBytes {
-        buffer: Rc::clone(&whole.buffer),
-        window: whole.window.start + range.start as usize..whole.window.start + end,
-    };
     Ok(ReadBytes {
-        bytes,
+        bytes: whole.slice(range.start as usize..range.end.min(length) as usize),
         file_length: Some(length),
     })
 }
@@ -465,6 +486,38 @@ pub(crate) mod tests {
         );
         cache.forget("/t");
         assert!(block_on(cache.read("/t", 10..20, 1000)).is_ok());
+    }
+
+    #[test]
+    fn a_new_page_view_asks_for_the_head_again_and_sees_a_replaced_file() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::HonoursRange));
+        block_on(cache.read("/t", 0..10, 1000)).unwrap();
+        block_on(cache.read("/t", 50..60, 1000)).unwrap();
+        cache.revalidate();
+        block_on(cache.read("/t", 0..10, 1000)).unwrap();
+        block_on(cache.read("/t", 50..60, 1000)).unwrap();
+        assert_eq!(
+            cache.source.requests.get(),
+            3,
+            "the head again, the rest from memory while the ETag holds"
+        );
+        *cache.source.etag.borrow_mut() = "\"v2\"".into();
+        cache.revalidate();
+        assert_eq!(
+            block_on(cache.read("/t", 0..10, 1000)).unwrap_err(),
+            FetchError::Changed,
+            "a rebuilt table is noticed at the head"
+        );
+    }
+
+    #[test]
+    fn a_new_page_view_reads_a_whole_file_a_server_sent_again() {
+        let cache = TableCache::new(MemoryServer::new(file_of(100), Behaviour::IgnoresRange));
+        block_on(cache.read("/t", 0..4096, 1000)).unwrap();
+        block_on(cache.read("/t", 20..30, 1000)).unwrap();
+        cache.revalidate();
+        block_on(cache.read("/t", 0..4096, 1000)).unwrap();
+        assert_eq!(cache.source.requests.get(), 2);
     }
 
     #[test]

@@ -212,7 +212,8 @@ export function runCli(args, { input } = {}) {
   }
 }
 
-function buildTable(name, catalog, orders) {
+/** Builds `name`.table from `catalog` and `orders` with the real CLI into FIXTURE_DIR; returns its bytes. */
+export function buildTable(name, catalog, orders) {
   const tableFile = path.join(FIXTURE_DIR, `${name}.table`);
   runCli(['build', ...writeBuildInputs(name, catalog, orders), '--out', tableFile]);
   return readFileSync(tableFile);

@@ -92,7 +92,17 @@ impl<'a> SplitEntry<'a> {
             .map_err(|error| error.offset_by(ENTRY_HEADER_LEN as u64))?;
         let best_sellers_at = (ENTRY_HEADER_LEN + HEADER_LEN) as u64;
         let expected_len = best_sellers_at + header.leaf_offset - header.best_sellers_offset;
-        if u64::from(entry_len) != expected_len || bytes.len() as u64 != expected_len {
+        // An `entry_length` promising more than the file has is a cut file (as a single
+        // file's `file_length` is), not "trailing data" with the same number twice.
+        let have = bytes.len() as u64;
+        if have < u64::from(entry_len) {
+            return Err(TableError::Truncated {
+                section,
+                needed: entry_len.into(),
+                have,
+            });
+        }
+        if u64::from(entry_len) != expected_len || have != expected_len {
             return Err(TableError::FileLengthMismatch {
                 header_says: expected_len,
                 have: bytes.len() as u64,

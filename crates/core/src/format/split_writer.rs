@@ -274,6 +274,23 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_promising_more_bytes_than_it_has_is_truncated() {
+        let mut entry = split_table(&table(300), 1024).unwrap().entry;
+        let promised = entry.len() as u32 + 1_000_000;
+        entry[12..16].copy_from_slice(&promised.to_le_bytes());
+        let crc = crate::format::crc::crc32(&entry[..28]);
+        entry[28..32].copy_from_slice(&crc.to_le_bytes());
+        assert_eq!(
+            SplitEntry::parse(&entry).unwrap_err(),
+            TableError::Truncated {
+                section: Section::Entry,
+                needed: u64::from(promised),
+                have: entry.len() as u64,
+            }
+        );
+    }
+
+    #[test]
     fn the_same_table_always_gets_the_same_names_and_a_changed_one_new_names() {
         let first = split_table(&table(300), 1024).unwrap();
         assert_eq!(first, split_table(&table(300), 1024).unwrap());
