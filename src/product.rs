@@ -206,6 +206,7 @@ mod tests {
             image: "",
             category: &long,
             price_hundredths: None,
+            compare_at_hundredths: None,
             currency: None,
             price_from: false,
             available: true,
