@@ -1,9 +1,9 @@
 //! Writes the seed inputs of the table, split, recommend and settings targets into
 //! `corpus/<target>/` (`cargo run -p alsobought-fuzzing --example seeds`): the core
 //! crate's fixture table, tables of every shape the writer makes, their directory
-//! layouts, and the settings the docs and demo pages show. The orders and catalog
-//! targets are seeded from files (`scripts/fuzz.sh seed`). Fuzzing then grows and
-//! `cargo fuzz cmin` minimizes these directories.
+//! layouts, and the settings the docs and demo pages show. The text targets' seeds
+//! (orders, catalog, events) are plain files written by hand. Fuzzing then grows these
+//! directories and `scripts/fuzz.sh` minimizes them.
 
 use std::fs;
 use std::path::Path;
@@ -12,17 +12,18 @@ use alsobought_core::{split_table, write_table, CartCombination, ProductRecord, 
 use alsobought_fuzzing::carve;
 
 fn product(number: usize) -> ProductRecord {
+    let priced = !number.is_multiple_of(4);
     ProductRecord {
         id: format!("SKU-{number}"),
         title: format!("Product {number} « Café » ☕"),
         url: format!("https://shop.example/p/{number}"),
         image: format!("https://shop.example/i/{number}.jpg"),
         category: ["mugs", "tea", ""][number % 3].into(),
-        price_hundredths: (number % 4 != 0).then_some(199 * number as u32),
-        price_from: number % 5 == 1 && number % 4 != 0,
-        currency: (number % 4 != 0).then(|| "EUR".into()),
+        price_hundredths: priced.then_some(199 * number as u32),
+        price_from: number % 5 == 1 && priced,
+        currency: priced.then(|| "EUR".into()),
         available: number % 7 != 3,
-        rating_tenths: (number % 2 == 0).then_some((number % 51) as u8),
+        rating_tenths: number.is_multiple_of(2).then_some((number % 51) as u8),
     }
 }
 

@@ -27,8 +27,11 @@ pub use settings::settings;
 pub use split::{carve, split};
 pub use table::table;
 
+/// A target: runs one input, panicking when an invariant breaks.
+pub type Target = fn(&[u8]);
+
 /// Every target by the name its corpus directory and cargo-fuzz binary carry.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("table", table),
     ("split", split),
     ("recommend", recommend),

@@ -217,9 +217,9 @@ pub(crate) fn check_suggestions(
         }
         match suggestion.source {
             SuggestionSource::Neighbours => assert!(
-                // Written as "not below" so that a NaN threshold filters nothing, as
-                // `recommend` documents.
-                !(suggestion.score < options.min_score) && suggestion.score <= 1.0,
+                // A NaN threshold filters nothing ("below" is never true of it).
+                (suggestion.score >= options.min_score || options.min_score.is_nan())
+                    && suggestion.score <= 1.0,
                 "neighbour score {} outside min_score {}..=1",
                 suggestion.score,
                 options.min_score
