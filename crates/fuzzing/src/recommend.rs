@@ -31,12 +31,13 @@ pub fn recommend(data: &[u8]) {
             return;
         }
     };
-    assert!(
-        check_table(&bytes),
-        "the writer wrote a table its reader refuses"
-    );
-    let table = Table::open(bytes.as_slice()).expect("checked above");
-    let prefix = table.prefix().expect("checked above");
+    let table = Table::open(bytes.as_slice())
+        .unwrap_or_else(|error| panic!("the writer wrote a table its reader refuses: {error}"));
+    if let Err(error) = table.verify() {
+        panic!("the writer wrote a table that fails verify: {error}");
+    }
+    check_table(&bytes);
+    let prefix = table.prefix().expect("a verified table has a prefix");
     let Ok((context, options)) = query(&mut input, &table_input) else {
         return;
     };

@@ -4,9 +4,15 @@
 
 use alsobought_cli::input::skips::SkipReport;
 
-/// Lines in `file` as an editor counts them (a last line without a newline counts).
+/// Lines in `file` as an editor counts them: ended by `\n`, `\r\n` or a lone `\r`
+/// (the readers take all three), and a last line without an ending counts.
 fn line_count(file: &[u8]) -> u64 {
-    file.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1
+    let lone_returns = file
+        .windows(2)
+        .filter(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+        .count()
+        + usize::from(file.last() == Some(&b'\r'));
+    (file.iter().filter(|&&byte| byte == b'\n').count() + lone_returns) as u64 + 1
 }
 
 /// An error (`{:#}` of the reader's `anyhow::Error`) names the file; a bad row that
