@@ -6,6 +6,7 @@
 #   make widget     release build of the widget into pkg/ (sizes + SRI hashes printed)
 #   make demo-data  generate the demo shop into www/generated/ and mine its table
 #   make bench      benchmarks; results are written into BENCHMARKS.md
+#   make fuzz       fuzz every reader of untrusted input, FUZZ_SECONDS (180) each
 #
 # Why a Makefile: these names are the contract other tools and people rely on (see the
 # README); the recipes stay thin and call cargo, scripts/ and the test runners.
@@ -33,10 +34,10 @@ GENERATED := www/generated
 export ALSOBOUGHT_BIN := $(abspath $(RELEASE_BIN)/alsobought)
 export ALSOBOUGHT_DEMO_BIN := $(abspath $(RELEASE_BIN)/alsobought-demo)
 
-.PHONY: help setup widget demo-data demo test bench
+.PHONY: help setup widget demo-data demo test bench fuzz
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	scripts/setup.sh
@@ -75,3 +76,9 @@ bench: widget demo-data
 	node scripts/bench-cart.mjs
 	node scripts/bench-scale.mjs
 	node scripts/bench-scale-build.mjs
+
+# Coverage-guided fuzzing (cargo-fuzz, nightly): each target in turn, its finds merged
+# into crates/fuzzing/corpus/, which `make test` replays. docs/fuzzing.md.
+FUZZ_SECONDS ?= 180
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh

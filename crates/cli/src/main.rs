@@ -7,19 +7,14 @@
 //! exit code: 0 success, 1 error (one `alsobought: error:` line with the cause chain),
 //! 2 usage error (clap's own, or a [`report::UsageError`]).
 
-mod cli;
-mod commands;
-mod input;
-mod progress;
-mod report;
-
 use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
-use report::UsageError;
+use alsobought_cli::cli::{Cli, Command};
+use alsobought_cli::commands;
+use alsobought_cli::report::UsageError;
 
 /// Exit code of a run that failed (bad input, unreadable file, corrupt table).
 const EXIT_ERROR: u8 = 1;

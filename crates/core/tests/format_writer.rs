@@ -3,7 +3,9 @@
 
 mod format_common;
 
-use alsobought_core::{bucket_bits_for, write_table, TableInput, WriteError, MAX_NEIGHBOURS};
+use alsobought_core::{
+    bucket_bits_for, write_table, CartCombination, TableInput, WriteError, MAX_NEIGHBOURS,
+};
 use format_common::{product, small_input};
 
 fn refusal(change: impl FnOnce(&mut TableInput)) -> WriteError {
@@ -200,6 +202,29 @@ fn a_compare_at_price_must_be_above_the_price() {
             WriteError::CompareAtNotAbovePrice {
                 product: "SKU-1".into(),
                 compare_at_hundredths: compare_at
+            }
+        );
+    }
+}
+
+/// Found by the `recommend` fuzz target: a cart combination with a parameter the
+/// header cannot hold (here a NaN weight) was written, and the reader then refused the
+/// whole table.
+#[test]
+fn cart_combinations_the_reader_would_refuse_are_refused() {
+    for combination in [
+        CartCombination::MaxThenSum {
+            sum_weight: f32::NAN,
+        },
+        CartCombination::MaxThenSum { sum_weight: 1.5 },
+        CartCombination::ReciprocalRank { offset: 0.0 },
+        CartCombination::ReciprocalRank { offset: 5000.0 },
+    ] {
+        let error = refusal(|input| input.cart_combination = combination);
+        assert_eq!(
+            error,
+            WriteError::InvalidCartCombination {
+                combination: combination.name()
             }
         );
     }

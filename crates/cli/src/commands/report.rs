@@ -14,7 +14,7 @@ use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use alsobought_analytics::{Event, EventAggregator, ReportOptions};
+use alsobought_analytics::{Event, EventAggregator, Report, ReportOptions};
 use alsobought_core::events::{EventKind, SCHEMA_VERSION};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -155,44 +155,31 @@ enum ParsedLine<'a> {
     Problem(RowProblem),
 }
 
+/// An events file, read and counted.
+pub struct EventsRead {
+    /// The figures.
+    pub report: Report,
+    /// The lines that were not usable events, by reason.
+    pub skips: SkipReport,
+    /// Lines read.
+    pub lines: u64,
+}
+
 /// Runs `alsobought report`.
 pub fn run(args: &ReportArgs, _quiet: bool) -> anyhow::Result<()> {
     let input = open_input(&args.events)?;
     let source = input.name.clone();
-    let mut reader = input.reader;
-    let mut folder = EventFolder {
-        aggregator: EventAggregator::new(ReportOptions {
-            baseline: args.baseline.clone(),
-            currency: args.currency.clone(),
-        }),
-        skips: SkipReport::default(),
-        line_number: 0,
-        strict: args.strict,
-        source: &source,
+    let options = ReportOptions {
+        baseline: args.baseline.clone(),
+        currency: args.currency.clone(),
     };
-    // The file is read in windows of whole lines, so memory stays bounded however
-    // many events were collected.
-    let mut window = Vec::with_capacity(WINDOW_BYTES + CHUNK_BYTES);
-    let mut carried = Vec::new();
-    loop {
-        window.clear();
-        window.append(&mut carried);
-        let at_end = fill_window(&mut reader, &mut window, &mut carried, WINDOW_BYTES)
-            .with_context(|| format!("cannot read {source}"))?;
-        fold_window(&window, &mut folder)?;
-        if at_end {
-            break;
-        }
-    }
-    let EventFolder {
-        aggregator,
+    let EventsRead {
+        report,
         skips,
-        line_number,
-        ..
-    } = folder;
+        lines: line_number,
+    } = read_events(input.reader, &source, options, args.strict)?;
     warn_about_skips(&source, &skips);
 
-    let report = aggregator.finish();
     if report.experiments.is_empty() {
         bail!(
             "{source}: no usable event in {}; see docs/events.md for the format",
@@ -250,6 +237,42 @@ pub fn run(args: &ReportArgs, _quiet: bool) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Reads the event lines of `reader` (called `source` in messages) and counts them;
+/// with `strict`, the first line that is not a usable event is an error naming it.
+pub fn read_events(
+    mut reader: impl Read,
+    source: &str,
+    options: ReportOptions,
+    strict: bool,
+) -> anyhow::Result<EventsRead> {
+    let mut folder = EventFolder {
+        aggregator: EventAggregator::new(options),
+        skips: SkipReport::default(),
+        line_number: 0,
+        strict,
+        source,
+    };
+    // The file is read in windows of whole lines, so memory stays bounded however
+    // many events were collected.
+    let mut window = Vec::with_capacity(WINDOW_BYTES + CHUNK_BYTES);
+    let mut carried = Vec::new();
+    loop {
+        window.clear();
+        window.append(&mut carried);
+        let at_end = fill_window(&mut reader, &mut window, &mut carried, WINDOW_BYTES)
+            .with_context(|| format!("cannot read {source}"))?;
+        fold_window(&window, &mut folder)?;
+        if at_end {
+            break;
+        }
+    }
+    Ok(EventsRead {
+        report: folder.aggregator.finish(),
+        skips: folder.skips,
+        lines: folder.line_number,
+    })
 }
 
 /// Reads into `window` (which may already hold the start of a line) until it holds

@@ -353,6 +353,16 @@ pub enum WriteError {
         /// The compare-at price given.
         compare_at_hundredths: u32,
     },
+    /// A cart combination whose parameter the header cannot hold (NaN, or out of
+    /// its range): the reader would refuse the table.
+    #[error(
+        "the cart combination {combination} cannot be stored: a max-then-sum weight is from 0 \
+         to 1 and a reciprocal-rank offset above 0 and at most 1000"
+    )]
+    InvalidCartCombination {
+        /// The combination, as [`crate::CartCombination::name`] spells it.
+        combination: String,
+    },
     /// A string is longer than a length prefix can say (4 GiB).
     #[error("the {field} of product `{product}` is {length} bytes long; the format allows at most 4 GiB")]
     StringTooLong {

@@ -164,6 +164,22 @@ pub fn join_split<S: AsRef<[u8]>>(entry_file: &[u8], shards: &[S]) -> Result<Vec
         entries.extend(shard.entries());
         bundles.extend_from_slice(shard.bundle_bytes());
     }
+    // The header's lengths are only claims until the generation check below: the
+    // shards must hold what it says before anything is sized by it.
+    let bundles_len = header.file_length - header.bundles_offset;
+    if entries.len() != header.product_count as usize || bundles.len() as u64 != bundles_len {
+        return Err(TableError::malformed(
+            Section::Entry,
+            (ENTRY_HEADER_LEN + 12) as u64,
+            format!(
+                "the table header says {} products in {bundles_len} bundle bytes but the {} shards                  hold {} products in {} bytes: a shard is missing, extra or from another build;                  upload the whole directory again",
+                header.product_count,
+                shards.len(),
+                entries.len(),
+                bundles.len()
+            ),
+        ));
+    }
 
     let (root, leaves) = encode_directories(
         &entries,
@@ -172,11 +188,14 @@ pub fn join_split<S: AsRef<[u8]>>(entry_file: &[u8], shards: &[S]) -> Result<Vec
         header.bundles_offset,
         header.file_length,
     );
-    let mut file = Vec::with_capacity(header.file_length as usize);
+    let best_sellers = &entry_file[ENTRY_HEADER_LEN + HEADER_LEN..];
+    let mut file = Vec::with_capacity(
+        HEADER_LEN + root.len() + best_sellers.len() + leaves.len() + bundles.len(),
+    );
     file.extend_from_slice(&header.encode());
     file.extend_from_slice(&root);
     // The entry ends with the best-seller bundle, as parsed above.
-    file.extend_from_slice(&entry_file[ENTRY_HEADER_LEN + HEADER_LEN..]);
+    file.extend_from_slice(best_sellers);
     file.extend_from_slice(&leaves);
     file.extend_from_slice(&bundles);
 
@@ -271,6 +290,27 @@ mod tests {
             Shard::parse(&corrupt, &entry, 0).unwrap_err(),
             TableError::ChecksumMismatch { .. }
         ));
+    }
+
+    /// Found by the `split` fuzz target: an entry whose table header claimed a
+    /// 36 GiB file made `join_split` try to allocate it before any check.
+    #[test]
+    fn a_header_claiming_more_than_the_shards_hold_is_refused_before_allocating() {
+        let split = split_table(&table(5), 4096).unwrap();
+        let mut entry = split.entry.clone();
+        let header_at = ENTRY_HEADER_LEN;
+        let file_length_at = header_at + 56;
+        entry[file_length_at..file_length_at + 8].copy_from_slice(&(9u64 << 32).to_le_bytes());
+        let crc = crc32(&entry[header_at..header_at + HEADER_LEN - 4]);
+        entry[header_at + HEADER_LEN - 4..header_at + HEADER_LEN]
+            .copy_from_slice(&crc.to_le_bytes());
+        let shards: Vec<&[u8]> = split
+            .shards
+            .iter()
+            .map(|(_, bytes)| bytes.as_slice())
+            .collect();
+        let error = join_split(&entry, &shards).unwrap_err();
+        assert!(error.to_string().contains("bundle bytes"), "{error}");
     }
 
     #[test]

@@ -109,6 +109,12 @@ pub fn write_table(input: &TableInput) -> Result<Vec<u8>, WriteError> {
         });
     }
     products.iter().try_for_each(check_record)?;
+    let (kind, parameter) = input.cart_combination.to_code();
+    if CartCombination::from_code(kind, parameter).is_none() {
+        return Err(WriteError::InvalidCartCombination {
+            combination: input.cart_combination.name(),
+        });
+    }
 
     let hashes: Vec<u32> = products
         .iter()

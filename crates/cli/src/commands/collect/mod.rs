@@ -8,7 +8,7 @@
 //! [`events`] checks a body; [`store`] owns the file and acknowledges a body only once
 //! its events are written.
 
-mod events;
+pub mod events;
 mod server;
 mod store;
 
