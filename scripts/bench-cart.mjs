@@ -96,6 +96,9 @@ async function measure(browser, baseUrl, platform) {
     await page.goto('/platform/page', { waitUntil: 'load' });
     await page.waitForFunction(() => document.querySelector('[data-alsobought]')?.getAttribute('data-alsobought-state') === 'ready', null, { timeout: 60_000 });
     await platform.prepare?.(page);
+    // A shopper reads the suggestions before adding one: what the adapters fetch when
+    // they show (WooCommerce's product ids by SKU, BigCommerce's cart id) is done by then.
+    await page.waitForLoadState('networkidle');
     const adds = [];
     for (let add = 0; add < 2; add++) {
       requests.length = 0;
@@ -153,7 +156,7 @@ async function main() {
     '|---|---|---|---|---|',
     ...rows.map((row) => `| ${row.platform} | ${ms(median(row.first))} (${ms(percentile(row.first, 0.9))}) | ${trips(row.requests[0])} | ${ms(median(row.again))} (${ms(percentile(row.again, 0.9))}) | ${trips(row.requests[1])} |`),
     '',
-    `One Slow 4G round trip is ${SLOW_4G.latency} ms of latency plus the transfer: an add that takes one request is feedback within one round trip; Shopify's first add of a product also reads its variants (\`/products/<handle>.js\`, once per product and page), WooCommerce's its product id by SKU (once per product and page), and BigCommerce's cart id is read when the page loads, off the click's path.`,
+    `One Slow 4G round trip is ${SLOW_4G.latency} ms of latency plus the transfer: an add that takes one request is feedback within one round trip; Shopify's first add of a product also reads its variants (\`/products/<handle>.js\`, once per product and page), while WooCommerce's product ids by SKU are looked up in one request when the suggestions show and BigCommerce's cart id when the page loads, off the click's path.`,
     '',
     `What the adapters weigh (brotli), downloaded only on pages with a \`data-cart-api\` host (or when a store's own code calls \`detail.respondWith\`): \`alsobought-cart.js\` ${brotliSize('alsobought-cart.js')} B, \`alsobought-shopify.js\` ${brotliSize('alsobought-shopify.js')} B, \`alsobought-woocommerce.js\` ${brotliSize('alsobought-woocommerce.js')} B, \`alsobought-bigcommerce.js\` ${brotliSize('alsobought-bigcommerce.js')} B. What every shopper downloads grew only by the start-up code that sets \`respondWith\` and imports them (\`alsobought.js\`, measured by \`scripts/build-widget.sh\`; docs/widget-size.md).`,
   ].join('\n');

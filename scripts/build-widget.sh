@@ -84,11 +84,12 @@ generation_at=$(core_constant ENTRY_GENERATION_AT crates/core/src/format/split.r
 # The event names the start-up code and the cart adapters use are src/events.rs's.
 event_add_to_cart=$(core_constant ADD_TO_CART src/events.rs | tr -d '"')
 event_added=$(core_constant ADDED src/events.rs | tr -d '"')
+event_ready=$(core_constant READY src/events.rs | tr -d '"')
 fill_placeholders() { # FILE...: every @NAME@ above written in, none left
   sed -i -e "s/@LAST_BYTE_OF_FIRST_READ@/$((first_read_len - 1))/g" -e "s/@FIRST_READ_LEN@/$first_read_len/g" \
     -e "s/@ENTRY_FILE@/$entry_file/g" -e "s/@ENTRY_SHARD_BITS_AT@/$shard_bits_at/g" \
     -e "s/@ENTRY_GENERATION_AT@/$generation_at/g" -e "s/@EVENT_ADD_TO_CART@/$event_add_to_cart/g" \
-    -e "s/@EVENT_ADDED@/$event_added/g" "$@"
+    -e "s/@EVENT_ADDED@/$event_added/g" -e "s/@EVENT_READY@/$event_ready/g" "$@"
   local file
   for file in "$@"; do
     if grep -q '@[A-Z_]\+@' "$file"; then

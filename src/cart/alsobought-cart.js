@@ -8,6 +8,8 @@
 // and src/startup.js imports it on the first add-to-cart (docs/install/README.md).
 
 const ADDED = '@EVENT_ADDED@';
+/** Dispatched on a host when its suggestions are on screen (src/events.rs). */
+export const READY = '@EVENT_READY@';
 /** How long a platform request may take before the shopper is told (`data-cart-timeout`). */
 const DEFAULT_TIMEOUT_MS = 10000;
 

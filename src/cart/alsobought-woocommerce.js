@@ -2,7 +2,7 @@
 // store's own domain with the shopper's session cookie.
 //   POST {rest}wc/store/v1/cart/add-item  {id, quantity}, header `Nonce`  -> the cart (201)
 //   GET  {rest}wc/store/v1/cart  -> {items: [{id, sku, quantity}, ...]}, header `Nonce`
-//   GET  {rest}wc/store/v1/products?sku=<sku>  -> [{id, sku}, ...]
+//   GET  {rest}wc/store/v1/products?sku=<sku>,<sku>  -> [{id, sku}, ...] (when suggestions show)
 // Errors are `{code, message, data: {status}}`: 401 woocommerce_rest_missing_nonce,
 // 403 woocommerce_rest_invalid_nonce, 400 woocommerce_rest_product_out_of_stock, ...
 // https://developer.woocommerce.com/docs/apis/store-api/ (cart, nonce tokens, products)
@@ -10,7 +10,7 @@
 // Without the Store API (WooCommerce before 5.x: 404 rest_no_route) the classic
 // `?add-to-cart=<id>` link is requested instead.
 
-import { CartFailure, plainText, request, watchCart } from './alsobought-cart.js';
+import { CartFailure, READY, plainText, request, watchCart } from './alsobought-cart.js';
 
 const rest = () => document.querySelector('link[rel="https://api.w.org/"]')?.href ?? `${location.origin}/wp-json/`;
 const store = (path) => `${rest()}wc/store/v1/${path}`;
@@ -22,23 +22,39 @@ const remember = (response) => {
   nonce = response.headers.get('Nonce') ?? nonce;
 };
 
-/** Per page: product ids by SKU, looked up once. */
+/** Per page: product ids by SKU (promises), looked up once. */
 const productIds = new Map();
+
+const isProductId = (id) => /^\d+$/.test(id);
+
+/**
+ * Looks up, in one Store API request, the product ids of those of `products` the table
+ * names by SKU and that are not known yet. Called when suggestions show, so the shopper's
+ * first "Add to cart" costs one round trip (the add), not two; a failed lookup is
+ * forgotten, and the add looks the SKU up again (and then says why it fails).
+ */
+function lookUp(host, products) {
+  const skus = [...new Set(products.map((product) => product.id))].filter((id) => !isProductId(id) && !productIds.has(id));
+  if (skus.length === 0) return;
+  const query = `products?sku=${skus.map(encodeURIComponent).join(',')}&per_page=100`;
+  const found = request(host, store(query), { explain }).then(({ data }) => (Array.isArray(data) ? data : []));
+  for (const sku of skus) {
+    const id = found.then((data) => {
+      const match = data.find((candidate) => candidate.sku === sku);
+      if (!match) {
+        throw new CartFailure('it is no longer sold in this shop', `${sku}: no product with that SKU in the Store API (deleted or unpublished since the table was built)`);
+      }
+      return match.id;
+    });
+    id.catch(() => productIds.delete(sku));
+    productIds.set(sku, id);
+  }
+}
 
 /** The product id to add for a table's product: the id itself when it is digits, else by SKU. */
 async function productIdOf(host, product) {
-  if (/^\d+$/.test(product.id)) return Number(product.id);
-  if (!productIds.has(product.id)) {
-    const lookup = request(host, store(`products?sku=${encodeURIComponent(product.id)}`), { explain }).then(({ data }) => {
-      const found = Array.isArray(data) ? data.find((candidate) => candidate.sku === product.id) : undefined;
-      if (!found) {
-        throw new CartFailure('it is no longer sold in this shop', `${product.id}: no product with that SKU in the Store API (deleted or unpublished since the table was built)`);
-      }
-      return found.id;
-    });
-    lookup.catch(() => productIds.delete(product.id));
-    productIds.set(product.id, lookup);
-  }
+  if (isProductId(product.id)) return Number(product.id);
+  lookUp(host, [product]);
   return productIds.get(product.id);
 }
 
@@ -100,5 +116,6 @@ async function readCart(host) {
  */
 export function watch(host) {
   nonce ||= host.getAttribute('data-cart-nonce');
+  host.addEventListener(READY, (event) => lookUp(host, event.detail?.products ?? []));
   return watchCart(host, () => readCart(host), ['wc-blocks_added_to_cart', 'wc-blocks_removed_from_cart']);
 }

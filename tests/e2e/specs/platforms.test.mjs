@@ -138,7 +138,14 @@ describe('install guides against the platform stand-ins', () => {
       const responses = recordResponses(session);
       await session.goto('/platform/woocommerce/product');
       await session.waitForWidgets();
+      // The suggestions' product ids are looked up, all in one request, when they show,
+      // so the add itself is one round trip.
+      await session.page.waitForLoadState('networkidle');
+      const lookups = () => responses.filter((response) => response.url.includes('/wc/store/v1/products?sku='));
+      assert.equal(lookups().length, 1, 'one lookup for every suggestion shown');
+      assert.match(lookups()[0].url, /sku=[^&]+%2C|sku=[^&]+,/, 'the lookup names several SKUs');
       const added = await addFirstSuggestion(session);
+      assert.equal(lookups().length, 1, 'no lookup on the click');
 
       const cart = await platformGet(session, '/wp-json/wc/store/v1/cart');
       assert.deepEqual(cart.body.items.map((line) => [line.sku, line.quantity]), [[added.id, 1]]);
