@@ -24,6 +24,8 @@ fn product(number: usize) -> ProductRecord {
         currency: priced.then(|| "EUR".into()),
         available: number % 7 != 3,
         rating_tenths: number.is_multiple_of(2).then_some((number % 51) as u8),
+        // Every sixth product on sale, so the seed tables have version 3 cards too.
+        compare_at_hundredths: (priced && number % 6 == 5).then_some(250 * number as u32),
     }
 }
 

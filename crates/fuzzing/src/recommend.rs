@@ -86,7 +86,7 @@ fn id(input: &mut Unstructured<'_>) -> Result<String> {
 }
 
 fn product(input: &mut Unstructured<'_>) -> Result<ProductRecord> {
-    Ok(ProductRecord {
+    let mut product = ProductRecord {
         id: id(input)?,
         title: input.arbitrary()?,
         url: input
@@ -103,7 +103,14 @@ fn product(input: &mut Unstructured<'_>) -> Result<ProductRecord> {
         },
         available: input.ratio(7, 8)?,
         rating_tenths: input.arbitrary()?,
-    })
+        compare_at_hundredths: None,
+    };
+    // Drawn last, so the corpus's inputs keep their meaning for the fields above. A
+    // sale as the writer takes it: a compare-at price above the price.
+    if let (Some(price), 0) = (product.price_hundredths, input.int_in_range(0..=3u8)?) {
+        product.compare_at_hundredths = price.checked_add(1 + u32::from(input.arbitrary::<u16>()?));
+    }
+    Ok(product)
 }
 
 fn score(input: &mut Unstructured<'_>) -> Result<f32> {
