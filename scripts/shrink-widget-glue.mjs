@@ -80,6 +80,17 @@ replaceExactly(
   1,
   'instanceof tests',
 );
+// The wasm keeps JS values in an `externref` table, so only a browser with reference
+// types runs it (Chrome 96, Firefox 79, Safari 15), and each of those has
+// `TextEncoder.encodeInto` and `FinalizationRegistry`: wasm-bindgen's stand-ins for
+// older browsers are left out.
+replaceExactly(/^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?^\}\n/m, '', 1, 'the encodeInto stand-in');
+replaceExactly(
+  /\(typeof FinalizationRegistry === 'undefined'\)\n\s*\? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n\s*: new FinalizationRegistry/g,
+  'new FinalizationRegistry',
+  1,
+  'the FinalizationRegistry stand-in',
+);
 const modules = new Set(mapping.imports.map(([module]) => module));
 for (const [, name, renamed] of mapping.imports) {
   // Imports are the keys of the object wasm-bindgen hands to instantiate: `name: function`.
