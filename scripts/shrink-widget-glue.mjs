@@ -71,6 +71,14 @@ replaceExactly(
   1,
   'the instantiateStreaming warning',
 );
+// The same for its warning about an init call in wasm-bindgen's old form (a bare path
+// or module instead of one object).
+replaceExactly(
+  /console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)/,
+  "console.warn('alsobought: pass default() one object, { module_or_path }')",
+  1,
+  'the deprecated-parameters warning',
+);
 // `x instanceof C` throws only when `C` is no constructor; every class the widget asks
 // about (Element, Map, Promise, ShadowRoot, Window, ...) is one in any browser that runs
 // it, so wasm-bindgen's try/catch around each test is left out.
