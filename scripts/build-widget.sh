@@ -124,6 +124,9 @@ say "wasm-opt -Oz --converge (npm binaryen: $(node_modules/.bin/wasm-opt --versi
 # everything only they reach (a future_to_promise executor path) are removed here; the
 # functions the adapters left in the function table are stubbed first (see the script).
 removed_classes=(IntoUnderlyingSource IntoUnderlyingByteSource IntoUnderlyingSink)
+# Imports whose JS is the same function (`length` of four web-sys types, ...) get one
+# name; -Oz's duplicate-import-elimination then keeps one of each.
+node scripts/merge-duplicate-imports.mjs "$out_dir/alsobought.js" "$out_dir/alsobought_bg.wasm"
 node scripts/stub-stream-adapters.mjs "$out_dir/alsobought_bg.wasm" node_modules/.bin/wasm-opt "${wasm_features[@]}"
 node scripts/order-functions.mjs "$out_dir/alsobought_bg.wasm"
 node_modules/.bin/wasm-opt "${wasm_features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
