@@ -57,6 +57,59 @@ glue = glue.replace(
   /^ {8}(__wbg_[\w$]+): function\([^)]*\) \{(?: return handleError\(function \([^)]*\) \{)?\n[\s\S]*?^ {8}\}(?:, arguments\); \})?,\n/gm,
   (entry, name) => (mapped.has(name) ? entry : ''),
 );
+// `initSync` instantiates the module synchronously; this module has instantiated itself
+// by the time an importer could call it (the start-up code's top-level await), so it
+// could only hand back that instance: it is not exported (tests/e2e's embedding spec
+// lists the module's exports).
+replaceExactly(/^function initSync\(module\) \{\n[\s\S]*?^\}\n/m, '', 1, 'initSync');
+replaceExactly(/^export \{ initSync, __wbg_init as default \};$/m, 'export { __wbg_init as default };', 1, 'the glue\'s exports');
+// wasm-bindgen's warning for a wasm served without `application/wasm`, in the widget's
+// words (its own ran to 190 characters of every download).
+replaceExactly(
+  /console\.warn\("`WebAssembly\.instantiateStreaming` failed because[^"]*", e\)/,
+  "console.warn('alsobought: alsobought_bg.wasm is not served with Content-Type application/wasm, so it compiles the slower way:', e)",
+  1,
+  'the instantiateStreaming warning',
+);
+// The same for its warning about an init call in wasm-bindgen's old form (a bare path
+// or module instead of one object).
+replaceExactly(
+  /console\.warn\('using deprecated parameters for the initialization function; pass a single object instead'\)/,
+  "console.warn('alsobought: pass default() one object, { module_or_path }')",
+  1,
+  'the deprecated-parameters warning',
+);
+// wasm-bindgen's `debugString` renders a JS value for `<JsValue as Debug>`, which this
+// wasm reaches only from `Result::unwrap` panics (tachys' `.unwrap()`s of DOM calls): a
+// panic's message goes nowhere in this build (panic = "abort", no panic hook, and std
+// on wasm32-unknown-unknown has no stderr), so the renderer (0.6 KB minified, 224 B brotli)
+// is replaced by `String`, kept from throwing for values without a string form.
+replaceExactly(
+  /^function debugString\(val\) \{\n[\s\S]*?^\}\n/m,
+  'function debugString(val) {\n    try { return String(val); } catch { return typeof val; }\n}\n',
+  1,
+  'debugString',
+);
+// `x instanceof C` throws only when `C` is no constructor; every class the widget asks
+// about (Element, Map, Promise, ShadowRoot, Window, ...) is one in any browser that runs
+// it, so wasm-bindgen's try/catch around each test is left out.
+replaceExactly(
+  /\{\n\s*let result;\n\s*try \{\n\s*result = (\w+) instanceof ([\w$]+);\n\s*\} catch \(_\) \{\n\s*result = false;\n\s*\}\n\s*const ret = result;\n\s*return ret;\n(\s*)\}/g,
+  (_, value, constructor, indent) => `{\n${indent}    return ${value} instanceof ${constructor};\n${indent}}`,
+  1,
+  'instanceof tests',
+);
+// The wasm keeps JS values in an `externref` table, so only a browser with reference
+// types runs it (Chrome 96, Firefox 79, Safari 15), and each of those has
+// `TextEncoder.encodeInto` and `FinalizationRegistry`: wasm-bindgen's stand-ins for
+// older browsers are left out.
+replaceExactly(/^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?^\}\n/m, '', 1, 'the encodeInto stand-in');
+replaceExactly(
+  /\(typeof FinalizationRegistry === 'undefined'\)\n\s*\? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n\s*: new FinalizationRegistry/g,
+  'new FinalizationRegistry',
+  1,
+  'the FinalizationRegistry stand-in',
+);
 const modules = new Set(mapping.imports.map(([module]) => module));
 for (const [, name, renamed] of mapping.imports) {
   // Imports are the keys of the object wasm-bindgen hands to instantiate: `name: function`.
@@ -77,9 +130,17 @@ for (const [name, renamed] of mapping.exports) {
   replaceExactly(new RegExp(`(?<=\\bwasm\\.)${escape(name)}(?![\\w$])`, 'g'), renamed, 0, `export ${name}`);
 }
 
+// `unsafe_arrows` writes a `function` that uses neither `this` nor `arguments` as an
+// arrow (the ~150 import functions), `unsafe_methods` the other entries of the imports
+// object as methods (`name(arg) {...}`): "unsafe" only for code that calls such a
+// function with `new` or reads its `prototype`, which the glue and the start-up code
+// never do (the wasm calls its imports as plain functions). `ecma: 2020` permits it; the
+// start-up code needs newer browsers anyway (top-level await). `reduce_funcs: false`
+// leaves a function called once where it is declared instead of writing it out at
+// the call: 54 bytes more raw, 27 fewer in brotli (measured, docs/widget-size.md).
 const minified = await minify(glue, {
   module: true,
-  compress: { passes: 2 },
+  compress: { ecma: 2020, passes: 2, unsafe_arrows: true, reduce_funcs: false, unsafe_methods: true },
   mangle: true,
   format: { comments: false },
 });

@@ -115,7 +115,7 @@ addEventListener('@EVENT_ADD_TO_CART@', ({ target, detail, defaultPrevented }) =
   if (!defaultPrevented && target.hasAttribute('data-cart-api')) detail.respondWith(cartModule().then((cart) => cart.add(target, detail.products)));
 });
 const cartReads = [...document.querySelectorAll('[data-cart-api]')].map((host) => cartModule().then((cart) => cart.watch(host)));
-const wasmSource = cartReads.length ? { module_or_path: fetch(new URL('alsobought_bg.wasm', import.meta.url)) } : undefined;
+const wasmSource = { module_or_path: fetch(new URL('alsobought_bg.wasm', import.meta.url)) };
 // Then instantiate, so the widget's start function mounts the page without further
 // code, and importers get a ready API.
 try {

@@ -11,10 +11,10 @@ use std::rc::Rc;
 
 use alsobought_core::INITIAL_FETCH_LEN;
 use futures::future::{FutureExt, LocalBoxFuture};
-use js_sys::{Error, Map, Promise, Reflect, Uint8Array};
+use js_sys::{Error, Map, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
+use web_sys::{AbortController, RequestCache, RequestInit, Response};
 
 use super::load_error::FetchError;
 use super::range_reply::RangeReply;
@@ -135,14 +135,16 @@ fn start_fetch(
     let controller = AbortController::new().map_err(network_error)?;
     let init = RequestInit::new();
     if *range != WHOLE_FILE {
-        let headers = Headers::new().map_err(network_error)?;
+        // `fetch` takes the headers as a plain object too: no `Headers` instance to
+        // make and fill (two JS imports fewer in the download).
+        let headers = Object::new();
         let range_header = concat(&[
             "bytes=",
             &decimal(range.start),
             "-",
             &decimal(range.end - 1),
         ]);
-        headers.set("Range", &range_header).map_err(network_error)?;
+        Reflect::set(&headers, &"Range".into(), &range_header.into()).map_err(network_error)?;
         init.set_headers(&headers);
     }
     if fresh {
