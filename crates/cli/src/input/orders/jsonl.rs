@@ -113,6 +113,9 @@ pub(super) fn read_json_lines_into<S: LineSink>(
         let order = match parse_order(json, line, &mut seen) {
             Ok(order) => order,
             Err(problem) => {
+                // A line that is not an order counts as one row read, and skipped, so
+                // the summary's rows still add up (rows = used + skipped + filtered).
+                rows.rows += 1;
                 settle_problem(&mut rows, problem, source, line, options.strict)?;
                 continue;
             }
@@ -264,6 +267,20 @@ mod tests {
         options.columns.group = Some("group".to_owned());
         let history = read(&order("1", "paid", &["A", "B"]), &options).unwrap();
         assert_eq!(baskets(&history), [vec!["g-A", "g-B"]]);
+    }
+
+    /// Found by the `orders` fuzz target: for the file `{` the summary said 0 rows
+    /// read and 1 skipped.
+    #[test]
+    fn a_line_that_is_not_an_order_is_a_row_read_and_skipped() {
+        let text = order("1", "paid", &["A", "B"]) + "{\n";
+        let history = read(&text, &OrdersOptions::default()).unwrap();
+        assert_eq!(history.skips.skipped_total(), 1);
+        assert_eq!(history.rows, 3);
+        assert_eq!(
+            history.rows,
+            history.lines + history.skips.skipped_total() + history.skips.filtered_total()
+        );
     }
 
     #[test]
