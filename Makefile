@@ -72,6 +72,7 @@ bench: widget demo-data
 	cargo bench -p alsobought-cli --bench report
 	node scripts/bench-collect.mjs
 	node scripts/bench-widget.mjs
+	node scripts/bench-hostile.mjs
 	node scripts/bench-network.mjs
 	node scripts/bench-cart.mjs
 	node scripts/bench-scale.mjs

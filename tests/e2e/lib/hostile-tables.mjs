@@ -14,6 +14,7 @@ import {
   buildDirectoryTable,
   buildTable,
   FIXTURE_DIR,
+  FIXTURE_TABLES,
   FIXTURE_URL,
   HUB_ID,
   NEIGHBOUR_IDS,
@@ -32,6 +33,35 @@ export const MEGABYTES_TITLE_BYTES = 2 * 1024 * 1024;
 export const LONG_TITLE_BYTES = 200 * 1024;
 /** The product whose card carries the long titles (one of HUB's neighbours). */
 export const LONG_TITLE_ID = NEIGHBOUR_IDS[0];
+
+/** What the widget says of a part over its 1 MiB read limit (src/loader/load_error.rs). */
+const TOO_LARGE = /a part of \d+ bytes, over the 1 MiB limit/;
+
+/**
+ * Every hostile table, by the name `writeHostileTables` gives it: what it rewrites, and
+ * what the widget must do with it: `error` is what its one console line must say,
+ * `bounded` a result it may render (bounded in count and text).
+ */
+export const HOSTILE_CASES = [
+  { name: 'promises-more', what: 'the header, root and last leaf promise 1 MiB more than the file has', error: /server has \d+ bytes but the table header says/ },
+  { name: 'root-into-itself', what: 'a root entry points back into the root directory', error: /must not decrease/ },
+  { name: 'leaf-past-end', what: "the product's leaf entry runs 1 MiB past the end", error: /add up to/ },
+  { name: 'neighbours-repeat', what: 'the neighbour list names one product again and again', bounded: true },
+  { name: 'neighbours-loop', what: 'the neighbour list loops back to the product itself', error: /lists itself/ },
+  { name: 'megabytes-title', what: `a neighbour's title is ${MEGABYTES_TITLE_BYTES} bytes`, error: TOO_LARGE },
+  { name: 'long-title', what: `a neighbour's title is ${LONG_TITLE_BYTES} bytes`, bounded: true, longTitle: true },
+  { name: 'directory entry-promises-more', what: "entry.bin's entry_length promises 1 MiB more", error: /truncat/i },
+  { name: 'directory shard-count-past-end', what: "the product's shard claims 2^28 products", error: /truncat/i },
+  { name: 'directory neighbours-repeat', what: 'the neighbour list in the shard names one product again and again', bounded: true },
+  { name: 'directory shard-of-megabytes', what: "the product's shard is 2 MiB longer than its bundles", error: TOO_LARGE },
+  { name: 'directory megabytes-title', what: `a neighbour's title is ${MEGABYTES_TITLE_BYTES} bytes, in a shard`, error: TOO_LARGE },
+  { name: 'directory long-title', what: `a neighbour's title is ${LONG_TITLE_BYTES} bytes, in a shard`, bounded: true, longTitle: true },
+];
+
+/** The valid table of the same layout as the hostile `table` URL: what the widget costs on it is the baseline. */
+export function validTableLike(table) {
+  return table.endsWith('/') ? `${FIXTURE_URL}/hostile-valid-directory/` : FIXTURE_TABLES.shop;
+}
 
 const ENTRY_LENGTH_AT = 12;
 const ENTRY_CRC_AT = 28;
