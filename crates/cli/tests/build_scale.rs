@@ -116,6 +116,43 @@ fn spilling_sorted_runs_gives_the_in_memory_table_byte_for_byte() {
 }
 
 #[test]
+fn a_spilled_build_refuses_a_measure_that_needs_order_sizes() {
+    let scratch = Scratch::new();
+    scratch.generate_shop("300", "4k", None);
+    fs::create_dir(scratch.path("spill")).unwrap();
+    let weighted = [
+        "build",
+        "--orders",
+        "shop/orders.csv",
+        "--out",
+        "t.table",
+        "--measure",
+        "basket-weighted",
+        "--temp-dir",
+        "spill",
+    ];
+    scratch
+        .run(&weighted)
+        .success()
+        .stdout_has("measure basket-weighted:0.9;");
+    let built = fs::read(scratch.path("t.table")).unwrap();
+    scratch
+        .run(&[weighted.as_slice(), &["--max-memory", "16K"]].concat())
+        .expect_code(1)
+        .stderr_has(
+            "--measure basket-weighted:0.9 weighs each co-purchase by the size of its order",
+        )
+        .stderr_has("outgrew the memory budget and were spilled")
+        .stderr_has("(budget 16.0 KiB (--max-memory))")
+        .stderr_has("allow more memory, or choose another --measure");
+    assert_eq!(
+        fs::read(scratch.path("t.table")).unwrap(),
+        built,
+        "the refused build must leave the previous table alone"
+    );
+}
+
+#[test]
 fn max_memory_and_temp_dir_are_checked() {
     let scratch = Scratch::new();
     scratch.write("orders.csv", common::SMALL_ORDERS);

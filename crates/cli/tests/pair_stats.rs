@@ -333,4 +333,30 @@ fn statistics_that_cannot_be_right_are_refused() {
         false,
     );
     build("renamed").stderr_has("has no column \"format\" (it has orders)");
+
+    // Valid statistics, but a measure they cannot serve: pairs carry no order sizes.
+    write_stats(
+        &scratch.path("valid"),
+        &counts,
+        "alsobought-pair-stats/1",
+        counts.pairs.len() as u64,
+    );
+    scratch
+        .run(&["build", "--pair-stats", "valid", "--out", "weighted.table"])
+        .success();
+    scratch
+        .run(&[
+            "build",
+            "--pair-stats",
+            "valid",
+            "--out",
+            "weighted.table",
+            "--measure",
+            "basket-weighted",
+        ])
+        .expect_code(1)
+        .stderr_has(
+            "the measure `basket-weighted:0.9` weighs each co-purchase by the size of its order",
+        )
+        .stderr_has("choose another --measure");
 }

@@ -10,6 +10,7 @@
 
 use rayon::prelude::*;
 
+use super::measures::share_units;
 use super::orders::Orders;
 use super::selection::{keep_best, IdOrder, PairScorer};
 
@@ -29,6 +30,18 @@ impl BasketList for Orders {
     fn basket(&self, index: usize) -> &[u32] {
         &self.baskets()[index]
     }
+}
+
+/// One partner of a product, as the counting pass hands it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Partner {
+    /// The partner's product number.
+    pub product: u32,
+    /// Orders containing both.
+    pub together: u32,
+    /// Those orders' summed `measures::share_units`; 0 unless the pass was asked to
+    /// count them (only basket-weighted measures read them).
+    pub share_units: u64,
 }
 
 /// Per product: its best neighbours as `(product number, score)`, best first
@@ -51,13 +64,19 @@ pub(crate) fn top_neighbours(
     let results: Vec<(Vec<(u32, f32)>, u64)> = for_each_wanted_product(
         baskets,
         wanted,
+        scorer.needs_basket_sizes(),
         |product, partners, candidates: &mut Vec<(u32, f32)>| {
             let mut wanted_partners = 0;
             candidates.clear();
-            for &(partner, together) in partners {
-                wanted_partners += u64::from(wanted[partner as usize]);
-                if let Some(score) = scorer.score(product, partner, together) {
-                    candidates.push((partner, score));
+            for partner in partners {
+                wanted_partners += u64::from(wanted[partner.product as usize]);
+                if let Some(score) = scorer.score(
+                    product,
+                    partner.product,
+                    partner.together,
+                    partner.share_units,
+                ) {
+                    candidates.push((partner.product, score));
                 }
             }
             keep_best(candidates, max_neighbours, order);
@@ -75,14 +94,15 @@ pub(crate) fn top_neighbours(
 }
 
 /// The one counting pass, in parallel by product: hands each wanted product's
-/// `(partner, orders together)` pairs (in no particular order) to `visit`, with a
-/// per-thread scratch value, and collects what it returns by product number
-/// (`T::default()` for products not wanted). Mining scores one measure per pass;
-/// tuning scores every candidate measure on the same counts.
+/// partners (in no particular order; with their share units when `count_shares`) to
+/// `visit`, with a per-thread scratch value, and collects what it returns by product
+/// number (`T::default()` for products not wanted). Mining scores one measure per
+/// pass; tuning scores every candidate measure on the same counts.
 pub(crate) fn for_each_wanted_product<T, Scratch>(
     baskets: &impl BasketList,
     wanted: &[bool],
-    visit: impl Fn(u32, &[(u32, u32)], &mut Scratch) -> T + Sync,
+    count_shares: bool,
+    visit: impl Fn(u32, &[Partner], &mut Scratch) -> T + Sync,
 ) -> Vec<T>
 where
     T: Default + Send,
@@ -95,7 +115,7 @@ where
         .map_init(
             || {
                 (
-                    PartnerCounts::new(product_count),
+                    PartnerCounts::new(product_count, count_shares),
                     Vec::new(),
                     Scratch::default(),
                 )
@@ -108,7 +128,7 @@ where
                     partners.add_basket(baskets.basket(basket as usize), product as u32);
                 }
                 pairs.clear();
-                partners.drain(|partner, together| pairs.push((partner, together)));
+                partners.drain(|partner| pairs.push(partner));
                 visit(product as u32, pairs, scratch)
             },
         )
@@ -151,17 +171,25 @@ impl OrdersByProduct {
     }
 }
 
-/// A dense count per partner product plus the list of slots in use, so clearing costs
-/// the number of partners, not the number of products.
+/// A dense count per partner product (and share units, when counted) plus the list of
+/// slots in use, so clearing costs the number of partners, not the number of products.
 struct PartnerCounts {
     counts: Vec<u32>,
+    /// Empty when shares are not counted: the measures that do not read them do not
+    /// pay a second array's memory traffic in the hottest loop.
+    shares: Vec<u64>,
     touched: Vec<u32>,
 }
 
 impl PartnerCounts {
-    fn new(product_count: usize) -> Self {
+    fn new(product_count: usize, count_shares: bool) -> Self {
         PartnerCounts {
             counts: vec![0; product_count],
+            shares: if count_shares {
+                vec![0; product_count]
+            } else {
+                Vec::new()
+            },
             touched: Vec::new(),
         }
     }
@@ -177,13 +205,25 @@ impl PartnerCounts {
             }
             *count += 1;
         }
+        if !self.shares.is_empty() {
+            let units = share_units(basket.len());
+            for &partner in basket {
+                if partner != product {
+                    self.shares[partner as usize] += units;
+                }
+            }
+        }
     }
 
-    /// Hands every `(partner, count)` to `visit` and resets the counts.
-    fn drain(&mut self, mut visit: impl FnMut(u32, u32)) {
+    /// Hands every partner to `visit` and resets the counts.
+    fn drain(&mut self, mut visit: impl FnMut(Partner)) {
         for &partner in &self.touched {
-            let count = std::mem::take(&mut self.counts[partner as usize]);
-            visit(partner, count);
+            let slot = partner as usize;
+            visit(Partner {
+                product: partner,
+                together: std::mem::take(&mut self.counts[slot]),
+                share_units: self.shares.get_mut(slot).map_or(0, std::mem::take),
+            });
         }
         self.touched.clear();
     }

@@ -220,11 +220,22 @@ impl<S: SpillSpace> CollectedOrders<S> {
     /// the baskets fit the budget, otherwise through sorted runs in spill space.
     /// Also says what was spilled, reading and counting together. The catalog's
     /// records move into the table input.
+    ///
+    /// # Panics
+    ///
+    /// When the baskets spilled and `options.measure` needs their sizes
+    /// ([`ScoreMeasure::needs_basket_sizes`]): sorted pair runs do not carry them, so a
+    /// caller checks [`CollectedOrders::in_memory`] first and says what to do.
     pub fn mine(
         self,
         catalog: Option<Catalog>,
         options: &MiningOptions,
     ) -> Result<(MinedTable, SpillReport), SpillError> {
+        assert!(
+            self.in_memory() || !options.measure.needs_basket_sizes(),
+            "{} needs the baskets in memory; these spilled",
+            options.measure.name()
+        );
         let (product_ids, baskets, budget, report) = self.into_parts();
         match baskets {
             Collected::InMemory(baskets) => {

@@ -8,16 +8,39 @@
 use alsobought_core::scoring::CartCombination;
 
 /// The counts a measure sees for one (context product, neighbour) pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairCounts {
     /// Orders containing both products.
     pub together: u32,
+    /// The same orders, each counted as 1 / (its products − 1): an order shares one
+    /// unit of co-purchase among its products, so a two-line order (a planted pair, far
+    /// more often than not) weighs what a twenty-line bulk order weighs for each of its
+    /// pairs nineteen times over. Only [`ScoreMeasure::BasketWeighted`] reads it; the
+    /// paths that count pairs without their baskets cannot fill it
+    /// ([`ScoreMeasure::needs_basket_sizes`]).
+    pub shared: f64,
     /// Orders containing the context product (the one whose page shows the neighbour).
     pub context: u32,
     /// Orders containing the neighbour.
     pub neighbour: u32,
     /// Orders mined.
     pub orders: u64,
+}
+
+/// [`PairCounts::shared`] is summed in fixed point, units of 2^-20 of a co-purchase: an
+/// integer sum is the same whatever order the orders are added in, so the table does
+/// not depend on the thread count (a float sum would, in its last bit).
+const SHARE_UNITS_PER_ORDER: u64 = 1 << 20;
+
+/// What one order of `products` products adds to each of its pairs' shared count, in
+/// fixed-point units (see [`PairCounts::shared`]).
+pub(crate) fn share_units(products: usize) -> u64 {
+    SHARE_UNITS_PER_ORDER / (products.max(2) as u64 - 1)
+}
+
+/// A pair's summed [`share_units`] as [`PairCounts::shared`].
+pub(crate) fn shared_from_units(units: u64) -> f64 {
+    units as f64 / SHARE_UNITS_PER_ORDER as f64
 }
 
 /// How a pair's counts become a neighbour score (higher is a stronger suggestion).
@@ -55,12 +78,28 @@ pub enum ScoreMeasure {
     /// Dunning's log-likelihood ratio G² of the 2×2 contingency table, kept only when
     /// the pair is bought together more often than independence predicts.
     LogLikelihood,
+    /// [`ScoreMeasure::AsymmetricCosine`] over co-purchases weighted by the size of the
+    /// order they were in (`shared / (context^alpha · neighbour^(1 − alpha))`, see
+    /// [`PairCounts::shared`]): the partner bought with a product in one short order
+    /// beats the noise of one long order. Wins carts where single shared orders decide
+    /// (long-tail catalogs, docs/scoring.md).
+    BasketWeighted {
+        /// Weight of the context product's popularity, 0..=2.
+        alpha: f32,
+    },
 }
 
 impl ScoreMeasure {
     /// The measure `alsobought build` uses unless told otherwise (chosen by evaluation
     /// on the Online Retail II orders; see `docs/scoring.md`).
     pub const DEFAULT: ScoreMeasure = ScoreMeasure::AsymmetricCosine { alpha: 0.9 };
+
+    /// Whether the measure reads [`PairCounts::shared`], which only a count over the
+    /// baskets themselves gives (not pair statistics counted elsewhere, nor the pair
+    /// runs of a build that spilled).
+    pub fn needs_basket_sizes(&self) -> bool {
+        matches!(self, ScoreMeasure::BasketWeighted { .. })
+    }
 
     /// The pair's score, or `None` when the measure sees no positive association.
     pub fn score(&self, counts: PairCounts) -> Option<f32> {
@@ -79,7 +118,9 @@ impl ScoreMeasure {
     pub(crate) fn context_power(&self, count: f64) -> f64 {
         match *self {
             ScoreMeasure::Cosine | ScoreMeasure::ShrunkCosine { .. } => count.sqrt(),
-            ScoreMeasure::AsymmetricCosine { alpha } => count.powf(f64::from(alpha)),
+            ScoreMeasure::AsymmetricCosine { alpha } | ScoreMeasure::BasketWeighted { alpha } => {
+                count.powf(f64::from(alpha))
+            }
             _ => 1.0,
         }
     }
@@ -88,7 +129,9 @@ impl ScoreMeasure {
     pub(crate) fn neighbour_power(&self, count: f64) -> f64 {
         match *self {
             ScoreMeasure::Cosine | ScoreMeasure::ShrunkCosine { .. } => count.sqrt(),
-            ScoreMeasure::AsymmetricCosine { alpha } => count.powf(1.0 - f64::from(alpha)),
+            ScoreMeasure::AsymmetricCosine { alpha } | ScoreMeasure::BasketWeighted { alpha } => {
+                count.powf(1.0 - f64::from(alpha))
+            }
             _ => 1.0,
         }
     }
@@ -115,6 +158,9 @@ impl ScoreMeasure {
             ScoreMeasure::Jaccard => together / (context + neighbour - together),
             ScoreMeasure::Cosine | ScoreMeasure::AsymmetricCosine { .. } => {
                 together / (context_power * neighbour_power)
+            }
+            ScoreMeasure::BasketWeighted { .. } => {
+                counts.shared / (context_power * neighbour_power)
             }
             ScoreMeasure::ShrunkCosine { shrinkage } => {
                 together / (together + f64::from(shrinkage)) * together
@@ -144,6 +190,7 @@ impl ScoreMeasure {
             ScoreMeasure::ShrunkCosine { shrinkage } => format!("shrunk-cosine:{shrinkage}"),
             ScoreMeasure::AsymmetricCosine { alpha } => format!("asymmetric-cosine:{alpha}"),
             ScoreMeasure::LogLikelihood => "log-likelihood".into(),
+            ScoreMeasure::BasketWeighted { alpha } => format!("basket-weighted:{alpha}"),
         }
     }
 
@@ -179,12 +226,16 @@ impl ScoreMeasure {
             "shrunk-cosine" => Ok(ScoreMeasure::ShrunkCosine {
                 shrinkage: number(2.0)?,
             }),
-            "asymmetric-cosine" => {
+            "asymmetric-cosine" | "basket-weighted" => {
                 let alpha = number(0.9)?;
                 if alpha > MAX_ALPHA {
                     return Err(unknown());
                 }
-                Ok(ScoreMeasure::AsymmetricCosine { alpha })
+                Ok(if kind == "asymmetric-cosine" {
+                    ScoreMeasure::AsymmetricCosine { alpha }
+                } else {
+                    ScoreMeasure::BasketWeighted { alpha }
+                })
             }
             _ => Err(unknown()),
         }
@@ -205,7 +256,8 @@ impl Default for ScoreMeasure {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown score measure `{name}`: use one of count, confidence, lift, cosine, jaccard, \
-     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] (0 ≤ ALPHA ≤ 2)"
+     log-likelihood, shrunk-cosine[:K] (K ≥ 0), asymmetric-cosine[:ALPHA] or \
+     basket-weighted[:ALPHA] (0 ≤ ALPHA ≤ 2)"
 )]
 pub struct UnknownMeasure {
     /// The name as given.

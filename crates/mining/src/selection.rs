@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
-use super::measures::{PairCounts, ScoreMeasure};
+use super::measures::{shared_from_units, PairCounts, ScoreMeasure};
 use super::rules::weighted;
 
 /// Scores `(context, neighbour)` pairs from their counts, with each product's
@@ -60,17 +60,31 @@ impl<'a> PairScorer<'a> {
         }
     }
 
+    /// Whether the counts must carry share units (a basket-weighted measure).
+    pub fn needs_basket_sizes(&self) -> bool {
+        self.measure.needs_basket_sizes()
+    }
+
     /// The score of `neighbour` as a suggestion on `context`'s page when both are in
-    /// `together` orders; `None` when it is no neighbour (too few orders together, not
+    /// `together` orders, which share `share_units` of co-purchase between them
+    /// (`measures::share_units` summed; 0 where a measure that needs them is refused
+    /// up front); `None` when it is no neighbour (too few orders together, not
     /// suggestible, or no positive association under the measure).
     #[inline]
-    pub fn score(&self, context: u32, neighbour: u32, together: u32) -> Option<f32> {
+    pub fn score(
+        &self,
+        context: u32,
+        neighbour: u32,
+        together: u32,
+        share_units: u64,
+    ) -> Option<f32> {
         let (context, neighbour) = (context as usize, neighbour as usize);
         if together < self.min_together || !self.suggestible[neighbour] {
             return None;
         }
         let counts = PairCounts {
             together,
+            shared: shared_from_units(share_units),
             context: self.order_counts[context],
             neighbour: self.order_counts[neighbour],
             orders: self.order_total,
@@ -233,9 +247,9 @@ mod tests {
             suggestible,
             vec![],
         );
-        assert_eq!(scorer.score(0, 1, 2), Some(0.5));
-        assert_eq!(scorer.score(0, 1, 1), None, "below min_together");
-        assert_eq!(scorer.score(0, 2, 2), None, "not suggestible");
-        assert_eq!(scorer.score(1, 0, 2), Some(1.0));
+        assert_eq!(scorer.score(0, 1, 2, 0), Some(0.5));
+        assert_eq!(scorer.score(0, 1, 1, 0), None, "below min_together");
+        assert_eq!(scorer.score(0, 2, 2, 0), None, "not suggestible");
+        assert_eq!(scorer.score(1, 0, 2, 0), Some(1.0));
     }
 }

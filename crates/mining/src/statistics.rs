@@ -62,6 +62,17 @@ pub enum StatisticsError {
         /// The order total.
         total: u64,
     },
+    /// The measure weighs each co-purchase by its order's size, which pair counts do not
+    /// carry.
+    #[error(
+        "the measure `{measure}` weighs each co-purchase by the size of its order, which \
+         pair statistics do not carry (nor a build's pair runs once it spills): choose \
+         another --measure, or build from the orders with the memory to hold them"
+    )]
+    NeedsBasketSizes {
+        /// The measure's name.
+        measure: String,
+    },
     /// A pair names a product number beyond the product list.
     #[error("a pair names product number {number}, but there are only {product_count} products")]
     ProductOutOfRange {
@@ -142,6 +153,11 @@ impl<'a> PairStatisticsMiner<'a> {
                 total: *order_count,
             });
         }
+        if options.measure.needs_basket_sizes() {
+            return Err(StatisticsError::NeedsBasketSizes {
+                measure: options.measure.name(),
+            });
+        }
         let products = TableProducts::new_owned(product_ids, catalog, &options.rules);
         let scorer = PairScorer::new(
             order_counts,
@@ -175,12 +191,12 @@ impl<'a> PairStatisticsMiner<'a> {
             self.co_occurring_pairs += 1;
         }
         if first_wanted {
-            if let Some(score) = self.scorer.score(first, second, together) {
+            if let Some(score) = self.scorer.score(first, second, together, 0) {
                 self.lists.offer(first, second, score);
             }
         }
         if second_wanted {
-            if let Some(score) = self.scorer.score(second, first, together) {
+            if let Some(score) = self.scorer.score(second, first, together, 0) {
                 self.lists.offer(second, first, score);
             }
         }

@@ -194,12 +194,17 @@ fn generated_orders(order_count: usize, product_count: u64) -> Orders {
 fn the_parallel_pass_matches_a_brute_force_count() {
     let orders = generated_orders(400, 40);
     let order_counts = orders.product_order_counts();
-    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    // Per ordered pair: orders together, and their shares of co-purchase, summed in
+    // the miner's fixed point (units of 2^-20, so that sums are exact in any order).
+    let mut pairs: HashMap<(u32, u32), (u32, u64)> = HashMap::new();
     for basket in orders.baskets() {
+        let share = (1u64 << 20) / (basket.len() as u64 - 1).max(1);
         for &first in basket {
             for &second in basket {
                 if first != second {
-                    *pairs.entry((first, second)).or_default() += 1;
+                    let pair = pairs.entry((first, second)).or_default();
+                    pair.0 += 1;
+                    pair.1 += share;
                 }
             }
         }
@@ -208,6 +213,7 @@ fn the_parallel_pass_matches_a_brute_force_count() {
         ScoreMeasure::Count,
         ScoreMeasure::DEFAULT,
         ScoreMeasure::LogLikelihood,
+        ScoreMeasure::BasketWeighted { alpha: 0.9 },
     ] {
         let options = MiningOptions {
             measure,
@@ -220,10 +226,11 @@ fn the_parallel_pass_matches_a_brute_force_count() {
         for product in 0..orders.product_count() as u32 {
             let mut expected: Vec<(u32, f32)> = pairs
                 .iter()
-                .filter(|(&(first, _), &together)| first == product && together >= 2)
-                .filter_map(|(&(_, partner), &together)| {
+                .filter(|(&(first, _), &(together, _))| first == product && together >= 2)
+                .filter_map(|(&(_, partner), &(together, shares))| {
                     let counts = PairCounts {
                         together,
+                        shared: shares as f64 / f64::from(1u32 << 20),
                         context: order_counts[product as usize],
                         neighbour: order_counts[partner as usize],
                         orders: orders.order_count() as u64,

@@ -6,6 +6,7 @@ use alsobought_mining::{PairCounts, ScoreMeasure};
 /// Bought together in 3 of 5 orders; each product in 4 of them.
 const SMALL: PairCounts = PairCounts {
     together: 3,
+    shared: 0.0,
     context: 4,
     neighbour: 4,
     orders: 5,
@@ -34,6 +35,7 @@ fn confidence_is_the_share_of_the_context_products_orders() {
         ScoreMeasure::Confidence,
         PairCounts {
             together: 2,
+            shared: 0.0,
             context: 8,
             neighbour: 2,
             orders: 10,
@@ -56,6 +58,7 @@ fn cosine_divides_by_the_geometric_mean() {
         ScoreMeasure::Cosine,
         PairCounts {
             together: 2,
+            shared: 0.0,
             context: 2,
             neighbour: 8,
             orders: 10,
@@ -81,6 +84,7 @@ fn shrunk_cosine_damps_thin_evidence() {
 fn asymmetric_cosine_weights_the_two_popularities() {
     let counts = PairCounts {
         together: 2,
+        shared: 0.0,
         context: 2,
         neighbour: 8,
         orders: 10,
@@ -99,10 +103,42 @@ fn asymmetric_cosine_weights_the_two_popularities() {
 }
 
 #[test]
+fn basket_weighted_scores_the_shared_co_purchase_not_the_orders() {
+    // Two orders together: one of two products (shares 1) and one of five (shares 1/4).
+    let counts = PairCounts {
+        together: 2,
+        shared: 1.25,
+        context: 2,
+        neighbour: 8,
+        orders: 10,
+    };
+    // 1.25 / (2^0.9 · 8^0.1) = 1.25 · 2^(−1.2); alpha 1: 1.25 / 2.
+    assert_close(
+        ScoreMeasure::BasketWeighted { alpha: 0.9 },
+        counts,
+        1.25 * 2f64.powf(-1.2),
+    );
+    assert_close(ScoreMeasure::BasketWeighted { alpha: 1.0 }, counts, 0.625);
+    // The same orders with nothing shared (sizes not counted) score nothing, rather
+    // than as if every order were a pair.
+    let unshared = PairCounts {
+        shared: 0.0,
+        ..counts
+    };
+    assert_eq!(
+        ScoreMeasure::BasketWeighted { alpha: 0.9 }.score(unshared),
+        None
+    );
+    assert!(ScoreMeasure::BasketWeighted { alpha: 0.9 }.needs_basket_sizes());
+    assert!(!ScoreMeasure::DEFAULT.needs_basket_sizes());
+}
+
+#[test]
 fn log_likelihood_matches_the_textbook_g_squared() {
     // 2×2 table: both 10, context only 10, neighbour only 10, neither 970.
     let counts = PairCounts {
         together: 10,
+        shared: 0.0,
         context: 20,
         neighbour: 20,
         orders: 1000,
@@ -120,6 +156,7 @@ fn log_likelihood_ignores_pairs_bought_together_less_than_chance_predicts() {
 fn no_measure_scores_a_pair_never_bought_together() {
     let never = PairCounts {
         together: 0,
+        shared: 0.0,
         context: 4,
         neighbour: 4,
         orders: 5,
@@ -143,6 +180,7 @@ fn names_round_trip_and_bad_names_are_refused() {
         "cosinus",
         "cosine:2",
         "asymmetric-cosine:2.5",
+        "basket-weighted:2.5",
         "shrunk-cosine:-1",
         "shrunk-cosine:x",
     ] {
@@ -151,7 +189,7 @@ fn names_round_trip_and_bad_names_are_refused() {
     }
 }
 
-fn all_measures() -> [ScoreMeasure; 8] {
+fn all_measures() -> [ScoreMeasure; 9] {
     [
         ScoreMeasure::Count,
         ScoreMeasure::Confidence,
@@ -161,5 +199,6 @@ fn all_measures() -> [ScoreMeasure; 8] {
         ScoreMeasure::ShrunkCosine { shrinkage: 5.0 },
         ScoreMeasure::AsymmetricCosine { alpha: 0.9 },
         ScoreMeasure::LogLikelihood,
+        ScoreMeasure::BasketWeighted { alpha: 0.9 },
     ]
 }

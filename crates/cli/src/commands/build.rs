@@ -210,10 +210,20 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
         copied.orders.as_ref(),
         catalog.as_ref(),
         copy_limit,
+        collected.in_memory(),
         quiet,
     );
     drop(copied.orders);
     let options = mining_options(args, rules.as_ref(), &choice);
+    if !collected.in_memory() && options.measure.needs_basket_sizes() {
+        anyhow::bail!(
+            "--measure {} weighs each co-purchase by the size of its order, but the orders \
+             outgrew the memory budget and were spilled as pair counts, which do not \
+             carry order sizes ({}); allow more memory, or choose another --measure",
+            options.measure.name(),
+            args.max_memory.describe()
+        );
+    }
     let (mut mined, spill) = {
         let message = if collected.in_memory() {
             "counting pairs and scoring neighbours"

@@ -125,16 +125,17 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         None => {
             let _progress = Progress::step(quiet, "choosing the scoring on held-out orders");
             let training = split_orders(&history.orders, options.test_fraction).training;
-            tune(&training, catalog.as_ref(), NESTED_SPLIT_SEED).map(|report| report.winner)
+            tune(&training, catalog.as_ref(), NESTED_SPLIT_SEED, true).map(|report| report.winner)
         }
         Some(_) => None,
     };
     let mut recommenders: Vec<Recommender> = tuned
         .iter()
-        .map(|scoring| Recommender::tuned(&options.mining, scoring))
+        .map(|scoring| Recommender::scored(&options.mining, scoring))
         .collect();
     recommenders.extend([
-        Recommender::default_scoring(&options.mining),
+        // The default, or the scoring the flags fixed (their cart combination too).
+        Recommender::scored(&options.mining, &args.mining.untuned_scoring()),
         Recommender::Popularity,
         Recommender::co_occurrence(&options.mining),
     ]);

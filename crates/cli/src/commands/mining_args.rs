@@ -67,9 +67,10 @@ pub struct MiningArgs {
     pub neighbours: u8,
 
     /// How a pair is scored: count, confidence, lift, cosine, jaccard, log-likelihood,
-    /// shrunk-cosine[:K] or asymmetric-cosine[:ALPHA]. Giving it (or
-    /// --min-pair-count, --cart-combination) turns tuning off [default: tuned;
-    /// asymmetric-cosine:0.9 untuned].
+    /// shrunk-cosine[:K], asymmetric-cosine[:ALPHA] or basket-weighted[:ALPHA] (the
+    /// same over co-purchases weighted by 1 / (order size − 1); needs the orders in
+    /// memory). Giving it (or --min-pair-count, --cart-combination) turns tuning off
+    /// [default: tuned; asymmetric-cosine:0.9 untuned].
     #[arg(long, value_name = "MEASURE", value_parser = parse_measure)]
     pub measure: Option<MeasureFlag>,
 

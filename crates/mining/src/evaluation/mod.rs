@@ -75,8 +75,9 @@ impl Recommender {
         }
     }
 
-    /// A scoring the tuner chose, on top of `mining`'s other options.
-    pub fn tuned(mining: &MiningOptions, scoring: &Scoring) -> Recommender {
+    /// A table mined and queried with `scoring` (the tuner's choice, or the scoring
+    /// flags'), on top of `mining`'s other options.
+    pub fn scored(mining: &MiningOptions, scoring: &Scoring) -> Recommender {
         Recommender::Table {
             mining: MiningOptions {
                 measure: scoring.measure,

@@ -50,8 +50,10 @@ const LIST_DEPTH: usize = 10;
 
 /// The pair measures the tuner tries, the shipped default first: asymmetric cosine
 /// from cosine-like (0.5) to confidence (1.0) and past it (1.25: best-sellers lifted),
-/// raw count, and cosine shrunk while a pair has few orders.
-pub const CANDIDATE_MEASURES: [ScoreMeasure; 7] = [
+/// raw count, cosine shrunk while a pair has few orders, and the default over
+/// co-purchases weighted by order size (a short order's pairs count for more than a
+/// bulk order's; its α = 1 twin never did better on any shop of docs/scoring.md).
+pub const CANDIDATE_MEASURES: [ScoreMeasure; 8] = [
     ScoreMeasure::DEFAULT,
     ScoreMeasure::AsymmetricCosine { alpha: 0.5 },
     ScoreMeasure::AsymmetricCosine { alpha: 0.7 },
@@ -59,6 +61,7 @@ pub const CANDIDATE_MEASURES: [ScoreMeasure; 7] = [
     ScoreMeasure::AsymmetricCosine { alpha: 1.25 },
     ScoreMeasure::Count,
     ScoreMeasure::ShrunkCosine { shrinkage: 10.0 },
+    ScoreMeasure::BasketWeighted { alpha: 0.9 },
 ];
 
 /// Minimum orders together the tuner tries: single-order pairs are noise in a thin
@@ -77,9 +80,12 @@ pub const CANDIDATE_COMBINATIONS: [CartCombination; 3] = [
 /// three rank by `best + weight · (total − best)`, so one pass over a cart serves them.
 const COMBINATION_SUM_WEIGHTS: [f32; 3] = [0.0, 1.0, 0.25];
 
-/// Every candidate, the shipped default first.
-pub fn candidate_family() -> Vec<Scoring> {
+/// Every candidate, the shipped default first; without the basket-weighted measures
+/// unless `basket_sizes` (the final table is mined from the baskets themselves, not
+/// from spilled pair runs, which do not carry order sizes).
+pub fn candidate_family(basket_sizes: bool) -> Vec<Scoring> {
     pair_scorings()
+        .filter(|(measure, _)| basket_sizes || !measure.needs_basket_sizes())
         .flat_map(|(measure, min_together)| {
             CANDIDATE_COMBINATIONS.map(|combination| Scoring {
                 measure,
@@ -154,12 +160,18 @@ pub struct TuningReport {
 }
 
 /// Chooses a scoring for `orders` on their held-out share (cut by the order-id hash of
-/// `split_seed`: [`BUILD_SPLIT_SEED`] or [`NESTED_SPLIT_SEED`]), or `None` when no
-/// held-out order has two products (nothing to learn from: the default stays).
+/// `split_seed`: [`BUILD_SPLIT_SEED`] or [`NESTED_SPLIT_SEED`]) among
+/// [`candidate_family`]`(basket_sizes)`, or `None` when no held-out order has two
+/// products (nothing to learn from: the default stays).
 ///
 /// Products outside `catalog` are neither asked about nor suggested, and unavailable
 /// ones are not suggested, as in the table.
-pub fn tune(orders: &Orders, catalog: Option<&Catalog>, split_seed: u32) -> Option<TuningReport> {
+pub fn tune(
+    orders: &Orders,
+    catalog: Option<&Catalog>,
+    split_seed: u32,
+    basket_sizes: bool,
+) -> Option<TuningReport> {
     let held_out: Vec<bool> = orders
         .order_ids()
         .iter()
@@ -213,6 +225,7 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>, split_seed: u32) -> Opti
     let lists: Vec<ProductLists> = for_each_wanted_product(
         &training,
         queries.asked_products(),
+        true,
         |product, partners, scratch: &mut ListScratch| {
             let ListScratch { best, entries } = scratch;
             let mut lists = ProductLists::default();
@@ -221,13 +234,18 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>, split_seed: u32) -> Opti
                 for list in best.iter_mut() {
                     list.clear();
                 }
-                for &(partner, together) in partners {
-                    let Some(score) = scorer.score(product, partner, together) else {
+                for partner in partners {
+                    let Some(score) = scorer.score(
+                        product,
+                        partner.product,
+                        partner.together,
+                        partner.share_units,
+                    ) else {
                         continue;
                     };
                     for (list, &min_together) in best.iter_mut().zip(&CANDIDATE_MIN_TOGETHER) {
-                        if together >= min_together {
-                            list.offer(partner, score, &id_order);
+                        if partner.together >= min_together {
+                            list.offer(partner.product, score, &id_order);
                         }
                     }
                 }
@@ -283,7 +301,7 @@ pub fn tune(orders: &Orders, catalog: Option<&Catalog>, split_seed: u32) -> Opti
         scored[scoring][combination]
     };
     let co_occurrence = figures_of(ScoreMeasure::Count, 1, CartCombination::Sum);
-    let family = candidate_family();
+    let family = candidate_family(basket_sizes);
     let figures: Vec<HeldOutFigures> = family
         .iter()
         .map(|candidate| {

@@ -30,12 +30,15 @@ pub enum ScoringChoice {
 
 impl ScoringChoice {
     /// Decides the scoring: the flags' when they fix it, else tuned on `orders` (the
-    /// copy read beside the collector; `None` when it outgrew `copy_limit` bytes).
+    /// copy read beside the collector; `None` when it outgrew `copy_limit` bytes),
+    /// among the basket-weighted measures too when `baskets_in_memory` (the final
+    /// table is then counted from the baskets, which carry the order sizes).
     pub fn decide(
         flags: &MiningArgs,
         orders: Option<&Orders>,
         catalog: Option<&Catalog>,
         copy_limit: usize,
+        baskets_in_memory: bool,
         quiet: bool,
     ) -> ScoringChoice {
         let untuned = |because: String| ScoringChoice::Untuned {
@@ -55,7 +58,7 @@ impl ScoringChoice {
         let started = Instant::now();
         let report = {
             let _progress = Progress::step(quiet, "choosing the scoring on held-out orders");
-            tune(orders, catalog, BUILD_SPLIT_SEED)
+            tune(orders, catalog, BUILD_SPLIT_SEED, baskets_in_memory)
         };
         match report {
             Some(report) => ScoringChoice::Tuned {
