@@ -201,6 +201,7 @@ async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, i
   const toCard = table.filter((request) => endOf(request) <= seen.cardsAt);
   const network = toCard.filter((request) => !request.fromCache);
   const widget = requests.filter((request) => pathOf(request).startsWith('/alsobought/'));
+  const wasm = widget.filter((request) => pathOf(request).endsWith('.wasm'));
   const sum = (list) => list.reduce((total, request) => total + request.bytes, 0);
   return {
     total: seen.cardsAt,
@@ -214,6 +215,10 @@ async function measureLoad({ page, recorder, widgetErrors }, baseUrl, urlPath, i
     tableRequestsInAll: table.filter((request) => !request.fromCache).length,
     tableBytesInAll: sum(table),
     widgetBytes: sum(widget),
+    // A hint that starts the wasm must hand it to the widget: one download, not two.
+    wasmRequests: wasm.filter((request) => !request.fromCache).length,
+    wasmBytes: sum(wasm),
+    wasmStart: wasm.length ? Math.min(...wasm.map(startOf)) : null,
     requests: requests.filter((request) => startOf(request) <= seen.cardsAt).length,
     served: Object.fromEntries(
       [...widget, ...table]
@@ -283,7 +288,7 @@ function summarizeAll(loads, layouts) {
 
 function summarize(runs) {
   const summary = {};
-  for (const key of ['total', 'afterDcl', 'domContentLoaded', 'lcp', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'tableRequestsInAll', 'tableBytesInAll', 'widgetBytes', 'requests']) {
+  for (const key of ['total', 'afterDcl', 'domContentLoaded', 'lcp', 'tableRequests', 'tableFromCache', 'depth', 'tableBytes', 'tableRequestsInAll', 'tableBytesInAll', 'widgetBytes', 'wasmRequests', 'wasmBytes', 'wasmStart', 'requests']) {
     const values = runs.map((run) => run[key]);
     summary[key] = { median: median(values), p90: percentile(values, 0.9) };
   }
@@ -415,6 +420,7 @@ async function compareVariants(list, layouts, template, picked) {
         : null;
     const summaries = summarizeAll(loads, measured);
     const markdown = renderVariantsReport({
+      loads,
       summaries,
       layouts: measured,
       lighthouse,

@@ -7,7 +7,7 @@
 // only the emulated network tells, and Lighthouse's LCP and TBT say what it costs the page.
 
 import { DEMO_DIRECTORY_URL } from '../../tests/e2e/lib/demo-data.mjs';
-import { ms } from './benchmarks.mjs';
+import { kb, ms } from './benchmarks.mjs';
 import { PROFILES } from './network-emulation.mjs';
 import { LIGHTHOUSE_VERSION } from './network-lighthouse.mjs';
 import { widgetHints, withoutHints } from './network-pages.mjs';
@@ -94,7 +94,7 @@ export const VARIANT_STEPS = {
   },
   'no-wasm': {
     label: "without the wasm's preload",
-    change: (html) => dropHints(html, (tag) => tag.includes('.wasm"')),
+    change: (html) => dropHints(html, (tag) => tag.includes(WASM_URL)),
   },
   'no-entry': {
     label: "without the entry file's preload",
@@ -108,6 +108,52 @@ export const VARIANT_STEPS = {
       return changed;
     },
   },
+  'static-preload': {
+    label: "the wasm's static preload after the module script, the demo pages' hint until the `slow-300` script replaced it",
+    change: (html) => {
+      const page = dropHints(html, (tag) => tag.includes(WASM_URL));
+      return page.replace('</head>', `<link rel="preload" href="${WASM_URL}" as="fetch" type="application/wasm" crossorigin>\n</head>`);
+    },
+  },
+  'async-module': {
+    label: '`async` on the widget\'s module script (it runs once fetched, not after parsing)',
+    change: (html) => {
+      const changed = html.replace(/<script type="module" src="(\/alsobought\/alsobought\.js)"/, '<script type="module" async src="$1"');
+      if (changed === html) throw new Error("async-module: the page has no widget module script");
+      return changed;
+    },
+  },
+  // The wasm's download started from an inline script in <head> instead of by the
+  // static preload, at a moment that comes before DOMContentLoaded on a slow load and
+  // after the first paint on a fast one (Lighthouse's unthrottled trace, whose LCP graph
+  // takes in every download that ended before the observed LCP).
+  'idle-fetch': {
+    label: "the wasm's preload replaced by `fetch()` of the wasm (its body read) in `requestIdleCallback` from an inline script in <head>",
+    change: (html) => withWasmScript(html, `requestIdleCallback(()=>fetch('${WASM_URL}').then((r)=>r.arrayBuffer()))`),
+  },
+  'idle-preload': {
+    label: "the wasm's preload inserted by an inline script in <head> in `requestIdleCallback`",
+    change: (html) => withWasmScript(html, `requestIdleCallback(()=>document.head.append(${WASM_PRELOAD_ELEMENT}))`),
+  },
+  'paint-preload': {
+    label: "the wasm's preload inserted by an inline script in <head> in a task after the first animation frame (`requestAnimationFrame` + `setTimeout 0`)",
+    change: (html) => withWasmScript(html, `requestAnimationFrame(()=>setTimeout(()=>document.head.append(${WASM_PRELOAD_ELEMENT})))`),
+  },
+  ...Object.fromEntries(
+    [200, 300].map((after) => [
+      `slow-${after}`,
+      {
+        label:
+          `the wasm's preload inserted by an inline script in <head> (before the stylesheets) ${after} ms after the navigation started (at once if later), ` +
+          'only if DOMContentLoaded has not fired by then (a slow load; on a fast one the widget\'s module fetched the wasm already)',
+        change: (html) =>
+          withWasmScript(
+            html,
+            `{let d=0;addEventListener('DOMContentLoaded',()=>d=1);setTimeout(()=>d||document.head.append(${WASM_PRELOAD_ELEMENT}),${after}-performance.now())}`,
+          ),
+      },
+    ]),
+  ),
   body: {
     label: 'the hints at the end of <body>, after the product',
     change: (html) => {
@@ -117,10 +163,26 @@ export const VARIANT_STEPS = {
   },
 };
 
+const WASM_URL = '/alsobought/alsobought_bg.wasm';
+/** JS that makes the wasm's `<link rel="preload">` as the static hint writes it. */
+const WASM_PRELOAD_ELEMENT = `Object.assign(document.createElement('link'),{rel:'preload',href:'${WASM_URL}',as:'fetch',type:'application/wasm',crossOrigin:''})`;
+
+/**
+ * `html` with the wasm's static preload replaced by an inline classic script running
+ * `code`, placed before the page's first stylesheet: an inline script after one waits
+ * until the stylesheet has loaded (at Slow 4G, ~300 ms after the HTML arrived).
+ */
+function withWasmScript(html, code) {
+  const page = dropHints(html, (tag) => tag.includes(WASM_URL));
+  const stylesheet = page.search(/<link\b[^>]*\brel="stylesheet"/);
+  if (stylesheet < 0) throw new Error('the page has no stylesheet to put the script before');
+  return `${page.slice(0, stylesheet)}<script>${code}</script>\n${page.slice(stylesheet)}`;
+}
+
 /** `html` without the widget hints `isDropped(tag)` picks. */
 function dropHints(html, isDropped) {
   const dropped = new Set(widgetHints(html).filter(isDropped));
-  return html.replace(/<link\b[^>]*>\n?/g, (tag) => (dropped.has(tag.trimEnd()) ? '' : tag));
+  return html.replace(/(?:<link\b[^>]*>|<script>[^<]*<\/script>)\n?/g, (tag) => (dropped.has(tag.trimEnd()) ? '' : tag));
 }
 
 /** Parses `--variants head,entry,body+lcp-high`: each `{ name, label, change }`. */
@@ -158,10 +220,20 @@ export function variantLayouts(layouts, variants) {
 const spread = (values, format) => values.map(format).join(', ');
 
 /**
+ * The most wasm requests that went to the network in any load of `layout` (both
+ * networks), and the most wasm bytes on the wire: a hint whose download the widget
+ * cannot use shows as 2 and twice the bytes.
+ */
+function wasmDownloads(loads, layout) {
+  const all = PROFILES.flatMap((profile) => loads[profile.name][layout.name]?.product ?? []);
+  return `${Math.max(...all.map((load) => load.wasmRequests))}, ${kb(Math.max(...all.map((load) => load.wasmBytes)))}`;
+}
+
+/**
  * The report of a `--variants` run: per variant, the emulated loads (medians) and
  * Lighthouse with its every run, so a score that flips between runs shows as such.
  */
-export function renderVariantsReport({ summaries, layouts, lighthouse, runs, lighthouseRuns, command, date, host, widgetChanged }) {
+export function renderVariantsReport({ loads, summaries, layouts, lighthouse, runs, lighthouseRuns, command, date, host, widgetChanged }) {
   const withoutWidget = lighthouse?.find((page) => page.withoutWidget);
   const lines = [
     '## Head hint variants (emulated, directory layout)',
@@ -171,8 +243,8 @@ export function renderVariantsReport({ summaries, layouts, lighthouse, runs, lig
       `Cold product page (directory layout, Online Retail II table), ${runs} runs, the variants one after the other in every run; medians. ` +
       `Lighthouse ${LIGHTHOUSE_VERSION} (mobile, simulated throttling) on the demo product page with each variant, ${lighthouseRuns} runs each, interleaved; every run's figure is listed.`,
     '',
-    '| variant | Slow 4G: DCL → card | Slow 4G: nav → card | Slow 4G: DCL | Slow 4G: page LCP | fast: DCL → card | fast: nav → card | fast: page LCP | Lighthouse score (runs) | Lighthouse LCP (runs) | TBT (median) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| variant | Slow 4G: DCL → card | Slow 4G: nav → card | Slow 4G: DCL | Slow 4G: page LCP | Slow 4G: wasm sent (after nav) | wasm downloads, bytes (most of any run) | fast: DCL → card | fast: nav → card | fast: page LCP | Lighthouse score (runs) | Lighthouse LCP (runs) | TBT (median) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const [slow, fast] = PROFILES;
   const lighthouseCells = (page) =>
@@ -184,10 +256,11 @@ export function renderVariantsReport({ summaries, layouts, lighthouse, runs, lig
     const page = lighthouse?.find((candidate) => candidate.variant === layout.variant.name);
     lines.push(
       `| \`${layout.variant.name}\` | ${ms(s.afterDcl.median)} | ${ms(s.total.median)} | ${ms(s.domContentLoaded.median)} | ${ms(s.lcp.median)} | ` +
+        `${ms(s.wasmStart.median)} | ${wasmDownloads(loads, layout)} | ` +
         `${ms(f.afterDcl.median)} | ${ms(f.total.median)} | ${ms(f.lcp.median)} | ${lighthouseCells(page)} |`,
     );
   }
-  if (withoutWidget) lines.push(`| without the widget | | | | | | | | ${lighthouseCells(withoutWidget)} |`);
+  if (withoutWidget) lines.push(`| without the widget | | | | | | | | | | ${lighthouseCells(withoutWidget)} |`);
   lines.push('', 'Variants:', ...layouts.map((layout) => `- \`${layout.variant.name}\`: ${layout.variant.label}.`));
   return lines.join('\n');
 }

@@ -25,11 +25,15 @@ export function productTemplate() {
   return { file, url: `/${path.relative(repoPath(), file)}`, html: readFileSync(file, 'utf8') };
 }
 
-/** The `<link>` hints in `html` that start the widget's or the table's downloads early. */
+/**
+ * The hints in `html` that start the widget's or the table's downloads early: `<link>`
+ * hints, and inline scripts that name a widget file (the README's early start of the
+ * wasm on a slow load).
+ */
 export function widgetHints(html) {
-  return (html.match(/<link\b[^>]*\brel="(?:preload|modulepreload|preconnect|prefetch)"[^>]*>/g) ?? []).filter(
-    (tag) => tag.includes('/alsobought/'),
-  );
+  const links = html.match(/<link\b[^>]*\brel="(?:preload|modulepreload|preconnect|prefetch)"[^>]*>/g) ?? [];
+  const inlineScripts = html.match(/<script>[^<]*<\/script>/g) ?? [];
+  return [...links, ...inlineScripts].filter((tag) => tag.includes('/alsobought/'));
 }
 
 /**
@@ -58,7 +62,7 @@ export function pickProducts(tableBytes, count, minimum) {
 /** `html` without the hints `widgetHints` finds (for the A/B of the hints, and Lighthouse). */
 export function withoutHints(html) {
   const hints = new Set(widgetHints(html));
-  return html.replace(/<link\b[^>]*>\n?/g, (tag) => (hints.has(tag.trimEnd()) ? '' : tag));
+  return html.replace(/(?:<link\b[^>]*>|<script>[^<]*<\/script>)\n?/g, (tag) => (hints.has(tag.trimEnd()) ? '' : tag));
 }
 
 /**
@@ -120,7 +124,7 @@ export function writePageWithoutHints(template) {
 
 /** The demo product page without the widget (its tags, hints and container taken out), for Lighthouse; returns its URL path. */
 export function writePageWithoutWidget(template) {
-  const html = template.html
+  const html = withoutHints(template.html)
     .replace(/<link\b[^>]*\/alsobought\/[^>]*>\n?/g, '')
     .replace(/<script\b[^>]*\/alsobought\/[^>]*><\/script>\n?/g, '')
     .replace(/ *<div\b[^>]*\bdata-alsobought\b[^>]*><\/div>\n?/g, '');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { demoCart, demoCatalog, seedDemoCart } from '../lib/demo-data.mjs';
-import { assertHintsUsed, countRequests, DEMO_PAGE_HINTS, describeHints } from '../lib/head-hints.mjs';
+import { assertHintsUsed, countRequests, DEMO_PAGE_HINTS, describeHints, emulateSlowNetwork } from '../lib/head-hints.mjs';
 import { FIXTURE_TABLES, HUB_ID, LANDING_URL, OUT_OF_STOCK_ID, SHOP_CATALOG, shopTableBytes, SOLD_OUT_ID } from '../lib/fixtures.mjs';
 import { bundleRange, parseBundle } from '../lib/table.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
@@ -68,11 +68,13 @@ describe('demo checkout page', () => {
     });
   });
 
-  // Its hint is the product page's, one every checkout uses: the wasm loads even over an
-  // empty cart (the table's entry file would not: the page cannot know the cart).
+  // Its head script is the product page's, one every checkout uses: on a slow load the
+  // wasm loads even over an empty cart (the table's entry file would not: the page
+  // cannot know the cart).
   for (const [cartName, cart] of [['a cart', () => seededCart], ['an empty cart', () => []]]) {
-    test(`its head hints are each fetched once and used, with ${cartName}`, async () => {
+    test(`on a slow network its head hints are each fetched once and used, with ${cartName}`, async () => {
       await withPage(environment, 'checkout-hints', {}, async (session) => {
+        await emulateSlowNetwork(session);
         await seedDemoCart(session, cart());
         const counts = countRequests(session);
         await session.goto(CHECKOUT_PAGE);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DEMO_TABLE_URL, demoCatalog, pickDemoProductPage } from '../lib/demo-data.mjs';
-import { assertHintsUsed, countRequests, DEMO_PAGE_HINTS, describeHints } from '../lib/head-hints.mjs';
+import { assertHintsUsed, countRequests, DEMO_PAGE_HINTS, describeHints, emulateSlowNetwork } from '../lib/head-hints.mjs';
 import { hostPage, useEnvironment, withPage } from '../lib/suite.mjs';
 import { readWidget } from '../lib/widget-page.mjs';
 
@@ -111,16 +111,32 @@ describe('demo product page', () => {
     });
   });
 
-  // The head hint starts the wasm with the page's own files (scripts/bench-network.mjs
-  // measures what that saves); a hint the widget cannot take would download it twice.
-  test('its head hint starts the widget\'s wasm, fetched once and used', async () => {
+  // On a slow load the head's inline script starts the wasm with the page's own files
+  // (scripts/bench-network.mjs measures what that saves); a preload the widget cannot
+  // take would download it twice.
+  test('on a slow network its head script starts the widget\'s wasm, fetched once and used', async () => {
     await withPage(environment, 'product-page-hints', {}, async (session) => {
+      await emulateSlowNetwork(session);
       const counts = countRequests(session);
       await session.goto(demo.urlPath);
       await session.waitForWidgets();
       const hints = await assertHintsUsed(session, counts);
       assert.deepEqual(describeHints(hints), DEMO_PAGE_HINTS);
       assert.equal((await readWidget(session.page, '[data-alsobought]')).state, 'ready', `console: ${session.describeConsole()}`);
+    });
+  });
+
+  // On loopback the module usually runs before the script's mark and fetches the wasm
+  // itself (on a busy machine the preload may come first): either way, one download.
+  test('on a fast network the widget\'s wasm is fetched once', async () => {
+    await withPage(environment, 'product-page-hints-fast', {}, async (session) => {
+      const counts = countRequests(session);
+      await session.goto(demo.urlPath);
+      await session.waitForWidgets();
+      const hints = await assertHintsUsed(session, counts);
+      assert.ok(hints.length === 0 || describeHints(hints).join() === DEMO_PAGE_HINTS.join(), JSON.stringify(describeHints(hints)));
+      const wasm = [...counts].filter(([url]) => url.endsWith('/alsobought_bg.wasm'));
+      assert.deepEqual(wasm.map(([, count]) => count), [1], `the wasm's requests: ${JSON.stringify(wasm)}`);
     });
   });
 

@@ -4,6 +4,7 @@
 // whose CSS attacks everything must not break the widget's layout.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -86,6 +87,11 @@ describe('security', () => {
         const policy = response.headers()['content-security-policy'] ?? '';
         assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/, `${page} is served with the strict CSP`);
         assert.doesNotMatch(policy, /unsafe-inline/, `${page}'s CSP allows no inline code`);
+        // The one inline script, the README's early start of the wasm, allowed by its hash
+        // as the README tells a strict-CSP store to do.
+        const inline = await session.page.evaluate(() => [...document.querySelectorAll('script:not([src])')].map((script) => script.textContent));
+        assert.equal(inline.length, 1, `${page}: one inline script`);
+        assert.ok(policy.includes(`'sha256-${createHash('sha256').update(inline[0]).digest('base64')}'`), `${page}: its script's hash is in the policy ${policy}`);
         const states = await session.waitForWidgets();
         assert.ok(states.every((state) => state === 'ready'), `${page}: states ${states}; console: ${session.describeConsole()}`);
         const widget = await readWidget(session.page);

@@ -75,8 +75,12 @@ pub use request_log::{RequestLog, RequestRecord};
 
 /// The Content-Security-Policy sent with every HTML page requested under `/__csp/`: the
 /// strictest policy the widget promises to work under (no inline script or style,
-/// WebAssembly compilation allowed).
-pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+/// WebAssembly compilation allowed), with the one inline script the README advises, the
+/// early start of the wasm (`generator::html::EARLY_WASM_SCRIPT`), allowed by its hash as
+/// the README tells a strict-CSP store to do. tests/e2e/specs/security.test.mjs checks
+/// the hash against the pages' script (a wrong one shows as a violation).
+pub const STRICT_CSP: &str = "default-src 'self'; \
+script-src 'self' 'wasm-unsafe-eval' 'sha256-czofTj8xB+aKczAFk7AmulYQQq0I6BGMsLGbC0Yw5OY='; \
 style-src 'self'; img-src 'self' data:";
 
 /// The longest delay `/__slow/<ms>/` accepts: long enough for any timeout test, short
