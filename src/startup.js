@@ -88,6 +88,8 @@ addEventListener('alsobought:ready', ({ target, detail }) => {
   const table = target.getAttribute('data-table')?.trim();
   if (entries[table]) readShards(table, entries[table], detail.products.map((product) => product.id));
 });
+// Set in the same task that starts the wasm's download below: the README's inline head
+// script reads it to know the module has run, and then adds no preload of its own.
 globalThis.__alsoboughtFirstReads = firstReads;
 // A page's first Intl.NumberFormat loads the browser's locale data: 15-60 ms of main
 // thread in cold Chromium (measured), which would otherwise fall into the task that

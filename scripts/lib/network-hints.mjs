@@ -149,7 +149,7 @@ export const VARIANT_STEPS = {
         change: (html) =>
           withWasmScript(
             html,
-            `{let d=0;addEventListener('DOMContentLoaded',()=>d=1);setTimeout(()=>d||document.head.append(${WASM_PRELOAD_ELEMENT}),${after}-performance.now())}`,
+            `{let d=0;addEventListener('DOMContentLoaded',()=>d=1);setTimeout(()=>d||self.__alsoboughtFirstReads||document.head.append(${WASM_PRELOAD_ELEMENT}),${after}-performance.now())}`,
           ),
       },
     ]),

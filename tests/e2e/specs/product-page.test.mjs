@@ -127,7 +127,8 @@ describe('demo product page', () => {
   });
 
   // On loopback the module usually runs before the script's mark and fetches the wasm
-  // itself (on a busy machine the preload may come first): either way, one download.
+  // itself (on a busy machine the preload may come first, and a script whose mark falls
+  // after the module ran sees `__alsoboughtFirstReads` and adds nothing): one download.
   test('on a fast network the widget\'s wasm is fetched once', async () => {
     await withPage(environment, 'product-page-hints-fast', {}, async (session) => {
       const counts = countRequests(session);

@@ -20,15 +20,17 @@ pub const DEMO_TABLE_URL: &str = "/alsobought/store/";
 
 /// The README's early start of the widget's wasm, chosen among hint sets by
 /// `scripts/bench-network.mjs --variants` under Slow 4G emulation and Lighthouse: on a
-/// slow load (`DOMContentLoaded` not fired 300 ms after the navigation started) it adds
+/// slow load (`DOMContentLoaded` not fired 300 ms after the navigation started, and the
+/// widget's module not yet run: it sets `__alsoboughtFirstReads` in the task that starts
+/// its own download of the wasm, so the two never both fetch it) it adds
 /// the wasm's `<link rel="preload">`, so the longest download starts with the page's own
 /// files instead of after the widget's module has run; on a fast load it adds nothing, the
 /// module fetches the wasm soon enough. A static preload brought the card as soon but
 /// always ended before the first paint of Lighthouse's unthrottled load, whose simulation
 /// then counted it in the LCP (99 instead of 100). Before the stylesheets: an inline script
 /// after one waits for it. `crossOrigin` because the widget's `fetch` is CORS-mode. The
-/// demo server's strict CSP allows it by its hash (`server::EARLY_WASM_SCRIPT_HASH`).
-pub const EARLY_WASM_SCRIPT: &str = "{let d=0;addEventListener('DOMContentLoaded',()=>d=1);setTimeout(()=>d||document.head.append(Object.assign(document.createElement('link'),{rel:'preload',href:'/alsobought/alsobought_bg.wasm',as:'fetch',type:'application/wasm',crossOrigin:''})),300-performance.now())}";
+/// demo server's strict CSP allows it by its hash (`server::STRICT_CSP`).
+pub const EARLY_WASM_SCRIPT: &str = "{let d=0;addEventListener('DOMContentLoaded',()=>d=1);setTimeout(()=>d||self.__alsoboughtFirstReads||document.head.append(Object.assign(document.createElement('link'),{rel:'preload',href:'/alsobought/alsobought_bg.wasm',as:'fetch',type:'application/wasm',crossOrigin:''})),300-performance.now())}";
 
 /// The store's header: logo, cart link with its live count, category navigation.
 pub fn site_header() -> String {

@@ -80,7 +80,7 @@ pub use request_log::{RequestLog, RequestRecord};
 /// the README tells a strict-CSP store to do. tests/e2e/specs/security.test.mjs checks
 /// the hash against the pages' script (a wrong one shows as a violation).
 pub const STRICT_CSP: &str = "default-src 'self'; \
-script-src 'self' 'wasm-unsafe-eval' 'sha256-czofTj8xB+aKczAFk7AmulYQQq0I6BGMsLGbC0Yw5OY='; \
+script-src 'self' 'wasm-unsafe-eval' 'sha256-Eq4FRwrPmXuKLwVbEDySmGqpDQNN/xeLnGn7PnAiCJI='; \
 style-src 'self'; img-src 'self' data:";
 
 /// The longest delay `/__slow/<ms>/` accepts: long enough for any timeout test, short
