@@ -73,20 +73,39 @@ impl Quantization {
         }
         let (min, max) = (f64::from(self.min), f64::from(self.max));
         let position = f64::from(quantized - 1) / 254.0;
-        let score = (min * exp(position * ln(max / min))) as f32;
+        let score = (min * pow(max / min, position)) as f32;
         // Not `clamp`: its `min <= max` assertion would link f32's `Debug` (float
         // formatting, 20 KB raw) into the widget; `min < max` was checked above.
         score.max(self.min).min(self.max)
     }
 }
 
-// `exp(p · ln r)` instead of `r.powf(p)`: on wasm32 `powf` is libm's `pow`, 2 KB of the
-// widget's download for the one call above; these two series are a tenth of that and
-// agree with `powf` to a few units in the last place of an `f64`, far below the `f32`
-// the score is rounded to (a test compares every byte of several ranges).
+/// `base^exponent` by the standard `powf`, natively: scoring a 20-product cart
+/// dequantizes ~400 edges, and the series below made the native `recommend` 4 × slower
+/// (7 → 30 µs, `cargo bench --bench recommend`).
+#[cfg(not(target_arch = "wasm32"))]
+fn pow(base: f64, exponent: f64) -> f64 {
+    base.powf(exponent)
+}
+
+/// `base^exponent` as `exp(exponent · ln base)`: on wasm32 `powf` is libm's `pow`, 2 KB of
+/// the widget's download for the one call above; these two series are a tenth of that
+/// and agree with `powf` to a few units in the last place of an `f64`, far below the
+/// `f32` the score is rounded to (a test compares every byte of several ranges), so both
+/// targets dequantize every byte alike.
+#[cfg(any(target_arch = "wasm32", test))]
+fn series_pow(base: f64, exponent: f64) -> f64 {
+    exp(exponent * ln(base))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn pow(base: f64, exponent: f64) -> f64 {
+    series_pow(base, exponent)
+}
 
 /// The natural logarithm of a positive, finite `x`: `x = m · 2^e` with `m` in
 /// `[√½, √2)`, and `ln m = 2 · atanh((m − 1) / (m + 1))` as its odd series.
+#[cfg(any(target_arch = "wasm32", test))]
 fn ln(x: f64) -> f64 {
     let bits = x.to_bits();
     let mut exponent = ((bits >> 52) & 0x7ff) as i64 - 1023;
@@ -107,6 +126,7 @@ fn ln(x: f64) -> f64 {
 
 /// `e^y` for the `y` of [`Quantization::dequantize`] (|y| < 709): `y = n · ln 2 + t`
 /// with |t| ≤ ln 2 / 2, the Taylor series of `e^t`, then times `2^n` as an exponent.
+#[cfg(any(target_arch = "wasm32", test))]
 fn exp(y: f64) -> f64 {
     // `floor` is one wasm instruction; `round` would be a libm function.
     let n = (y / core::f64::consts::LN_2 + 0.5).floor();
@@ -182,6 +202,10 @@ mod tests {
                     let position = f64::from(quantized - 1) / 254.0;
                     let expected =
                         ((low * (high / low).powf(position)) as f32).clamp(range.min, range.max);
+                    // What the widget (wasm32) computes, and what native code does.
+                    let series = ((low * series_pow(high / low, position)) as f32)
+                        .clamp(range.min, range.max);
+                    assert_eq!(series, expected, "{range:?} q={quantized}");
                     assert_eq!(
                         range.dequantize(quantized),
                         expected,
