@@ -86,19 +86,19 @@ export const VARIANT_STEPS = {
   none: { label: 'no hints', change: (html) => withoutHints(html) },
   entry: {
     label: "only the entry file's preload",
-    change: (html) => dropHints(html, (tag) => !tag.includes(`"${DEMO_DIRECTORY_URL}`)),
+    change: (html) => withoutHints(html, (tag) => !tag.includes(`"${DEMO_DIRECTORY_URL}`)),
   },
   'no-modulepreload': {
     label: 'without the modulepreload (the module script is in <head> already)',
-    change: (html) => dropHints(html, (tag) => tag.includes('rel="modulepreload"')),
+    change: (html) => withoutHints(html, (tag) => tag.includes('rel="modulepreload"')),
   },
   'no-wasm': {
     label: "without the wasm's preload",
-    change: (html) => dropHints(html, (tag) => tag.includes(WASM_URL)),
+    change: (html) => withoutHints(html, (tag) => tag.includes(WASM_URL)),
   },
   'no-entry': {
     label: "without the entry file's preload",
-    change: (html) => dropHints(html, (tag) => tag.includes(`"${DEMO_DIRECTORY_URL}`)),
+    change: (html) => withoutHints(html, (tag) => tag.includes(`"${DEMO_DIRECTORY_URL}`)),
   },
   'lcp-high': {
     label: 'fetchpriority="high" on the product image (the LCP element)',
@@ -111,7 +111,7 @@ export const VARIANT_STEPS = {
   'static-preload': {
     label: "the wasm's static preload after the module script, the demo pages' hint until the `slow-300` script replaced it",
     change: (html) => {
-      const page = dropHints(html, (tag) => tag.includes(WASM_URL));
+      const page = withoutHints(html, (tag) => tag.includes(WASM_URL));
       return page.replace('</head>', `<link rel="preload" href="${WASM_URL}" as="fetch" type="application/wasm" crossorigin>\n</head>`);
     },
   },
@@ -173,17 +173,12 @@ const WASM_PRELOAD_ELEMENT = `Object.assign(document.createElement('link'),{rel:
  * until the stylesheet has loaded (at Slow 4G, ~300 ms after the HTML arrived).
  */
 function withWasmScript(html, code) {
-  const page = dropHints(html, (tag) => tag.includes(WASM_URL));
+  const page = withoutHints(html, (tag) => tag.includes(WASM_URL));
   const stylesheet = page.search(/<link\b[^>]*\brel="stylesheet"/);
   if (stylesheet < 0) throw new Error('the page has no stylesheet to put the script before');
   return `${page.slice(0, stylesheet)}<script>${code}</script>\n${page.slice(stylesheet)}`;
 }
 
-/** `html` without the widget hints `isDropped(tag)` picks. */
-function dropHints(html, isDropped) {
-  const dropped = new Set(widgetHints(html).filter(isDropped));
-  return html.replace(/(?:<link\b[^>]*>|<script>[^<]*<\/script>)\n?/g, (tag) => (dropped.has(tag.trimEnd()) ? '' : tag));
-}
 
 /** Parses `--variants head,entry,body+lcp-high`: each `{ name, label, change }`. */
 export function parseVariants(list) {

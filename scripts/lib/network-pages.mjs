@@ -59,9 +59,12 @@ export function pickProducts(tableBytes, count, minimum) {
   return { products, carts };
 }
 
-/** `html` without the hints `widgetHints` finds (for the A/B of the hints, and Lighthouse). */
-export function withoutHints(html) {
-  const hints = new Set(widgetHints(html));
+/**
+ * `html` without the hints `widgetHints` finds (for the A/B of the hints, and
+ * Lighthouse), or only those `isDropped(tag)` picks (a hint variant).
+ */
+export function withoutHints(html, isDropped = () => true) {
+  const hints = new Set(widgetHints(html).filter(isDropped));
   return html.replace(/(?:<link\b[^>]*>|<script>[^<]*<\/script>)\n?/g, (tag) => (hints.has(tag.trimEnd()) ? '' : tag));
 }
 
