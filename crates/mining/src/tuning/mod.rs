@@ -225,7 +225,9 @@ pub fn tune(
     let lists: Vec<ProductLists> = for_each_wanted_product(
         &training,
         queries.asked_products(),
-        true,
+        // Without order sizes in the final build, the weighted candidates are left out
+        // of the family: their shares need not be counted.
+        basket_sizes,
         |product, partners, scratch: &mut ListScratch| {
             let ListScratch { best, entries } = scratch;
             let mut lists = ProductLists::default();
