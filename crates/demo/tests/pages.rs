@@ -125,3 +125,23 @@ fn the_inline_code_check_finds_what_csp_would_block() {
     assert_eq!(inline_code(r#"<p style="color: red">"#).len(), 1);
     assert_eq!(inline_code("<style>p{}</style>").len(), 1);
 }
+
+/// The README's snippet is what stores paste, and its hash what strict-CSP stores add to
+/// `script-src`: both must be the script and the hash the demo serves and tests, or a
+/// store copies a script whose hash its policy refuses.
+#[test]
+fn the_readme_gives_the_early_start_script_and_the_hash_the_demo_uses() {
+    let readme = fs::read_to_string(repository_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("<script>{EARLY_WASM_SCRIPT}</script>")),
+        "README.md's snippet differs from generator::html::EARLY_WASM_SCRIPT"
+    );
+    let hash = alsobought_demo::server::STRICT_CSP
+        .split('\'')
+        .find(|part| part.starts_with("sha256-"))
+        .expect("the strict CSP allows the script by its hash");
+    assert!(
+        readme.contains(&format!("'{hash}'")),
+        "README.md does not give the hash {hash}"
+    );
+}
