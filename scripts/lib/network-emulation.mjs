@@ -17,16 +17,7 @@ export const PROFILES = [
   { name: 'fast', label: '40 ms, 20 Mbps ↓ / 5 Mbps ↑', latency: 40, download: 20 * 1024 * KBPS, upload: 5 * 1024 * KBPS },
 ];
 
-/** Applies `profile` to the page behind `session` (a CDP session); the CPU is left as it is. */
-export async function emulateNetwork(session, profile) {
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: profile.latency,
-    downloadThroughput: profile.download,
-    uploadThroughput: profile.upload,
-  });
-}
+export { emulateNetwork } from '../../tests/e2e/lib/network-conditions.mjs';
 
 /**
  * Records every request of the page behind `session` (Network must be enabled:

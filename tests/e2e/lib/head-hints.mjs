@@ -6,6 +6,7 @@
 // advises (measured by scripts/bench-network.mjs), so the suite holds them to it.
 
 import assert from 'node:assert/strict';
+import { emulateNetwork } from './network-conditions.mjs';
 
 /**
  * The hints the demo pages end up with on a slow load, as `describeHints` writes them:
@@ -22,9 +23,7 @@ export const DEMO_PAGE_HINTS = ['preload /alsobought/alsobought_bg.wasm as fetch
  * the preload at once, a whole round trip before the widget's module can have run.
  */
 export async function emulateSlowNetwork(session) {
-  const cdp = await session.page.context().newCDPSession(session.page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: (5 * 1024 * 1024) / 8, uploadThroughput: (1024 * 1024) / 8 });
+  await emulateNetwork(await session.page.context().newCDPSession(session.page), { latency: 400, download: (5 * 1024 * 1024) / 8, upload: (1024 * 1024) / 8 });
 }
 
 /** `assertHintsUsed`'s hints as `rel path [as type]` strings, to compare with DEMO_PAGE_HINTS. */
