@@ -102,6 +102,18 @@ fn a_grocery_and_a_complement_shop_get_different_scorings() {
     let grocery = build(&scratch, "grocery", "t.table", &[], "2");
     let complements = build(&scratch, "complements", "t.table", &[], "2");
     assert_ne!(chosen(&grocery), chosen(&complements));
+    // Where shoppers fill long baskets around what they came for, the category's
+    // best-sellers predict the rest of a cart; among planted complements they do not.
+    assert!(
+        chosen(&grocery).contains(", category best-sellers ×"),
+        "{}",
+        grocery.stdout
+    );
+    assert!(
+        !chosen(&complements).contains("category best-sellers"),
+        "{}",
+        complements.stdout
+    );
 }
 
 /// A long-tail catalog: flat popularity, so single shared orders decide.
@@ -136,7 +148,9 @@ fn the_summary_says_what_was_chosen_how_long_it_took_and_how_it_compares() {
     let run = build(&scratch, "shop", "t.table", &[], "2");
     let scoring = summary_line(&run, "scoring");
     assert!(scoring.starts_with("tuned: "), "{scoring}");
-    assert!(scoring.contains("best of 48 candidates on "), "{scoring}");
+    // 48 pair scorings and cart combinations, × 4 category weights: the catalog
+    // has categories.
+    assert!(scoring.contains("best of 192 candidates on "), "{scoring}");
     assert!(scoring.contains(" held-out baskets, "), "{scoring}");
     assert!(scoring.ends_with(" s)"), "{scoring}");
     let held_out = summary_line(&run, "held out");
@@ -214,6 +228,34 @@ fn tune_off_and_the_scoring_flags_bypass_the_search() {
     assert_eq!(
         summary_line(&combination, "scoring"),
         "asymmetric-cosine:0.9 + sum (set by --cart-combination)"
+    );
+    let lifted = build(
+        &scratch,
+        "shop",
+        "lifted.table",
+        &["--category-weight", "1"],
+        "2",
+    );
+    assert_eq!(
+        summary_line(&lifted, "scoring"),
+        "asymmetric-cosine:0.9 + max, category best-sellers ×1 (set by --category-weight)"
+    );
+    assert_ne!(table("off.table"), table("lifted.table"));
+    let refused = scratch.run(&[
+        "build",
+        "--orders",
+        "shop/orders.csv",
+        "--out",
+        "shop/x.table",
+        "--category-weight",
+        "5",
+    ]);
+    assert!(
+        refused
+            .stderr
+            .contains("`5` is not a category weight: use a number from 0 (off) to 4"),
+        "{}",
+        refused.stderr
     );
 }
 

@@ -6,7 +6,7 @@
 use alsobought_core::format::{ProductRecord, TableInput};
 
 use super::catalog::Catalog;
-use super::cold_start::FillSources;
+use super::cold_start::{lift_category_best_sellers, FillSources};
 use super::rules::{weighted, MerchandisingRules, RulesReport, TableRules};
 use super::score_bands::{place_in_bands, ListMakeup, MAX_BAND};
 use super::selection::{keep_best, IdOrder};
@@ -205,7 +205,8 @@ pub(crate) fn assemble(
 }
 
 /// Takes blocked pairs off the mined lists (selected `K +` the most blocks of one
-/// product deep, so they stay full), cuts them to K, puts the pins on top, fills lists
+/// product deep, so they stay full), lifts each list's category best-sellers by
+/// `options.category_weight`, cuts them to K, puts the pins on top, fills lists
 /// shorter than `options.cold_start_fill` from best-sellers (`popularity` by table
 /// number) and gives every score its band.
 fn apply_rules_and_fill(
@@ -221,7 +222,8 @@ fn apply_rules_and_fill(
         .min(MAX_BAND);
     let mut report = RulesReport::default();
     let mut cold_start = ColdStartReport::default();
-    if rules.is_empty() && fill_to == 0 {
+    let category_weight = options.category_weight;
+    if rules.is_empty() && fill_to == 0 && category_weight <= 0.0 {
         return (report, cold_start);
     }
     let table_rules = TableRules::new(rules, records);
@@ -236,7 +238,7 @@ fn apply_rules_and_fill(
     // A product with a blocked target is filled to K: the widget's own best-seller
     // fill, which knows nothing of blocks, then only comes in past K suggestions.
     let blocked_fill_to = max_neighbours.min(MAX_BAND);
-    let sources = (fill_to > 0 || !table_rules.blocked.is_empty())
+    let sources = (fill_to > 0 || !table_rules.blocked.is_empty() || category_weight > 0.0)
         .then(|| FillSources::new(records, popularity, &suggestible));
     let mut makeup = vec![ListMakeup::default(); lists.len()];
     for (product, list) in lists.iter_mut().enumerate() {
@@ -244,6 +246,19 @@ fn apply_rules_and_fill(
         let mined = list.len();
         list.retain(|&(target, _)| table_rules.allows(number, target));
         report.blocked_suggestions += (mined - list.len()) as u64;
+        if let Some(sources) = sources.as_ref().filter(|_| category_weight > 0.0) {
+            let ranked = sources.in_category(&records[product].category);
+            // One past K: the product itself may be among them.
+            let ranked = &ranked[..ranked.len().min(max_neighbours + 1)];
+            lift_category_best_sellers(
+                list,
+                ranked,
+                |candidate| popularity[candidate as usize],
+                category_weight,
+                |candidate| candidate != number && table_rules.allows(number, candidate),
+                |a, b| records[a as usize].id.cmp(&records[b as usize].id),
+            );
+        }
 
         let mut pins: Vec<u32> = table_rules.pins.get(&number).cloned().unwrap_or_default();
         let pinned_before = pins.len();

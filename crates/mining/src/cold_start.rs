@@ -6,7 +6,14 @@
 //! Filled suggestions rank below every mined one (`score_bands.rs` gives them the
 //! lowest score bytes), skip the product itself, its blocked targets and unavailable
 //! products, and come in best-seller order.
+//!
+//! The same category best-sellers can also be *lifted* into every list, mined ones
+//! included ([`lift_category_best_sellers`], `MiningOptions::category_weight`): the
+//! tuner tries it, and keeps it where held-out baskets say a product's category
+//! predicts the rest of its basket (shoppers filling a basket around what they came
+//! for) better than its pairs alone do.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use alsobought_core::format::ProductRecord;
@@ -41,6 +48,13 @@ impl<'a> FillSources<'a> {
         FillSources { by_category, store }
     }
 
+    /// The best-sellers of `category`, best-selling first (none for no category).
+    pub fn in_category(&self, category: &str) -> &[u32] {
+        self.by_category
+            .get(category)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// Appends to `list` (product `product`'s neighbours, `category` its category) the
     /// best-sellers it lacks until it holds `fill_to`; returns how many were added.
     /// Their scores are 0 until the score bands place them.
@@ -53,11 +67,7 @@ impl<'a> FillSources<'a> {
         rules: &TableRules,
     ) -> usize {
         let before = list.len();
-        let same_category = self
-            .by_category
-            .get(category)
-            .map_or(&[][..], Vec::as_slice);
-        for &candidate in same_category.iter().chain(&self.store) {
+        for &candidate in self.in_category(category).iter().chain(&self.store) {
             if list.len() >= fill_to {
                 break;
             }
@@ -68,6 +78,49 @@ impl<'a> FillSources<'a> {
         }
         list.len() - before
     }
+}
+
+/// What a category best-seller gains in a product's list: `weight` × the list's
+/// `strongest` score × its `sales` over the category best-seller's. Relative to the
+/// list's own best score, so one weight means the same under every measure; relative
+/// to the category's top seller, so the category's best-seller gains the whole
+/// `weight` and a slow seller next to nothing.
+pub(crate) fn category_lift(weight: f32, strongest: f32, sales: f32, top_sales: f32) -> f32 {
+    weight * strongest * (sales / top_sales)
+}
+
+/// Lifts `ranked` (a category's best-sellers, best-selling first, `sales` of each)
+/// in `list` (a product's neighbours, best first) by [`category_lift`]: each one
+/// `admits` (not the product itself, not a blocked target) gains its lift, joining
+/// the list if it was not in it; the list is then sorted best first, equal scores by
+/// `ties`. A list without neighbours is left alone: it has no strength to scale by,
+/// and the cold-start fill serves it.
+pub(crate) fn lift_category_best_sellers(
+    list: &mut Vec<(u32, f32)>,
+    ranked: &[u32],
+    sales: impl Fn(u32) -> f32,
+    weight: f32,
+    admits: impl Fn(u32) -> bool,
+    ties: impl Fn(u32, u32) -> Ordering,
+) {
+    let (Some(&(_, strongest)), Some(&top)) = (list.first(), ranked.first()) else {
+        return;
+    };
+    let top_sales = sales(top);
+    if weight <= 0.0 || strongest <= 0.0 || top_sales <= 0.0 {
+        return;
+    }
+    for &candidate in ranked {
+        if !admits(candidate) {
+            continue;
+        }
+        let lift = category_lift(weight, strongest, sales(candidate), top_sales);
+        match list.iter_mut().find(|(known, _)| *known == candidate) {
+            Some((_, score)) => *score += lift,
+            None => list.push((candidate, lift)),
+        }
+    }
+    list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| ties(a.0, b.0)));
 }
 
 #[cfg(test)]
@@ -107,5 +160,39 @@ mod tests {
         let mut uncategorised = Vec::new();
         sources.fill(&mut uncategorised, 5, "", 2, &table_rules);
         assert_eq!(uncategorised, [(1, 0.0), (3, 0.0)]);
+    }
+
+    #[test]
+    fn the_lift_scales_by_the_strongest_neighbour_and_the_category_leader() {
+        // Product 0's neighbours: 5 (score 4) and 6 (score 1). Its category's
+        // best-sellers: 1 (sold 100), 0 itself, 6 (50), 2 (25); 2 is blocked.
+        let sales = |product: u32| match product {
+            1 => 100.0,
+            0 => 80.0,
+            6 => 50.0,
+            2 => 25.0,
+            _ => 0.0,
+        };
+        let lifted = |weight: f32| {
+            let mut list = vec![(5, 4.0), (6, 1.0)];
+            lift_category_best_sellers(
+                &mut list,
+                &[1, 0, 6, 2],
+                sales,
+                weight,
+                |candidate| candidate != 0 && candidate != 2,
+                |a, b| a.cmp(&b),
+            );
+            list
+        };
+        // At 1 the leader draws level with the best partner (ties by id), a
+        // neighbour that also sells gains, the product and the blocked target stay out.
+        assert_eq!(lifted(1.0), [(1, 4.0), (5, 4.0), (6, 3.0)]);
+        assert_eq!(lifted(0.5), [(5, 4.0), (1, 2.0), (6, 2.0)]);
+        assert_eq!(lifted(0.0), [(5, 4.0), (6, 1.0)]);
+        // A product without neighbours has no strength to scale by: the fill serves it.
+        let mut empty = Vec::new();
+        lift_category_best_sellers(&mut empty, &[1], sales, 1.0, |_| true, |a, b| a.cmp(&b));
+        assert!(empty.is_empty());
     }
 }

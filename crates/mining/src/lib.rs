@@ -123,6 +123,12 @@ pub struct MiningOptions {
     /// Products with fewer neighbours than this get their list filled up to it from
     /// the best-sellers of their category, then the store's (at most 64; 0: no fill).
     pub cold_start_fill: u8,
+    /// How strongly each product's catalog-category best-sellers join its neighbours
+    /// (0: not at all): each of them gains this share of the product's strongest
+    /// association, times its sales over the category best-seller's
+    /// ([`cold_start::category_lift`]). In a shop where shoppers fill baskets around
+    /// what they came for, a cart's shared category says more than its pairs do.
+    pub category_weight: f32,
     /// The store's pins, blocks, boosts and buries.
     pub rules: MerchandisingRules,
 }
@@ -135,12 +141,24 @@ impl Default for MiningOptions {
             min_together: 1,
             best_seller_count: 20,
             cold_start_fill: 0,
+            category_weight: 0.0,
             rules: MerchandisingRules::default(),
         }
     }
 }
 
 impl MiningOptions {
+    /// These options with `scoring`'s pair scoring and category weight (its cart
+    /// combination is the table header's, not the miner's).
+    pub fn with_scoring(&self, scoring: &tuning::Scoring) -> MiningOptions {
+        MiningOptions {
+            measure: scoring.measure,
+            min_together: scoring.min_together,
+            category_weight: scoring.category_weight,
+            ..self.clone()
+        }
+    }
+
     /// How many neighbours to select per product before blocked pairs are taken out,
     /// so that a list with blocked targets still ends up with its best K.
     fn selection_depth(&self) -> usize {

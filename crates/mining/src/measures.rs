@@ -301,6 +301,9 @@ pub struct Scoring {
     pub min_together: u32,
     /// How a cart's neighbour lists become one ranking.
     pub combination: CartCombination,
+    /// How strongly a product's category best-sellers join its neighbours (0: not at
+    /// all); see [`crate::MiningOptions::category_weight`].
+    pub category_weight: f32,
 }
 
 impl Scoring {
@@ -309,13 +312,21 @@ impl Scoring {
         measure: ScoreMeasure::DEFAULT,
         min_together: 1,
         combination: CartCombination::DEFAULT,
+        category_weight: 0.0,
     };
 
-    /// `asymmetric-cosine:0.9 + max, pairs in ≥ 2 orders`, for reports.
+    /// `asymmetric-cosine:0.9 + max, pairs in ≥ 2 orders, category best-sellers ×0.5`,
+    /// for reports.
     pub fn name(&self) -> String {
         let mut name = format!("{} + {}", self.measure.name(), self.combination.name());
         if self.min_together > 1 {
             name.push_str(&format!(", pairs in ≥ {} orders", self.min_together));
+        }
+        if self.category_weight > 0.0 {
+            name.push_str(&format!(
+                ", category best-sellers ×{}",
+                self.category_weight
+            ));
         }
         name
     }

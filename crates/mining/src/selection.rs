@@ -125,14 +125,16 @@ impl IdOrder {
         self.ranks.len()
     }
 
+    /// Products `a` and `b` in id order.
+    pub fn compare(&self, a: u32, b: u32) -> Ordering {
+        self.ranks[a as usize].cmp(&self.ranks[b as usize])
+    }
+
     /// The ranking of candidates: higher score first, equal scores by product id, so
     /// the result depends neither on thread scheduling, nor on product numbering, nor
     /// on the order the candidates came in.
     fn ranking(&self) -> impl Fn(&(u32, f32), &(u32, f32)) -> Ordering + '_ {
-        move |a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.ranks[a.0 as usize].cmp(&self.ranks[b.0 as usize]))
-        }
+        move |a, b| b.1.total_cmp(&a.1).then_with(|| self.compare(a.0, b.0))
     }
 }
 

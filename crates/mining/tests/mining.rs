@@ -251,3 +251,56 @@ fn the_parallel_pass_matches_a_brute_force_count() {
         }
     }
 }
+
+/// Tea t1 sells most (never with the mug m); m is bought with tea t2, once, and with
+/// spoon s, twice.
+fn tea_shop() -> (Orders, Catalog) {
+    let mut builder = OrdersBuilder::new();
+    for order in 0..6 {
+        builder.add_line(&format!("t{order}"), "t1");
+    }
+    for (order, product) in [
+        ("m1", "m"),
+        ("m1", "t2"),
+        ("m2", "m"),
+        ("m2", "s"),
+        ("m3", "m"),
+        ("m3", "s"),
+    ] {
+        builder.add_line(order, product);
+    }
+    let mut catalog = Catalog::new();
+    for (id, category) in [("t1", "tea"), ("t2", "tea"), ("m", "tea"), ("s", "spoons")] {
+        catalog
+            .insert(ProductRecord {
+                category: category.to_owned(),
+                ..ProductRecord::with_id(id)
+            })
+            .unwrap();
+    }
+    (builder.finish(), catalog)
+}
+
+#[test]
+fn a_category_weight_lifts_the_category_best_sellers_into_a_list() {
+    let (orders, catalog) = tea_shop();
+    let listed = |category_weight: f32| {
+        let options = MiningOptions {
+            category_weight,
+            ..counting_options()
+        };
+        let mined = build_table_input(&orders, Some(&catalog), &options);
+        let number = |id: &str| mined.input.products.iter().position(|p| p.id == id);
+        let m = number("m").unwrap();
+        mined.input.neighbours[m]
+            .iter()
+            .map(|&(target, _)| mined.input.products[target as usize].id.clone())
+            .collect::<Vec<_>>()
+    };
+    // Unlifted: the spoon (2 orders together), then the tea bought with it once.
+    assert_eq!(listed(0.0), ["s", "t2"]);
+    // At 1 the tea best-seller, never bought with the mug, draws level with the spoon
+    // (ties by id) and the other tea gains a sixth of it.
+    assert_eq!(listed(1.0), ["s", "t1", "t2"]);
+    assert_eq!(listed(2.0), ["t1", "s", "t2"]);
+}

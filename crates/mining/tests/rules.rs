@@ -1,5 +1,5 @@
-//! Merchandising rules and the cold-start fill on arbitrary shops: whatever the orders,
-//! catalog and rules, the table is valid, pins come first in the order given (after
+//! Merchandising rules, the cold-start fill and the category lift on arbitrary shops:
+//! whatever the orders, catalog and rules, the table is valid, pins come first in the order given (after
 //! 8-bit quantization, as the widget ranks them), blocked pairs never appear, and no
 //! score drops to 0.
 
@@ -92,6 +92,7 @@ proptest! {
         rules in rules(),
         max_neighbours in 1u8..8,
         cold_start_fill in 0u8..6,
+        category_weight in prop::sample::select(vec![0.0f32, 0.5, 1.0, 2.0, 4.0]),
     ) {
         let mut builder = OrdersBuilder::new();
         for (order, basket) in baskets.iter().enumerate() {
@@ -111,6 +112,7 @@ proptest! {
         let options = MiningOptions {
             max_neighbours,
             cold_start_fill,
+            category_weight,
             rules: rules.clone(),
             ..MiningOptions::default()
         };

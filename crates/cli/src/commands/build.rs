@@ -387,10 +387,7 @@ fn mining_options(
     rules: Option<&RulesFile>,
     choice: &ScoringChoice,
 ) -> alsobought_mining::MiningOptions {
-    let scoring = choice.scoring();
-    let mut options = args.mining.options();
-    options.measure = scoring.measure;
-    options.min_together = scoring.min_together;
+    let mut options = args.mining.options().with_scoring(&choice.scoring());
     if let Some(file) = rules {
         options.rules = file.rules.clone();
     }

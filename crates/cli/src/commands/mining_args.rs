@@ -48,10 +48,25 @@ fn parse_cart_combination(text: &str) -> Result<CartCombination, String> {
         })
 }
 
+/// Parses `--category-weight`: a number from 0 to [`MAX_CATEGORY_WEIGHT`].
+fn parse_category_weight(text: &str) -> Result<f32, String> {
+    text.parse::<f32>()
+        .ok()
+        .filter(|weight| (0.0..=MAX_CATEGORY_WEIGHT).contains(weight))
+        .ok_or_else(|| {
+            format!("`{text}` is not a category weight: use a number from 0 (off) to {MAX_CATEGORY_WEIGHT}")
+        })
+}
+
+/// Past this, a product's category best-sellers would drown every bought-together
+/// suggestion it has.
+const MAX_CATEGORY_WEIGHT: f32 = 4.0;
+
 /// Whether `build` and `evaluate` choose the scoring on held-out orders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TuneSetting {
-    /// Choose measure, minimum pair count and cart combination on held-out orders.
+    /// Choose measure, minimum pair count, cart combination and category weight on
+    /// held-out orders.
     On,
     /// Use the defaults (or the scoring flags given).
     Off,
@@ -69,8 +84,9 @@ pub struct MiningArgs {
     /// How a pair is scored: count, confidence, lift, cosine, jaccard, log-likelihood,
     /// shrunk-cosine[:K], asymmetric-cosine[:ALPHA] or basket-weighted[:ALPHA] (the
     /// same over co-purchases weighted by 1 / (order size − 1); needs the orders in
-    /// memory). Giving it (or --min-pair-count, --cart-combination) turns tuning off
-    /// [default: tuned; asymmetric-cosine:0.9 untuned].
+    /// memory). Giving it (or --min-pair-count, --cart-combination,
+    /// --category-weight) turns tuning off [default: tuned; asymmetric-cosine:0.9
+    /// untuned].
     #[arg(long, value_name = "MEASURE", value_parser = parse_measure)]
     pub measure: Option<MeasureFlag>,
 
@@ -85,10 +101,19 @@ pub struct MiningArgs {
     #[arg(long, value_name = "COMBINATION", value_parser = parse_cart_combination)]
     pub cart_combination: Option<CartCombination>,
 
+    /// How strongly each product's catalog-category best-sellers join its
+    /// suggestions, 0 to 4: each gains W × the product's strongest association ×
+    /// its sales over its category's best-seller's, so 1 puts the category's
+    /// best-seller level with the product's best partner. Helps where shoppers fill
+    /// a basket around what they came for (a grocer); 0 turns it off [default:
+    /// tuned among 0, 0.5, 1 and 2 when the catalog has categories; 0 untuned].
+    #[arg(long, value_name = "W", value_parser = parse_category_weight)]
+    pub category_weight: Option<f32>,
+
     /// Choose the scoring for these orders: hold out a fifth of them by order-id
-    /// hash, compare a fixed family of measures, minimum pair counts and cart
-    /// combinations on product-page and cart HitRate@5 against popularity and raw
-    /// co-occurrence, then mine all orders with the winner.
+    /// hash, compare a fixed family of measures, minimum pair counts, cart
+    /// combinations and category weights on product-page and cart HitRate@5 against
+    /// popularity and raw co-occurrence, then mine all orders with the winner.
     #[arg(long, value_name = "WHEN", default_value = "on")]
     pub tune: TuneSetting,
 
@@ -110,15 +135,13 @@ pub struct MiningArgs {
 impl MiningArgs {
     /// The miner's options these flags describe, with the untuned scoring.
     pub fn options(&self) -> MiningOptions {
-        let scoring = self.untuned_scoring();
         MiningOptions {
-            measure: scoring.measure,
             max_neighbours: self.neighbours,
-            min_together: scoring.min_together,
             best_seller_count: usize::from(self.best_sellers),
             cold_start_fill: self.cold_start_fill,
             ..MiningOptions::default()
         }
+        .with_scoring(&self.untuned_scoring())
     }
 
     /// The scoring flags given, or the defaults for those not given.
@@ -129,6 +152,9 @@ impl MiningArgs {
             combination: self
                 .cart_combination
                 .unwrap_or(Scoring::DEFAULT.combination),
+            category_weight: self
+                .category_weight
+                .unwrap_or(Scoring::DEFAULT.category_weight),
         }
     }
 
@@ -141,6 +167,8 @@ impl MiningArgs {
             Some("--min-pair-count")
         } else if self.cart_combination.is_some() {
             Some("--cart-combination")
+        } else if self.category_weight.is_some() {
+            Some("--category-weight")
         } else if self.tune == TuneSetting::Off {
             Some("--tune off")
         } else {

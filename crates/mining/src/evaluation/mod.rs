@@ -79,11 +79,7 @@ impl Recommender {
     /// flags'), on top of `mining`'s other options.
     pub fn scored(mining: &MiningOptions, scoring: &Scoring) -> Recommender {
         Recommender::Table {
-            mining: MiningOptions {
-                measure: scoring.measure,
-                min_together: scoring.min_together,
-                ..mining.clone()
-            },
+            mining: mining.with_scoring(scoring),
             combination: scoring.combination,
         }
     }
@@ -109,6 +105,7 @@ impl Recommender {
                 measure: mining.measure,
                 min_together: mining.min_together,
                 combination: *combination,
+                category_weight: mining.category_weight,
             }
             .name(),
             Recommender::Popularity => "popularity".into(),

@@ -18,6 +18,7 @@
 //! filling the slots neighbours leave, as the widget does; the table's 8-bit scores
 //! can only reorder candidates within one quantization step.
 
+mod categories;
 mod copy;
 mod queries;
 
@@ -30,6 +31,7 @@ use crate::counting::{for_each_wanted_product, BasketList};
 use crate::evaluation::{is_held_out_by, QueryMetrics};
 use crate::selection::{keep_best, IdOrder, PairScorer};
 use crate::{Catalog, Orders, ScoreMeasure};
+use categories::CategoryBestSellers;
 use queries::HeldOutQueries;
 
 /// Share of orders held out, as `alsobought evaluate` holds them out.
@@ -76,24 +78,45 @@ pub const CANDIDATE_COMBINATIONS: [CartCombination; 3] = [
     CartCombination::MaxThenSum { sum_weight: 0.25 },
 ];
 
+/// Category weights the tuner tries when the catalog gives categories (see
+/// `MiningOptions::category_weight`): off, then doubling. Coarse on purpose: a finer
+/// step trades cart hits for a fraction of a point on product pages where a
+/// category says little (the long-tail shop of docs/scoring.md).
+pub const CANDIDATE_CATEGORY_WEIGHTS: [f32; 4] = [0.0, 0.5, 1.0, 2.0];
+
 /// Each of [`CANDIDATE_COMBINATIONS`] as the weight of the other items' scores: all
 /// three rank by `best + weight · (total − best)`, so one pass over a cart serves them.
 const COMBINATION_SUM_WEIGHTS: [f32; 3] = [0.0, 1.0, 0.25];
 
 /// Every candidate, the shipped default first; without the basket-weighted measures
 /// unless `basket_sizes` (the final table is mined from the baskets themselves, not
-/// from spilled pair runs, which do not carry order sizes).
-pub fn candidate_family(basket_sizes: bool) -> Vec<Scoring> {
-    pair_scorings()
-        .filter(|(measure, _)| basket_sizes || !measure.needs_basket_sizes())
-        .flat_map(|(measure, min_together)| {
-            CANDIDATE_COMBINATIONS.map(|combination| Scoring {
-                measure,
-                min_together,
-                combination,
-            })
+/// from spilled pair runs, which do not carry order sizes), and without category
+/// weights unless `categories` (some product has a catalog category).
+pub fn candidate_family(basket_sizes: bool, categories: bool) -> Vec<Scoring> {
+    category_weights(categories)
+        .iter()
+        .flat_map(|&category_weight| {
+            pair_scorings()
+                .filter(|(measure, _)| basket_sizes || !measure.needs_basket_sizes())
+                .flat_map(move |(measure, min_together)| {
+                    CANDIDATE_COMBINATIONS.map(|combination| Scoring {
+                        measure,
+                        min_together,
+                        combination,
+                        category_weight,
+                    })
+                })
         })
         .collect()
+}
+
+/// The category weights tried: all of them with categories, none (0) without.
+fn category_weights(categories: bool) -> &'static [f32] {
+    if categories {
+        &CANDIDATE_CATEGORY_WEIGHTS
+    } else {
+        &CANDIDATE_CATEGORY_WEIGHTS[..1]
+    }
 }
 
 /// The (measure, minimum orders together) pairs, each mined once.
@@ -273,16 +296,28 @@ pub fn tune(
         },
     );
     let popularity = popularity_ranking(&order_counts, &suggestible);
-    // By pair scoring, by combination.
-    let scored: Vec<Vec<HeldOutFigures>> = (0..scorings.len())
-        .map(|scoring| {
-            let (product_page, carts) =
-                queries.figures(&popularity, &COMBINATION_SUM_WEIGHTS, |product| {
-                    lists[product as usize].list(scoring)
-                });
-            carts
-                .into_iter()
-                .map(|cart| HeldOutFigures { product_page, cart })
+    let categories = CategoryBestSellers::new(orders.product_ids(), catalog, &popularity);
+    let weights = category_weights(categories.any());
+    // By category weight, by pair scoring, by combination.
+    let scored: Vec<Vec<Vec<HeldOutFigures>>> = weights
+        .iter()
+        .map(|&weight| {
+            (0..scorings.len())
+                .map(|scoring| {
+                    if weight == 0.0 {
+                        return candidate_figures(&queries, &popularity, |product| {
+                            lists[product as usize].list(scoring)
+                        });
+                    }
+                    let lifted = categories.lift(
+                        queries.asked_products(),
+                        |product| lists[product as usize].list(scoring),
+                        weight,
+                        &order_counts,
+                        &id_order,
+                    );
+                    candidate_figures(&queries, &popularity, |product| lifted.list(product))
+                })
                 .collect()
         })
         .collect();
@@ -291,29 +326,29 @@ pub fn tune(
         product_page,
         cart: carts[0],
     };
-    let figures_of = |measure: ScoreMeasure, min_together: u32, combination: CartCombination| {
+    let figures_of = |candidate: &Scoring| {
+        let weight = weights
+            .iter()
+            .position(|&weight| weight == candidate.category_weight)
+            .expect("every candidate's category weight was tried");
         let scoring = scorings
             .iter()
-            .position(|&scoring| scoring == (measure, min_together))
+            .position(|&scoring| scoring == (candidate.measure, candidate.min_together))
             .expect("every candidate's pair scoring was mined");
         let combination = CANDIDATE_COMBINATIONS
             .iter()
-            .position(|&candidate| candidate == combination)
+            .position(|&combination| combination == candidate.combination)
             .expect("every candidate's combination was asked");
-        scored[scoring][combination]
+        scored[weight][scoring][combination]
     };
-    let co_occurrence = figures_of(ScoreMeasure::Count, 1, CartCombination::Sum);
-    let family = candidate_family(basket_sizes);
-    let figures: Vec<HeldOutFigures> = family
-        .iter()
-        .map(|candidate| {
-            figures_of(
-                candidate.measure,
-                candidate.min_together,
-                candidate.combination,
-            )
-        })
-        .collect();
+    let co_occurrence = figures_of(&Scoring {
+        measure: ScoreMeasure::Count,
+        min_together: 1,
+        combination: CartCombination::Sum,
+        category_weight: 0.0,
+    });
+    let family = candidate_family(basket_sizes, categories.any());
+    let figures: Vec<HeldOutFigures> = family.iter().map(figures_of).collect();
     let (pop_page, pop_cart) = popularity_figures.hits_at_5();
     let (cooc_page, cooc_cart) = co_occurrence.hits_at_5();
     let beats = |figures: &HeldOutFigures| {
@@ -341,6 +376,20 @@ pub fn tune(
         training_orders: training.basket_count() as u64,
         test_baskets: queries.basket_count() as u64,
     })
+}
+
+/// One pair scoring's held-out figures from its lists (`list_of`), one per
+/// [`CANDIDATE_COMBINATIONS`].
+fn candidate_figures<'a>(
+    queries: &HeldOutQueries,
+    popularity: &[u32],
+    list_of: impl Fn(u32) -> &'a [(u32, f32)] + Sync,
+) -> Vec<HeldOutFigures> {
+    let (product_page, carts) = queries.figures(popularity, &COMBINATION_SUM_WEIGHTS, list_of);
+    carts
+        .into_iter()
+        .map(|cart| HeldOutFigures { product_page, cart })
+        .collect()
 }
 
 /// The training orders, as positions into the history: a view where a split would
