@@ -241,6 +241,31 @@ fn tune_off_and_the_scoring_flags_bypass_the_search() {
         "asymmetric-cosine:0.9 + max, category best-sellers ×1 (set by --category-weight)"
     );
     assert_ne!(table("off.table"), table("lifted.table"));
+    assert!(
+        !lifted.stderr.contains("changes nothing"),
+        "{}",
+        lifted.stderr
+    );
+    // Without a catalog there is no category to lift: the store hears so.
+    let uncategorised = scratch
+        .run(&[
+            "build",
+            "--orders",
+            "shop/orders.csv",
+            "--out",
+            "shop/plain.table",
+            "--category-weight",
+            "1",
+        ])
+        .success();
+    assert!(
+        uncategorised.stderr.contains(
+            "--category-weight 1 changes nothing: no product has a catalog category; give \
+             --catalog with a category column"
+        ),
+        "{}",
+        uncategorised.stderr
+    );
     let refused = scratch.run(&[
         "build",
         "--orders",

@@ -194,6 +194,7 @@ fn build_from_orders(args: &BuildArgs, orders: &OrdersArgs, quiet: bool) -> anyh
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(history.orders.collected.product_ids(), catalog);
     }
+    warn_about_a_weight_without_categories(&args.mining, catalog.as_ref());
     let rules = read_rules(
         args,
         catalog.as_ref(),
@@ -279,6 +280,7 @@ fn build_from_pair_stats(args: &BuildArgs, dir: &Path, quiet: bool) -> anyhow::R
     if let Some(catalog) = &catalog {
         warn_about_unlisted_products(&stats.statistics.product_ids, catalog);
     }
+    warn_about_a_weight_without_categories(&args.mining, catalog.as_ref());
     let rules = read_rules(
         args,
         catalog.as_ref(),
@@ -527,6 +529,26 @@ fn warn_about_unlisted_products(product_ids: &[String], catalog: &Catalog) {
             thousands(unlisted.len() as u64),
             plural(unlisted.len() as u64, "product is", "products are"),
             quoted_ids(&unlisted)
+        ));
+    }
+}
+
+/// `--category-weight` lifts catalog categories' best-sellers: without a category it
+/// changes nothing, which the store should hear rather than find out.
+fn warn_about_a_weight_without_categories(mining: &MiningArgs, catalog: Option<&Catalog>) {
+    let Some(weight) = mining.category_weight.filter(|&weight| weight > 0.0) else {
+        return;
+    };
+    let categorised = catalog.is_some_and(|catalog| {
+        catalog
+            .records()
+            .iter()
+            .any(|record| !record.category.is_empty())
+    });
+    if !categorised {
+        warn(format_args!(
+            "--category-weight {weight} changes nothing: no product has a catalog category; \
+             give --catalog with a category column"
         ));
     }
 }
