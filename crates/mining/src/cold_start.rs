@@ -81,20 +81,22 @@ impl<'a> FillSources<'a> {
 }
 
 /// What a category best-seller gains in a product's list: `weight` × the list's
-/// `strongest` score × its `sales` over the category best-seller's. Relative to the
-/// list's own best score, so one weight means the same under every measure; relative
-/// to the category's top seller, so the category's best-seller gains the whole
-/// `weight` and a slow seller next to nothing.
-pub(crate) fn category_lift(weight: f32, strongest: f32, sales: f32, top_sales: f32) -> f32 {
-    weight * strongest * (sales / top_sales)
+/// `typical` (mean) score × its `sales` over the category best-seller's. Relative to
+/// the list's own scores, so one weight means the same under every measure, and to
+/// their mean rather than the best, so a product with one strong partner keeps it
+/// first while one with only weak evidence gives way to its category; relative to
+/// the category's top seller, so the category's best-seller gains the whole `weight`
+/// and a slow seller next to nothing.
+pub(crate) fn category_lift(weight: f32, typical: f32, sales: f32, top_sales: f32) -> f32 {
+    weight * typical * (sales / top_sales)
 }
 
 /// Lifts `ranked` (a category's best-sellers, best-selling first, `sales` of each)
 /// in `list` (a product's neighbours, best first) by [`category_lift`]: each one
 /// `admits` (not the product itself, not a blocked target) gains its lift, joining
 /// the list if it was not in it; the list is then sorted best first, equal scores by
-/// `ties`. A list without neighbours is left alone: it has no strength to scale by,
-/// and the cold-start fill serves it.
+/// `ties`. A list without neighbours is left alone: it has no score to scale by, and
+/// the cold-start fill serves it.
 pub(crate) fn lift_category_best_sellers(
     list: &mut Vec<(u32, f32)>,
     ranked: &[u32],
@@ -103,18 +105,19 @@ pub(crate) fn lift_category_best_sellers(
     admits: impl Fn(u32) -> bool,
     ties: impl Fn(u32, u32) -> Ordering,
 ) {
-    let (Some(&(_, strongest)), Some(&top)) = (list.first(), ranked.first()) else {
+    let Some(&top) = ranked.first().filter(|_| !list.is_empty()) else {
         return;
     };
+    let typical = list.iter().map(|&(_, score)| score).sum::<f32>() / list.len() as f32;
     let top_sales = sales(top);
-    if weight <= 0.0 || strongest <= 0.0 || top_sales <= 0.0 {
+    if weight <= 0.0 || typical <= 0.0 || top_sales <= 0.0 {
         return;
     }
     for &candidate in ranked {
         if !admits(candidate) {
             continue;
         }
-        let lift = category_lift(weight, strongest, sales(candidate), top_sales);
+        let lift = category_lift(weight, typical, sales(candidate), top_sales);
         match list.iter_mut().find(|(known, _)| *known == candidate) {
             Some((_, score)) => *score += lift,
             None => list.push((candidate, lift)),
@@ -163,8 +166,8 @@ mod tests {
     }
 
     #[test]
-    fn the_lift_scales_by_the_strongest_neighbour_and_the_category_leader() {
-        // Product 0's neighbours: 5 (score 4) and 6 (score 1). Its category's
+    fn the_lift_scales_by_the_mean_neighbour_and_the_category_leader() {
+        // Product 0's neighbours: 5 (score 3) and 6 (score 1), mean 2. Its category's
         // best-sellers: 1 (sold 100), 0 itself, 6 (50), 2 (25); 2 is blocked.
         let sales = |product: u32| match product {
             1 => 100.0,
@@ -174,7 +177,7 @@ mod tests {
             _ => 0.0,
         };
         let lifted = |weight: f32| {
-            let mut list = vec![(5, 4.0), (6, 1.0)];
+            let mut list = vec![(5, 3.0), (6, 1.0)];
             lift_category_best_sellers(
                 &mut list,
                 &[1, 0, 6, 2],
@@ -185,12 +188,14 @@ mod tests {
             );
             list
         };
-        // At 1 the leader draws level with the best partner (ties by id), a
-        // neighbour that also sells gains, the product and the blocked target stay out.
-        assert_eq!(lifted(1.0), [(1, 4.0), (5, 4.0), (6, 3.0)]);
-        assert_eq!(lifted(0.5), [(5, 4.0), (1, 2.0), (6, 2.0)]);
-        assert_eq!(lifted(0.0), [(5, 4.0), (6, 1.0)]);
-        // A product without neighbours has no strength to scale by: the fill serves it.
+        // At 1 the leader gains the mean (level with the lifted 6: ties by id), a
+        // neighbour that also sells gains half of it, the strong partner stays first,
+        // the product and the blocked target stay out.
+        assert_eq!(lifted(1.0), [(5, 3.0), (1, 2.0), (6, 2.0)]);
+        assert_eq!(lifted(0.5), [(5, 3.0), (6, 1.5), (1, 1.0)]);
+        assert_eq!(lifted(2.0), [(1, 4.0), (5, 3.0), (6, 3.0)]);
+        assert_eq!(lifted(0.0), [(5, 3.0), (6, 1.0)]);
+        // A product without neighbours has no score to scale by: the fill serves it.
         let mut empty = Vec::new();
         lift_category_best_sellers(&mut empty, &[1], sales, 1.0, |_| true, |a, b| a.cmp(&b));
         assert!(empty.is_empty());

@@ -124,10 +124,10 @@ pub struct MiningOptions {
     /// the best-sellers of their category, then the store's (at most 64; 0: no fill).
     pub cold_start_fill: u8,
     /// How strongly each product's catalog-category best-sellers join its neighbours
-    /// (0: not at all): each of them gains this share of the product's strongest
-    /// association, times its sales over the category best-seller's
-    /// ([`cold_start::category_lift`]). In a shop where shoppers fill baskets around
-    /// what they came for, a cart's shared category says more than its pairs do.
+    /// (0: not at all): each of them gains this share of the mean score of the
+    /// product's neighbours, times its sales over the category best-seller's. In a
+    /// shop where shoppers fill baskets around what they came for, a cart's shared
+    /// category says more than its pairs do.
     pub category_weight: f32,
     /// The store's pins, blocks, boosts and buries.
     pub rules: MerchandisingRules,

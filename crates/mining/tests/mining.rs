@@ -299,8 +299,9 @@ fn a_category_weight_lifts_the_category_best_sellers_into_a_list() {
     };
     // Unlifted: the spoon (2 orders together), then the tea bought with it once.
     assert_eq!(listed(0.0), ["s", "t2"]);
-    // At 1 the tea best-seller, never bought with the mug, draws level with the spoon
-    // (ties by id) and the other tea gains a sixth of it.
+    // At 1 the tea best-seller, never bought with the mug, joins with the list's mean
+    // score (1.5: below the spoon) and the other tea gains a sixth of that; at 2 the
+    // best-seller leads.
     assert_eq!(listed(1.0), ["s", "t1", "t2"]);
     assert_eq!(listed(2.0), ["t1", "s", "t2"]);
 }

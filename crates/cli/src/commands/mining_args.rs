@@ -102,9 +102,9 @@ pub struct MiningArgs {
     pub cart_combination: Option<CartCombination>,
 
     /// How strongly each product's catalog-category best-sellers join its
-    /// suggestions, 0 to 4: each gains W × the product's strongest association ×
-    /// its sales over its category's best-seller's, so 1 puts the category's
-    /// best-seller level with the product's best partner. Helps where shoppers fill
+    /// suggestions, 0 to 4: each gains W × the mean score of the product's
+    /// suggestions × its sales over its category's best-seller's, so 1 puts the
+    /// category's best-seller level with a typical partner. Helps where shoppers fill
     /// a basket around what they came for (a grocer); 0 turns it off [default:
     /// tuned among 0, 0.5, 1 and 2 when the catalog has categories; 0 untuned].
     #[arg(long, value_name = "W", value_parser = parse_category_weight)]
